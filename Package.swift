@@ -1,0 +1,18 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// No package dependencies, by design: the program is a small static binary that
+// starts in about a millisecond. See README.md ("Design").
+let package = Package(
+  name: "conductor-profile",
+  products: [
+    .executable(name: "conductor-profile", targets: ["conductor-profile"])
+  ],
+  targets: [
+    // Everything: model, store, shell rendering, guard, commands. Imports Glibc only.
+    .target(name: "ConductorProfileCore"),
+    // A few lines: run the CLI with the real process environment and exit with its code.
+    .executableTarget(name: "conductor-profile", dependencies: ["ConductorProfileCore"]),
+    .testTarget(name: "ConductorProfileTests", dependencies: ["ConductorProfileCore"]),
+  ]
+)

@@ -1,0 +1,190 @@
+/// An option a command accepts: `--name`, or `--name VALUE` when `value` is set.
+public struct OptionSpec: Sendable {
+  public let name: String
+  public let short: Character?
+  /// The placeholder for its value (`URL`), nil for a flag.
+  public let value: String?
+  public let repeatable: Bool
+  public let help: String
+
+  public static func flag(_ name: String, short: Character? = nil, _ help: String) -> OptionSpec {
+    OptionSpec(name: name, short: short, value: nil, repeatable: false, help: help)
+  }
+
+  public static func value(_ name: String, _ placeholder: String, repeatable: Bool = false, _ help: String) -> OptionSpec {
+    OptionSpec(name: name, short: nil, value: placeholder, repeatable: repeatable, help: help)
+  }
+}
+
+/// A command: its words, its options, its help, and the function that runs it.
+public struct CommandSpec: Sendable {
+  public let name: String
+  /// What follows the command name on the usage line.
+  public let usage: String
+  public let summary: String
+  public let arguments: [(name: String, help: String)]
+  public let options: [OptionSpec]
+  public let positionals: ClosedRange<Int>
+  /// True when words after `--` are the command to run (`exec`).
+  public let takesCommand: Bool
+  /// Extra paragraphs for `--help`.
+  public let discussion: String
+  let run: @Sendable (Invocation, Context) throws(Failure) -> Void
+
+  init(
+    _ name: String, usage: String, summary: String, arguments: [(String, String)] = [], options: [OptionSpec] = [],
+    positionals: ClosedRange<Int> = 0...0, takesCommand: Bool = false, discussion: String = "",
+    run: @escaping @Sendable (Invocation, Context) throws(Failure) -> Void
+  ) {
+    self.name = name
+    self.usage = usage
+    self.summary = summary
+    self.arguments = arguments.map { (name: $0.0, help: $0.1) }
+    self.options = options
+    self.positionals = positionals
+    self.takesCommand = takesCommand
+    self.discussion = discussion
+    self.run = run
+  }
+}
+
+/// The parsed words of one command line.
+public struct Invocation: Sendable {
+  public let command: CommandSpec
+  public var positionals: [String] = []
+  public var values: [String: [String]] = [:]
+  /// The words after `--`, for `exec`.
+  public var trailing: [String]? = nil
+
+  public func has(_ option: String) -> Bool { values[option] != nil }
+  public func value(_ option: String) -> String? { values[option]?.last }
+  public func all(_ option: String) -> [String] { values[option] ?? [] }
+
+  func usageError(_ message: String, suggestion: String? = nil) -> Failure {
+    .usage(message, command: command.name, suggestion: suggestion)
+  }
+
+  /// Fails when more than one of `options` is given.
+  func exclusive(_ options: [String]) throws(Failure) {
+    let given = options.filter(has)
+    if given.count > 1 {
+      throw usageError("\(given.map { "--\($0)" }.joined(separator: " and ")) cannot be used together")
+    }
+  }
+
+  /// The parse of `words` (the arguments after the command name), or a usage error. Nil for `--help`.
+  static func parse(_ words: [String], for command: CommandSpec) throws(Failure) -> Invocation? {
+    var invocation = Invocation(command: command)
+    var i = 0
+    var onlyPositionals = false
+    while i < words.count {
+      let word = words[i]
+      i += 1
+      if onlyPositionals || word == "-" || !word.hasPrefix("-") {
+        invocation.positionals.append(word)
+        continue
+      }
+      if word == "--" {
+        if command.takesCommand {
+          invocation.trailing = Array(words[i...])
+          break
+        }
+        onlyPositionals = true
+        continue
+      }
+      if word == "-h" || word == "--help" { return nil }
+      var name: String
+      var inlineValue: String? = nil
+      if word.hasPrefix("--") {
+        name = String(word.dropFirst(2))
+        if let eq = name.firstIndex(of: "=") {
+          inlineValue = String(name[name.index(after: eq)...])
+          name = String(name[..<eq])
+        }
+      } else {
+        let letter = word.dropFirst().first!
+        guard let spec = command.options.first(where: { $0.short == letter }), word.count == 2 else {
+          throw invocation.usageError("unknown option \(quoted(word))", suggestion: nil)
+        }
+        name = spec.name
+      }
+      guard let spec = command.options.first(where: { $0.name == name }) else {
+        let candidates = command.options.map { "--" + $0.name } + ["--help"]
+        throw invocation.usageError(
+          "unknown option \(quoted("--" + name))", suggestion: Suggest.nearest("--" + name, in: candidates))
+      }
+      if spec.value == nil {
+        if inlineValue != nil { throw invocation.usageError("--\(name) takes no value") }
+        if invocation.has(name) { throw invocation.usageError("--\(name) is given twice") }
+        invocation.values[name] = []
+        continue
+      }
+      let value: String
+      if let inlineValue {
+        value = inlineValue
+      } else {
+        guard i < words.count, !(words[i].hasPrefix("--") && words[i].count > 2) else {
+          throw invocation.usageError("--\(name) needs a value (\(spec.value!))")
+        }
+        value = words[i]
+        i += 1
+      }
+      if !spec.repeatable, invocation.has(name) { throw invocation.usageError("--\(name) is given twice") }
+      invocation.values[name, default: []].append(value)
+    }
+    if command.takesCommand, invocation.trailing == nil {
+      throw invocation.usageError("missing the command to run after '--'")
+    }
+    let count = invocation.positionals.count
+    if count < command.positionals.lowerBound {
+      let missing = command.arguments.dropFirst(count).first?.name ?? "argument"
+      throw invocation.usageError("missing \(missing)")
+    }
+    if count > command.positionals.upperBound {
+      let extra = invocation.positionals[command.positionals.upperBound]
+      throw invocation.usageError("unexpected argument \(quoted(extra))")
+    }
+    return invocation
+  }
+}
+
+/// "Did you mean": the nearest word by Damerau–Levenshtein distance (a swap of neighbours is one
+/// edit), or nil when the match is weak or two words tie.
+enum Suggest {
+  static func nearest(_ word: String, in candidates: [String]) -> String? {
+    let limit = max(1, min(3, word.count / 3 + 1))
+    var best: (word: String, distance: Int)? = nil
+    var tie = false
+    for candidate in Set(candidates) {
+      let d = distance(word, candidate)
+      guard d <= limit else { continue }
+      if let b = best, d == b.distance {
+        tie = true
+      } else if best == nil || d < best!.distance {
+        best = (candidate, d)
+        tie = false
+      }
+    }
+    return tie ? nil : best?.word
+  }
+
+  static func distance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.lowercased())
+    let b = Array(b.lowercased())
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
+    for i in 1...a.count {
+      for j in 1...b.count {
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+          d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+        }
+      }
+    }
+    return d[a.count][b.count]
+  }
+}

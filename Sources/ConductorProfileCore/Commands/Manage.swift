@@ -1,0 +1,420 @@
+/// Profile management: add, set, list, show, rename, copy, remove, default.
+enum ManageCommands {
+  static let add = CommandSpec(
+    "add",
+    usage:
+      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--description TEXT] [--env NAME=VALUE]... [--force]",
+    summary: "Add a profile.",
+    arguments: [("NAME", "The profile's name: letters, digits, '.', '_', '-'.")],
+    options: [
+      .value("server", "URL", "The Conductor server (https://host[/path]; stored ending in /api)."),
+      .value("key-id", "ID", "An application access key id; the secret is read from standard input or prompted for."),
+      .flag("user-token", "A user token (JWT) copied from the UI, read from standard input or prompted for. Non-production."),
+      .flag("no-auth", "A server without authentication (open-source Conductor)."),
+      .flag("production", "Flag the server as a production cluster."),
+      .value("description", "TEXT", "A note shown by show."),
+      .value("env", "NAME=VALUE", repeatable: true, "An extra variable to export with the profile."),
+      .flag("force", "Replace a profile of the same name."),
+    ],
+    positionals: 1...1,
+    discussion: """
+      No option takes a secret: it would land in shell history and in ps. Pipe it in, or type it at the prompt:
+        printf '%s' "$SECRET" | conductor-profile add dev --server https://dev.example.com --key-id 1a2b3c
+      """,
+    run: runAdd)
+
+  static func runAdd(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let name = try ProfileName(validating: invocation.positionals[0]).value
+    guard let serverText = invocation.value("server") else { throw invocation.usageError("missing --server URL") }
+    let server = try Server(validating: serverText)
+    try invocation.exclusive(["key-id", "user-token", "no-auth"])
+    let extras = try parseAssignments(invocation.all("env"), command: "add")
+    let force = invocation.has("force")
+    let file = try context.store()
+    // Say "exists" before asking for a secret; the check is made again under the lock.
+    if !force, try file.load().contains(name) { throw exists(name) }
+
+    let credential: Credential
+    if let id = invocation.value("key-id") {
+      try validateKeyID(id)
+      let secret = try context.readSecret(prompt: "Key secret for \(name): ")
+      try validateKeySecret(secret)
+      credential = .key(id: id, secret: secret)
+    } else if invocation.has("user-token") {
+      credential = .userToken(try JWT(validating: try context.readSecret(prompt: "User token for \(name): ")))
+    } else if invocation.has("no-auth") {
+      credential = .none
+    } else {
+      throw invocation.usageError("give one credential: --key-id ID, --user-token or --no-auth")
+    }
+    var profile = Profile(server: server, credential: credential)
+    if invocation.has("production") { profile.production = true }
+    if let d = invocation.value("description") { profile.description = d }
+    if !extras.isEmpty { profile.env = Dictionary(extras.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
+
+    let store = try file.update { (store: inout Store) throws(Failure) -> Store in
+      if !force, store.contains(name) { throw exists(name) }
+      store.setProfile(profile, named: name)
+      return store
+    }
+    TokenCache(environment: context.environment).forget(name)
+    context.print("added profile '\(name)' (\(credential.kind.rawValue), \(server.url))")
+    try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
+    if case .userToken(let jwt) = credential, let exp = jwt.expires, exp <= context.now {
+      context.warn("the user token of profile '\(name)' has already expired (\(formatUTC(exp)))")
+    }
+  }
+
+  static func exists(_ name: String) -> Failure {
+    .error(
+      "a profile named '\(name)' already exists; change it with: conductor-profile set \(name) …, or replace it with add --force")
+  }
+
+  // MARK: set
+
+  static let set = CommandSpec(
+    "set",
+    usage:
+      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
+    summary: "Change some fields of a profile.",
+    arguments: [("NAME", "The profile to change.")],
+    options: [
+      .value("server", "URL", "A new server."),
+      .value("key-id", "ID", "A new key id (with --secret, makes a user-token or no-auth profile a key profile)."),
+      .flag("secret", "Read a new key secret from standard input or a prompt."),
+      .flag("user-token", "Read a new user token from standard input or a prompt (the profile becomes a user-token profile)."),
+      .flag("production", "Flag the server as production."),
+      .flag("no-production", "Remove the production flag."),
+      .value("description", "TEXT", "A new description (empty removes it)."),
+      .value("env", "NAME=VALUE", repeatable: true, "Set an extra variable."),
+      .value("unset-env", "NAME", repeatable: true, "Remove an extra variable."),
+    ],
+    positionals: 1...1,
+    run: runSet)
+
+  static func runSet(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let name = invocation.positionals[0]
+    try invocation.exclusive(["production", "no-production"])
+    try invocation.exclusive(["user-token", "key-id"])
+    try invocation.exclusive(["user-token", "secret"])
+    let changing = ["server", "key-id", "secret", "user-token", "production", "no-production", "description", "env", "unset-env"]
+    guard changing.contains(where: invocation.has) else {
+      throw invocation.usageError("nothing to change: give at least one option (see --help)")
+    }
+    let server = try invocation.value("server").map { text throws(Failure) in try Server(validating: text) }
+    if let id = invocation.value("key-id") { try validateKeyID(id) }
+    let extras = try parseAssignments(invocation.all("env"), command: "set")
+    let removals = invocation.all("unset-env")
+    for r in removals where extras.contains(where: { $0.name == r }) {
+      throw invocation.usageError("\(r) is both set (--env) and unset (--unset-env)")
+    }
+    let file = try context.store()
+    let current = try context.requireProfile(name, in: try file.load(), command: "set")
+    // Ask for secrets only when the change can be made, and before taking the lock.
+    var secret: String? = nil
+    var token: JWT? = nil
+    let willBeKey: Bool = {
+      if case .key = current.credential { return true }
+      return invocation.has("key-id")
+    }()
+    if invocation.has("secret") || (invocation.has("key-id") && !isKey(current)) {
+      guard willBeKey, invocation.has("secret") else {
+        throw .error(
+          "profile '\(name)' is a \(current.credential.kind.rawValue) profile; to make it a key profile give both --key-id ID and --secret"
+        )
+      }
+      let s = try context.readSecret(prompt: "Key secret for \(name): ")
+      try validateKeySecret(s)
+      secret = s
+    }
+    if invocation.has("user-token") {
+      token = try JWT(validating: try context.readSecret(prompt: "User token for \(name): "))
+    }
+    for r in removals where current.env?[r] == nil {
+      throw .error(
+        "profile '\(name)' has no extra variable \(quoted(r)); its variables: \(current.extraVariables.map(\.name).joined(separator: " "))"
+      )
+    }
+
+    let (profile, store) = try file.update { (store: inout Store) throws(Failure) -> (Profile, Store) in
+      var profile = try context.requireProfile(name, in: store, command: "set")
+      if let server { profile.server = server }
+      if let token { profile.credential = .userToken(token) }
+      switch (profile.credential, invocation.value("key-id"), secret) {
+      case (.key(let id, let old), let newID, let newSecret):
+        profile.credential = .key(id: newID ?? id, secret: newSecret ?? old)
+      case (_, let newID?, let newSecret?):
+        profile.credential = .key(id: newID, secret: newSecret)
+      default:
+        break
+      }
+      if invocation.has("production") { profile.production = true }
+      if invocation.has("no-production") { profile.production = false }
+      if let d = invocation.value("description") { profile.description = d.isEmpty ? nil : d }
+      if !extras.isEmpty || !removals.isEmpty {
+        var env = profile.env ?? [:]
+        for (k, v) in extras { env[k] = v }
+        for r in removals { env[r] = nil }
+        profile.env = env.isEmpty ? nil : env
+      }
+      store.setProfile(profile, named: name)
+      return (profile, store)
+    }
+    TokenCache(environment: context.environment).forget(name)
+    context.print("updated profile '\(name)'")
+    try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
+    // A flag on this profile can make another profile a user token on production.
+    if invocation.has("production") || server != nil {
+      for other in store.names where other != name {
+        guard let p = try? store.profile(named: other), case .userToken = p.credential, p.server == profile.server else {
+          continue
+        }
+        try Guard.check(name: other, profile: p, store: store, context: context, refusable: false)
+      }
+    }
+  }
+
+  private static func isKey(_ p: Profile) -> Bool {
+    if case .key = p.credential { return true }
+    return false
+  }
+
+  // MARK: list
+
+  static let list = CommandSpec(
+    "list", usage: "[--json]", summary: "List the profiles (never a secret).",
+    options: [.flag("json", "Print JSON for scripts.")],
+    discussion: "Columns: * marks the profile active in this shell; (default) the profile a new shell starts with.",
+    run: runList)
+
+  static func runList(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let store = try context.loadStore()
+    let production = store.productionServers()
+    let active = context.activeName
+    var rows: [ProfileSummary] = []
+    for name in store.names {
+      let profile = try context.requireProfile(name, in: store, command: "list")
+      rows.append(
+        ProfileSummary(
+          name: name, profile: profile, production: production.contains(profile.server.url),
+          isDefault: store.defaultName == name, isActive: active == name))
+    }
+    if invocation.has("json") {
+      context.write(JSON.array(rows.map { $0.json(now: context.now) }).pretty())
+      return
+    }
+    if rows.isEmpty {
+      context.note("no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID")
+      return
+    }
+    let table =
+      [["", "NAME", "SERVER", "AUTH", "PRODUCTION", "TOKEN EXPIRES"]]
+      + rows.map { row in
+        [
+          row.isActive ? "*" : "", row.name + (row.isDefault ? " (default)" : ""), row.profile.server.url,
+          row.profile.credential.kind.rawValue, row.production ? "yes" : "no", row.expiryText(now: context.now),
+        ]
+      }
+    let widths = (0..<6).map { column in table.map { $0[column].count }.max()! }
+    for (index, cells) in table.enumerated() {
+      var line = ""
+      for column in 0..<6 {
+        var cell = cells[column]
+        let pad = column == 5 ? "" : String(repeating: " ", count: widths[column] - cell.count + (column == 0 ? 1 : 2))
+        if context.color, index > 0 {
+          let row = rows[index - 1]
+          if column == 1 && row.isActive { cell = "\u{1B}[1m\(cell)\u{1B}[0m" }
+          if column == 4 && row.production { cell = "\u{1B}[31m\(cell)\u{1B}[0m" }
+          if column == 3 && row.profile.credential.kind == .userToken { cell = "\u{1B}[33m\(cell)\u{1B}[0m" }
+        }
+        line += cell + pad
+      }
+      while line.hasSuffix(" ") { line.removeLast() }
+      context.print(line)
+    }
+  }
+
+  // MARK: show
+
+  static let show = CommandSpec(
+    "show", usage: "[NAME] [--json] [--reveal]", summary: "Show one profile; secrets masked unless --reveal.",
+    arguments: [("NAME", "The profile (default: the one active in this shell).")],
+    options: [.flag("json", "Print JSON (secrets null unless --reveal)."), .flag("reveal", "Show the key secret or token.")],
+    positionals: 0...1, run: runShow)
+
+  static func runShow(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let name = try context.profileNameOrActive(invocation)
+    let store = try context.loadStore()
+    let profile = try context.requireProfile(name, in: store, command: "show")
+    let reveal = invocation.has("reveal")
+    let summary = ProfileSummary(
+      name: name, profile: profile, production: store.isProduction(profile.server), isDefault: store.defaultName == name,
+      isActive: context.activeName == name)
+    if invocation.has("json") {
+      guard case .object(var object) = summary.json(now: context.now) else { return }
+      guard case .object(let stored) = profile.json(redactSecrets: !reveal) else { return }
+      object["auth"] = stored["auth"]
+      for (k, v) in profile.unknown { object[k] = object[k] ?? v }
+      context.write(JSON.object(object).pretty())
+      return
+    }
+    let masked = "******** (--reveal to show)"
+    var lines: [(String, String)] = [("name", name), ("server", profile.server.url)]
+    let flagged = profile.isFlaggedProduction
+    lines.append(
+      ("production", summary.production ? (flagged ? "yes" : "yes (another profile flags this server as production)") : "no"))
+    switch profile.credential {
+    case .key(let id, let secret):
+      lines += [("auth", "key (application access key)"), ("key id", id), ("key secret", reveal ? secret : masked)]
+    case .userToken(let jwt):
+      lines += [
+        ("auth", "user-token (a person's token: prototyping only, never production)"), ("token", reveal ? jwt.raw : masked),
+      ]
+      if let subject = jwt.subject { lines.append(("token for", subject)) }
+      lines.append(("token expires", summary.expiryText(now: context.now, long: true)))
+    case .none:
+      lines.append(("auth", "none"))
+    }
+    if let d = profile.description { lines.append(("description", d)) }
+    for (k, v) in profile.extraVariables { lines.append(("env", "\(k)=\(v)")) }
+    lines.append(("default", summary.isDefault ? "yes" : "no"))
+    lines.append(("active", summary.isActive ? "yes (in this shell)" : "no"))
+    for (key, value) in lines { context.print((key + ":").padding(to: 15) + value) }
+    if Guard.isUserTokenOnProduction(profile, in: store) {
+      context.warn(Guard.reason(name: name, server: profile.server.url))
+    }
+  }
+
+  // MARK: rename, copy, remove
+
+  static let rename = CommandSpec(
+    "rename", usage: "OLD NEW", summary: "Rename a profile (the default follows).",
+    arguments: [("OLD", "The profile to rename."), ("NEW", "Its new name.")], positionals: 2...2,
+    run: { invocation, context throws(Failure) in try move(invocation, context, keepSource: false) })
+
+  static let copy = CommandSpec(
+    "copy", usage: "SOURCE NEW", summary: "Copy a profile under a new name.",
+    arguments: [("SOURCE", "The profile to copy."), ("NEW", "The copy's name.")], positionals: 2...2,
+    run: { invocation, context throws(Failure) in try move(invocation, context, keepSource: true) })
+
+  static func move(_ invocation: Invocation, _ context: Context, keepSource: Bool) throws(Failure) {
+    let source = invocation.positionals[0]
+    let target = try ProfileName(validating: invocation.positionals[1]).value
+    let command = invocation.command.name
+    try context.store().update { (store: inout Store) throws(Failure) in
+      guard let raw = store.rawProfiles[source] else { throw context.noSuchProfile(source, in: store, command: command) }
+      if store.contains(target) {
+        throw .error("a profile named '\(target)' already exists; remove it first or choose another name")
+      }
+      store.setRawProfile(raw, named: target)
+      if !keepSource {
+        store.setRawProfile(nil, named: source)
+        if store.defaultName == source { store.defaultName = target }
+      }
+    }
+    if keepSource {
+      context.print("copied profile '\(source)' to '\(target)'")
+    } else {
+      TokenCache(environment: context.environment).forget(source)
+      context.print("renamed profile '\(source)' to '\(target)'")
+      if context.activeName == source {
+        context.note("note: this shell still has '\(source)' active; switch with: conductor-profile use \(target)")
+      }
+    }
+  }
+
+  static let remove = CommandSpec(
+    "remove", usage: "NAME...", summary: "Remove profiles (the default is cleared if removed).",
+    arguments: [("NAME", "The profiles to remove.")], positionals: 1...Int.max, run: runRemove)
+
+  static func runRemove(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let names = invocation.positionals
+    let clearedDefault = try context.store().update { (store: inout Store) throws(Failure) -> Bool in
+      for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: "remove") }
+      var cleared = false
+      for name in names {
+        store.setRawProfile(nil, named: name)
+        if store.defaultName == name {
+          store.defaultName = nil
+          cleared = true
+        }
+      }
+      return cleared
+    }
+    let cache = TokenCache(environment: context.environment)
+    for name in names {
+      cache.forget(name)
+      context.print("removed profile '\(name)'")
+    }
+    if clearedDefault { context.note("note: the default profile was removed; no profile is the default now") }
+  }
+
+  // MARK: default
+
+  static let defaultCommand = CommandSpec(
+    "default", usage: "[NAME | --unset]", summary: "Show or set the profile a new shell starts with.",
+    arguments: [("NAME", "The profile to make the default.")],
+    options: [.flag("unset", "No default: new shells start with no profile.")],
+    positionals: 0...1, run: runDefault)
+
+  static func runDefault(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    if invocation.has("unset") {
+      guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
+      try context.store().update { (store: inout Store) throws(Failure) in store.defaultName = nil }
+      context.print("no default profile")
+      return
+    }
+    guard let name = invocation.positionals.first else {
+      let store = try context.loadStore()
+      guard let name = store.defaultName else {
+        throw .error("no default profile is set; set one with: conductor-profile default NAME")
+      }
+      context.print(name)
+      if !store.contains(name) {
+        context.warn("the default profile '\(name)' does not exist; set another with: conductor-profile default NAME")
+      }
+      return
+    }
+    try context.store().update { (store: inout Store) throws(Failure) in
+      guard store.contains(name) else { throw context.noSuchProfile(name, in: store, command: "default") }
+      store.defaultName = name
+    }
+    context.print("default profile: \(name)")
+  }
+}
+
+/// What list and show say about a profile.
+struct ProfileSummary {
+  let name: String
+  let profile: Profile
+  let production: Bool
+  let isDefault: Bool
+  let isActive: Bool
+
+  var expires: Int64? {
+    if case .userToken(let jwt) = profile.credential { return jwt.expires }
+    return nil
+  }
+
+  func expiryText(now: Int64, long: Bool = false) -> String {
+    guard let exp = expires else { return long ? "never (no exp claim)" : "-" }
+    let state = exp <= now ? "expired" : relativeTime(exp, now: now)
+    return "\(formatUTC(exp)) (\(state))"
+  }
+
+  func json(now: Int64) -> JSON {
+    var object: [String: JSON] = [
+      "name": .string(name), "server": .string(profile.server.url), "auth": .string(profile.credential.kind.rawValue),
+      "production": .bool(production), "default": .bool(isDefault), "active": .bool(isActive),
+    ]
+    if let d = profile.description { object["description"] = .string(d) }
+    if let exp = expires {
+      object["tokenExpires"] = .integer(exp)
+      object["tokenExpired"] = .bool(exp <= now)
+    }
+    if case .userToken(let jwt) = profile.credential, let s = jwt.subject { object["tokenSubject"] = .string(s) }
+    if case .key(let id, _) = profile.credential { object["keyId"] = .string(id) }
+    if let env = profile.env { object["env"] = .object(env.mapValues { .string($0) }) }
+    return .object(object)
+  }
+}

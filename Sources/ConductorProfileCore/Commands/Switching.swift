@@ -1,0 +1,244 @@
+import Glibc
+
+/// Switching: env (the code a switch evaluates), use and off (through the hook), current, exec.
+enum SwitchCommands {
+  /// Set by the hook for the program it runs: the shell whose code to print.
+  static let hookShellVariable = "_CONDUCTOR_PROFILE_SHELL"
+  /// The profile `use -` goes back to, passed in by the hook.
+  static let previousVariable = "_CONDUCTOR_PROFILE_PREVIOUS"
+  /// Set by the hook when a shell starts: activate the default profile, if there is one.
+  static let startupVariable = "_CONDUCTOR_PROFILE_STARTUP"
+
+  /// A profile resolved for a switch, with everything the guard needs to judge it.
+  struct Target {
+    let name: String
+    let profile: Profile
+    let store: Store
+    var production: Bool { profile.isFlaggedProduction || store.isProduction(profile.server) }
+    var exports: [(name: String, value: String)] { Switch.exports(name: name, profile: profile, production: production) }
+  }
+
+  static func target(_ name: String, _ context: Context, command: String) throws(Failure) -> Target {
+    let store = try context.loadStore()
+    let profile = try context.requireProfile(name, in: store, command: command)
+    return Target(name: name, profile: profile, store: store)
+  }
+
+  // MARK: env
+
+  static let env = CommandSpec(
+    "env", usage: "NAME [--shell bash|zsh|fish|sh | --format json|dotenv] | --unset [--shell bash|zsh|fish|sh]",
+    summary: "Print the code a switch evaluates, or the profile's variables as JSON or dotenv.",
+    arguments: [("NAME", "The profile.")],
+    options: [
+      .value("shell", "SHELL", "bash, zsh, fish or sh (default: sh): clear, then export."),
+      .value("format", "FORMAT", "json or dotenv: the variables only, for files and other tools."),
+      .flag("unset", "Print the code that clears every variable a switch sets."),
+    ],
+    positionals: 0...1,
+    discussion: """
+      Every value is single-quoted, so nothing in it can run. To switch without the hook:
+        eval "$(conductor-profile env dev --shell bash)"
+      """,
+    run: runEnv)
+
+  static func shell(_ invocation: Invocation) throws(Failure) -> ShellSyntax {
+    guard let text = invocation.value("shell") else { return .sh }
+    guard let shell = ShellSyntax(rawValue: text) else {
+      throw invocation.usageError(
+        "unknown shell \(quoted(text)); use bash, zsh, fish or sh",
+        suggestion: Suggest.nearest(text, in: ShellSyntax.allCases.map(\.rawValue)))
+    }
+    return shell
+  }
+
+  static func runEnv(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    try invocation.exclusive(["shell", "format"])
+    try invocation.exclusive(["unset", "format"])
+    let shell = try shell(invocation)
+    if invocation.has("unset") {
+      guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
+      context.write(shell.render(Switch.cleared(environment: context.environment).map { ($0, nil) }))
+      return
+    }
+    guard let name = invocation.positionals.first else { throw invocation.usageError("missing NAME") }
+    var format: FileFormat? = nil
+    if let text = invocation.value("format") {
+      guard let f = FileFormat(rawValue: text) else {
+        throw invocation.usageError(
+          "unknown format \(quoted(text)); use json or dotenv",
+          suggestion: Suggest.nearest(text, in: FileFormat.allCases.map(\.rawValue)))
+      }
+      format = f
+    }
+    let target = try target(name, context, command: "env")
+    try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
+    if let format {
+      context.write(format.render(target.exports))
+      return
+    }
+    if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
+    context.write(shell.render(Switch.changes(exports: target.exports, environment: context.environment)))
+  }
+
+  // MARK: use, off
+
+  static let use = CommandSpec(
+    "use", usage: "NAME | -", summary: "Switch this shell to a profile (through the shell hook).",
+    arguments: [("NAME", "The profile, or - for the previous one.")], positionals: 0...1,
+    discussion: "Needs the shell hook: eval \"$(conductor-profile init bash)\" in ~/.bashrc (see init --help).",
+    run: runUse)
+
+  static let off = CommandSpec(
+    "off", usage: "", summary: "Clear this shell's profile variables (through the shell hook).", run: runOff)
+
+  /// The shell the hook runs in, or the explanation of how to install the hook.
+  static func hookShell(_ context: Context, command: String) throws(Failure) -> ShellSyntax {
+    guard let text = context.environment[hookShellVariable] else {
+      throw .error(
+        """
+        '\(command)' changes the shell it runs in, so it needs the shell hook, which is not loaded here; nothing was changed.
+          bash: add to ~/.bashrc:                   eval "$(conductor-profile init bash)"
+          zsh:  add to ~/.zshrc:                    eval "$(conductor-profile init zsh)"
+          fish: add to ~/.config/fish/config.fish:  conductor-profile init fish | source
+        then open a new terminal. Without the hook: eval "$(conductor-profile env NAME --shell bash)", or conductor-profile exec NAME -- COMMAND
+        """)
+    }
+    guard let shell = ShellSyntax(rawValue: text), shell != .sh else {
+      throw .error("\(hookShellVariable) is \(quoted(text)), not bash, zsh or fish; reload the hook with init")
+    }
+    return shell
+  }
+
+  static func runUse(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let shell = try hookShell(context, command: "use")
+    let startup = context.environment[startupVariable] == "1"
+    var name: String
+    if let given = invocation.positionals.first {
+      name = given
+    } else if startup {
+      guard let store = try context.store().loadIfPresent(), let fallback = store.defaultName else { return }
+      guard store.contains(fallback) else {
+        context.warn("the default profile '\(fallback)' does not exist; set another with: conductor-profile default NAME")
+        return
+      }
+      name = fallback
+    } else {
+      throw invocation.usageError("missing NAME")
+    }
+    if name == "-" {
+      guard let previous = context.environment[previousVariable], !previous.isEmpty else {
+        throw .error("no previous profile in this shell: 'use -' goes back to the profile active before the last switch")
+      }
+      name = previous
+    }
+    let target = try target(name, context, command: "use")
+    try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
+    if let warning = Guard.expiryWarning(name: name, profile: target.profile, now: context.now, window: 3600) {
+      context.warn(warning)
+    }
+    if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
+    var code = shell.render(Switch.changes(exports: target.exports, environment: context.environment))
+    if let active = context.activeName, active != name { code += shell.setPrivate(previousVariable, active) }
+    context.write(code)
+  }
+
+  static func runOff(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let shell = try hookShell(context, command: "off")
+    if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
+    var code = shell.render(Switch.cleared(environment: context.environment).map { ($0, nil) })
+    if let active = context.activeName { code += shell.setPrivate(previousVariable, active) }
+    context.write(code)
+  }
+
+  // MARK: current
+
+  static let current = CommandSpec(
+    "current", usage: "[--json]", summary: "Print the profile active in this shell; exit 1 when none is.",
+    options: [.flag("json", "Print JSON.")],
+    discussion: "Says when the variables were changed by hand since the switch, or the profile no longer exists.",
+    run: runCurrent)
+
+  static func runCurrent(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    guard let name = context.activeName else {
+      if invocation.has("json") { context.write(JSON.null.pretty()) }
+      throw .error("no profile is active in this shell; switch with: conductor-profile use NAME")
+    }
+    let env = context.environment
+    let store = try context.loadStore()
+    var changed: [String] = []
+    let profile = try store.profile(named: name)
+    if let profile {
+      let target = Target(name: name, profile: profile, store: store)
+      let expected = Dictionary(uniqueKeysWithValues: target.exports.map { ($0.name, $0.value) })
+      let watched = Set(expected.keys).union(ManagedVariable.cleared)
+      changed = watched.filter { env[$0] != expected[$0] }.sorted()
+    }
+    if invocation.has("json") {
+      var object: [String: JSON] = [
+        "name": .string(name), "exists": .bool(profile != nil), "changed": .array(changed.map { .string($0) }),
+      ]
+      object["server"] = env[ManagedVariable.serverURL].map { .string($0) } ?? .null
+      object["auth"] = env[ManagedVariable.auth].map { .string($0) } ?? .null
+      object["production"] = .bool(env[ManagedVariable.production] == "1")
+      if let exp = env[ManagedVariable.tokenExpires].flatMap({ Int64($0) }) { object["tokenExpires"] = .integer(exp) }
+      context.write(JSON.object(object).pretty())
+    } else {
+      context.print(name)
+    }
+    if profile == nil {
+      context.warn(
+        "profile '\(name)' no longer exists in the store; switch to another with: conductor-profile use NAME, or clear with: conductor-profile off"
+      )
+    } else if !changed.isEmpty {
+      context.warn(
+        "\(changed.joined(separator: ", ")) \(changed.count == 1 ? "differs" : "differ") from profile '\(name)' (changed by hand since the switch, or the profile was edited); switch again with: conductor-profile use \(name)"
+      )
+    }
+  }
+
+  // MARK: exec
+
+  static let exec = CommandSpec(
+    "exec", usage: "NAME -- COMMAND [ARG...]", summary: "Run a command with a profile's environment.",
+    arguments: [("NAME", "The profile."), ("COMMAND", "The program to run, and its arguments, after '--'.")],
+    positionals: 1...1, takesCommand: true,
+    discussion:
+      "The variables are cleared and exported as a switch does; conductor-profile replaces itself with COMMAND, so its exit status is COMMAND's.",
+    run: runExec)
+
+  static func runExec(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let name = invocation.positionals[0]
+    guard let command = invocation.trailing, !command.isEmpty else { throw invocation.usageError("missing COMMAND after '--'") }
+    let target = try target(name, context, command: "exec")
+    try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
+    if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
+    let environment = Switch.apply(exports: target.exports, to: context.environment)
+    try Exec.replaceProcess(command, environment: environment, context: context)
+  }
+}
+
+enum Exec {
+  /// Replaces this process with `command`, found on PATH as execvp(3) does. Returns only by throwing.
+  static func replaceProcess(_ command: [String], environment: [String: String], context: Context) throws(Failure) {
+    context.flush()
+    let argv = command.map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    let program = command[0]
+    var failure = ENOENT
+    if program.contains("/") {
+      execve(program, argv, envp)
+      failure = errno
+    } else {
+      let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+      for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
+        let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + program
+        execve(candidate, argv, envp)
+        // Keep the most telling reason: a file that exists but cannot run beats "not found".
+        if errno == EACCES || failure == ENOENT { failure = errno == ENOENT || errno == ENOTDIR ? failure : errno }
+      }
+    }
+    let reason = failure == ENOENT ? "command not found" : Posix.errorText(failure)
+    throw .error("cannot run \(quoted(program)): \(reason)")
+  }
+}

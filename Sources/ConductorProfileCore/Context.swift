@@ -1,0 +1,154 @@
+import Glibc
+
+/// What one run of the program sees and where it writes: arguments aside, everything a command touches
+/// goes through here, so the program can be run in-process with a captured one.
+public final class Context {
+  public let environment: [String: String]
+  public let now: Int64
+  let stdinIsTerminal: Bool
+  let stdoutIsTerminal: Bool
+  private let writeOut: (String) -> Void
+  private let writeErr: (String) -> Void
+  private let readInput: () -> [UInt8]
+  private let flushOut: () -> Void
+  private var storeFile: StoreFile?
+
+  public init(
+    environment: [String: String], now: Int64, stdinIsTerminal: Bool, stdoutIsTerminal: Bool,
+    writeOut: @escaping (String) -> Void, writeErr: @escaping (String) -> Void, readInput: @escaping () -> [UInt8],
+    flush: @escaping () -> Void = {}
+  ) {
+    self.flushOut = flush
+    self.environment = environment
+    self.now = now
+    self.stdinIsTerminal = stdinIsTerminal
+    self.stdoutIsTerminal = stdoutIsTerminal
+    self.writeOut = writeOut
+    self.writeErr = writeErr
+    self.readInput = readInput
+  }
+
+  /// The real process: file descriptors 0, 1 and 2, `environ`, the clock.
+  public static func process() -> Context {
+    var env: [String: String] = [:]
+    var p = environ
+    while let entry = p.pointee {
+      let s = String(cString: entry)
+      if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+      p += 1
+    }
+    let out = OutputBuffer(fd: 1)
+    return Context(
+      environment: env, now: Posix.now(), stdinIsTerminal: Posix.isTerminal(0), stdoutIsTerminal: Posix.isTerminal(1),
+      writeOut: { out.append($0) },
+      writeErr: { s in
+        out.flush()
+        _ = try? Posix.writeAll(2, s.utf8, path: "standard error")
+      },
+      readInput: { (try? Posix.readAll(0, path: "standard input")) ?? [] },
+      flush: { out.flush() })
+  }
+
+  // MARK: Output
+
+  /// Writes out what standard output holds (before exec, and at exit).
+  public func flush() { flushOut() }
+
+  public func print(_ line: String) { writeOut(line + "\n") }
+  public func write(_ text: String) { writeOut(text) }
+  public func warn(_ message: String) { writeErr("warning: \(message)\n") }
+  public func note(_ line: String) { writeErr(line + "\n") }
+  public func error(_ message: String) { writeErr("error: \(message)\n") }
+
+  /// Colour on standard output: only on a terminal, never with NO_COLOR.
+  var color: Bool { stdoutIsTerminal && (environment["NO_COLOR"] ?? "").isEmpty }
+
+  // MARK: The store
+
+  public func store() throws(Failure) -> StoreFile {
+    if let storeFile { return storeFile }
+    let file = try StoreFile(environment: environment)
+    storeFile = file
+    return file
+  }
+
+  /// The active profile's name in this shell, from `CONDUCTOR_PROFILE_ACTIVE`.
+  var activeName: String? {
+    guard let name = environment[ManagedVariable.active], !name.isEmpty else { return nil }
+    return name
+  }
+
+  // MARK: Secrets
+
+  /// Reads a secret: standard input when it is not a terminal (one trailing newline dropped),
+  /// else a prompt on the terminal with echo off.
+  func readSecret(prompt: String) throws(Failure) -> String {
+    let bytes: [UInt8]
+    if stdinIsTerminal {
+      bytes = try Terminal.readWithoutEcho(prompt: prompt)
+    } else {
+      bytes = readInput()
+    }
+    var text = bytes
+    if text.last == UInt8(ascii: "\n") {
+      text.removeLast()
+      if text.last == UInt8(ascii: "\r") { text.removeLast() }
+    }
+    guard let s = String(validating: text, as: UTF8.self) else {
+      throw .error("the secret read from standard input is not UTF-8 text")
+    }
+    if s.utf8.contains(0) { throw .error("the secret read from standard input contains a NUL byte") }
+    return s
+  }
+}
+
+/// Standard output, written in large pieces (a switch prints one block of code).
+final class OutputBuffer {
+  let fd: Int32
+  var bytes: [UInt8] = []
+  init(fd: Int32) { self.fd = fd }
+  func append(_ s: String) {
+    bytes.append(contentsOf: s.utf8)
+    if bytes.count > 1 << 16 { flush() }
+  }
+  func flush() {
+    guard !bytes.isEmpty else { return }
+    _ = try? Posix.writeAll(fd, bytes, path: "standard output")
+    bytes.removeAll(keepingCapacity: true)
+  }
+  deinit { flush() }
+}
+
+enum Terminal {
+  nonisolated(unsafe) static var saved = termios()
+  nonisolated(unsafe) static var restoring = false
+
+  static func readWithoutEcho(prompt: String) throws(Failure) -> [UInt8] {
+    var old = termios()
+    guard tcgetattr(0, &old) == 0 else { throw .error("cannot read from the terminal: \(Posix.errorText())") }
+    saved = old
+    restoring = true
+    signal(SIGINT) { _ in
+      if Terminal.restoring { tcsetattr(0, TCSAFLUSH, &Terminal.saved) }
+      _ = write(2, "\n", 1)
+      _exit(130)
+    }
+    var quiet = old
+    quiet.c_lflag &= ~tcflag_t(ECHO)
+    try? Posix.writeAll(2, prompt.utf8, path: "standard error")
+    tcsetattr(0, TCSAFLUSH, &quiet)
+    defer {
+      tcsetattr(0, TCSAFLUSH, &old)
+      restoring = false
+      signal(SIGINT, SIG_DFL)
+      _ = write(2, "\n", 1)
+    }
+    var line: [UInt8] = []
+    var byte: UInt8 = 0
+    while read(0, &byte, 1) == 1 {
+      if byte == UInt8(ascii: "\n") { break }
+      line.append(byte)
+    }
+    return line
+  }
+}

@@ -1,0 +1,416 @@
+/// A JSON value that keeps everything it read, so a store rewritten by this program loses no key.
+///
+/// Numbers keep their source text: a value the program does not understand is written back as it was.
+public enum JSON: Equatable, Sendable {
+  case null
+  case bool(Bool)
+  case number(String)
+  case string(String)
+  case array([JSON])
+  case object([String: JSON])
+
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+
+  public var objectValue: [String: JSON]? {
+    if case .object(let o) = self { return o }
+    return nil
+  }
+
+  public var boolValue: Bool? {
+    if case .bool(let b) = self { return b }
+    return nil
+  }
+
+  public static func integer(_ value: Int64) -> JSON { .number(String(value)) }
+
+  /// A number's value in whole units (fractions dropped), when it is a number that fits.
+  public var integerValue: Int64? {
+    guard case .number(let text) = self else { return nil }
+    if let whole = Int64(text) { return whole }
+    guard let d = Double(text), d.isFinite, abs(d) < 9.2e18 else { return nil }
+    return Int64(d.rounded(.down))
+  }
+}
+
+/// Where and why a JSON text failed to parse.
+public struct JSONSyntaxError: Error, Equatable, Sendable {
+  public var line: Int
+  public var column: Int
+  public var reason: String
+
+  public var description: String { "line \(line), column \(column): \(reason)" }
+}
+
+// MARK: - Parsing
+
+extension JSON {
+  /// Parses UTF-8 JSON text (RFC 8259). Duplicate object keys are an error: a store that says two
+  /// things is not guessed at.
+  public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSON {
+    var parser = JSONParser(bytes: bytes)
+    return try parser.parseDocument()
+  }
+
+  public static func parse(_ text: String) throws(JSONSyntaxError) -> JSON {
+    try parse(Array(text.utf8))
+  }
+}
+
+private struct JSONParser {
+  let bytes: [UInt8]
+  var index = 0
+  var depth = 0
+
+  init(bytes: [UInt8]) { self.bytes = bytes }
+
+  mutating func parseDocument() throws(JSONSyntaxError) -> JSON {
+    // A UTF-8 byte order mark is tolerated at the start, as editors sometimes write one.
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+    skipWhitespace()
+    let value = try parseValue()
+    skipWhitespace()
+    if index < bytes.count { throw fail("unexpected text after the end of the document") }
+    return value
+  }
+
+  func fail(_ reason: String, at position: Int? = nil) -> JSONSyntaxError {
+    let end = min(position ?? index, bytes.count)
+    var line = 1
+    var lineStart = 0
+    var i = 0
+    while i < end {
+      if bytes[i] == UInt8(ascii: "\n") {
+        line += 1
+        lineStart = i + 1
+      }
+      i += 1
+    }
+    // Columns count characters, not bytes: skip UTF-8 continuation bytes.
+    var column = 1
+    i = lineStart
+    while i < end {
+      if bytes[i] & 0xC0 != 0x80 { column += 1 }
+      i += 1
+    }
+    return JSONSyntaxError(line: line, column: column, reason: reason)
+  }
+
+  mutating func skipWhitespace() {
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x20, 0x0A, 0x0D, 0x09: index += 1
+      default: return
+      }
+    }
+  }
+
+  mutating func parseValue() throws(JSONSyntaxError) -> JSON {
+    guard index < bytes.count else { throw fail("unexpected end of the document; expected a value") }
+    switch bytes[index] {
+    case UInt8(ascii: "{"): return try parseObject()
+    case UInt8(ascii: "["): return try parseArray()
+    case UInt8(ascii: "\""): return .string(try parseString())
+    case UInt8(ascii: "t"): return try parseLiteral("true", .bool(true))
+    case UInt8(ascii: "f"): return try parseLiteral("false", .bool(false))
+    case UInt8(ascii: "n"): return try parseLiteral("null", .null)
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+    default: throw fail("expected a value (object, array, string, number, true, false or null)")
+    }
+  }
+
+  mutating func parseLiteral(_ word: StaticString, _ value: JSON) throws(JSONSyntaxError) -> JSON {
+    let count = word.utf8CodeUnitCount
+    let matches = word.withUTF8Buffer { w in
+      index + count <= bytes.count && (0..<count).allSatisfy { bytes[index + $0] == w[$0] }
+    }
+    guard matches else { throw fail("expected a value (object, array, string, number, true, false or null)") }
+    index += count
+    return value
+  }
+
+  mutating func enter() throws(JSONSyntaxError) {
+    depth += 1
+    if depth > 512 { throw fail("nested too deeply") }
+  }
+
+  mutating func parseObject() throws(JSONSyntaxError) -> JSON {
+    try enter()
+    defer { depth -= 1 }
+    index += 1
+    var members: [String: JSON] = [:]
+    skipWhitespace()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+      index += 1
+      return .object(members)
+    }
+    while true {
+      skipWhitespace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+        throw fail("expected a member name in double quotes")
+      }
+      let keyStart = index
+      let key = try parseString()
+      skipWhitespace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+        throw fail("expected ':' after the member name")
+      }
+      index += 1
+      skipWhitespace()
+      let value = try parseValue()
+      if members.updateValue(value, forKey: key) != nil {
+        throw fail("the member \"\(key)\" appears twice in one object", at: keyStart)
+      }
+      skipWhitespace()
+      guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or '}'") }
+      if bytes[index] == UInt8(ascii: ",") {
+        index += 1
+        continue
+      }
+      if bytes[index] == UInt8(ascii: "}") {
+        index += 1
+        return .object(members)
+      }
+      throw fail("expected ',' or '}' after an object member")
+    }
+  }
+
+  mutating func parseArray() throws(JSONSyntaxError) -> JSON {
+    try enter()
+    defer { depth -= 1 }
+    index += 1
+    var elements: [JSON] = []
+    skipWhitespace()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+      index += 1
+      return .array(elements)
+    }
+    while true {
+      skipWhitespace()
+      elements.append(try parseValue())
+      skipWhitespace()
+      guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or ']'") }
+      if bytes[index] == UInt8(ascii: ",") {
+        index += 1
+        continue
+      }
+      if bytes[index] == UInt8(ascii: "]") {
+        index += 1
+        return .array(elements)
+      }
+      throw fail("expected ',' or ']' after an array element")
+    }
+  }
+
+  mutating func parseNumber() throws(JSONSyntaxError) -> JSON {
+    let start = index
+    func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+    if bytes[index] == UInt8(ascii: "-") { index += 1 }
+    guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit") }
+    if bytes[index] == UInt8(ascii: "0") {
+      index += 1
+    } else {
+      while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+    }
+    if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+      index += 1
+      guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit after '.'") }
+      while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+    }
+    if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+      index += 1
+      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+        index += 1
+      }
+      guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit in the exponent") }
+      while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+    }
+    return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+  }
+
+  mutating func parseString() throws(JSONSyntaxError) -> String {
+    let open = index
+    index += 1
+    let start = index
+    // Fast path: no escapes.
+    while index < bytes.count {
+      let b = bytes[index]
+      if b == UInt8(ascii: "\"") {
+        guard let s = String(validating: bytes[start..<index], as: UTF8.self) else {
+          throw fail("the string is not valid UTF-8", at: open)
+        }
+        index += 1
+        return s
+      }
+      if b == UInt8(ascii: "\\") { break }
+      if b < 0x20 { throw fail("a control character must be escaped in a string") }
+      index += 1
+    }
+    var buffer = Array(bytes[start..<index])
+    while index < bytes.count {
+      let b = bytes[index]
+      switch b {
+      case UInt8(ascii: "\""):
+        guard let s = String(validating: buffer, as: UTF8.self) else {
+          throw fail("the string is not valid UTF-8", at: open)
+        }
+        index += 1
+        return s
+      case UInt8(ascii: "\\"):
+        index += 1
+        guard index < bytes.count else { break }
+        let e = bytes[index]
+        index += 1
+        switch e {
+        case UInt8(ascii: "\""): buffer.append(0x22)
+        case UInt8(ascii: "\\"): buffer.append(0x5C)
+        case UInt8(ascii: "/"): buffer.append(0x2F)
+        case UInt8(ascii: "b"): buffer.append(0x08)
+        case UInt8(ascii: "f"): buffer.append(0x0C)
+        case UInt8(ascii: "n"): buffer.append(0x0A)
+        case UInt8(ascii: "r"): buffer.append(0x0D)
+        case UInt8(ascii: "t"): buffer.append(0x09)
+        case UInt8(ascii: "u"):
+          var scalar = try parseHex4()
+          if (0xD800...0xDBFF).contains(scalar) {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+            else { throw fail("a lone surrogate \\u escape") }
+            index += 2
+            let low = try parseHex4()
+            guard (0xDC00...0xDFFF).contains(low) else { throw fail("a lone surrogate \\u escape") }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+          } else if (0xDC00...0xDFFF).contains(scalar) {
+            throw fail("a lone surrogate \\u escape")
+          }
+          guard let u = Unicode.Scalar(scalar) else { throw fail("an invalid \\u escape") }
+          buffer.append(contentsOf: String(Character(u)).utf8)
+        default:
+          throw fail("an invalid escape '\\\(Character(Unicode.Scalar(e)))' in a string", at: index - 2)
+        }
+      default:
+        if b < 0x20 { throw fail("a control character must be escaped in a string") }
+        buffer.append(b)
+        index += 1
+      }
+    }
+    throw fail("unexpected end of the document inside a string", at: open)
+  }
+
+  mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+    guard index + 4 <= bytes.count else { throw fail("expected four hex digits after \\u") }
+    var value: UInt32 = 0
+    for _ in 0..<4 {
+      let b = bytes[index]
+      let digit: UInt32
+      switch b {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - UInt8(ascii: "0"))
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - UInt8(ascii: "a") + 10)
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - UInt8(ascii: "A") + 10)
+      default: throw fail("expected four hex digits after \\u")
+      }
+      value = value << 4 | digit
+      index += 1
+    }
+    return value
+  }
+}
+
+// MARK: - Writing
+
+extension JSON {
+  /// The store's form: two-space indent, `"key" : value`, keys sorted by their UTF-8 bytes, a final newline.
+  public func pretty() -> String {
+    var out = ""
+    out.reserveCapacity(256)
+    write(to: &out, indent: 0, pretty: true)
+    out.append("\n")
+    return out
+  }
+
+  /// One line, keys sorted, `"key":value`.
+  public func compact() -> String {
+    var out = ""
+    write(to: &out, indent: 0, pretty: false)
+    return out
+  }
+
+  private func write(to out: inout String, indent: Int, pretty: Bool) {
+    switch self {
+    case .null: out.append("null")
+    case .bool(let b): out.append(b ? "true" : "false")
+    case .number(let n): out.append(n)
+    case .string(let s): JSON.writeString(s, to: &out)
+    case .array(let elements):
+      if elements.isEmpty {
+        out.append("[]")
+        return
+      }
+      out.append("[")
+      for (i, element) in elements.enumerated() {
+        if i > 0 { out.append(",") }
+        if pretty { JSON.newline(&out, indent + 1) }
+        element.write(to: &out, indent: indent + 1, pretty: pretty)
+      }
+      if pretty { JSON.newline(&out, indent) }
+      out.append("]")
+    case .object(let members):
+      if members.isEmpty {
+        out.append("{}")
+        return
+      }
+      out.append("{")
+      let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      for (i, key) in keys.enumerated() {
+        if i > 0 { out.append(",") }
+        if pretty { JSON.newline(&out, indent + 1) }
+        JSON.writeString(key, to: &out)
+        out.append(pretty ? " : " : ":")
+        members[key]!.write(to: &out, indent: indent + 1, pretty: pretty)
+      }
+      if pretty { JSON.newline(&out, indent) }
+      out.append("}")
+    }
+  }
+
+  private static func newline(_ out: inout String, _ indent: Int) {
+    out.append("\n")
+    for _ in 0..<indent { out.append("  ") }
+  }
+
+  static func writeString(_ s: String, to out: inout String) {
+    out.append("\"")
+    var plainStart = s.unicodeScalars.startIndex
+    var i = plainStart
+    let scalars = s.unicodeScalars
+    while i != scalars.endIndex {
+      let c = scalars[i]
+      let escape: String?
+      switch c {
+      case "\"": escape = "\\\""
+      case "\\": escape = "\\\\"
+      case "\n": escape = "\\n"
+      case "\r": escape = "\\r"
+      case "\t": escape = "\\t"
+      case "\u{08}": escape = "\\b"
+      case "\u{0C}": escape = "\\f"
+      default:
+        if c.value < 0x20 || c.value == 0x7F {
+          let hex = String(c.value, radix: 16)
+          escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          escape = nil
+        }
+      }
+      if let escape {
+        out.unicodeScalars.append(contentsOf: scalars[plainStart..<i])
+        out.append(escape)
+        plainStart = scalars.index(after: i)
+      }
+      i = scalars.index(after: i)
+    }
+    out.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+    out.append("\"")
+  }
+}

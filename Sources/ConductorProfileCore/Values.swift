@@ -1,0 +1,165 @@
+// The validated values a profile is made of. Each has one failable constructor that says, when it
+// refuses, what was wrong and how to fix it.
+
+/// A profile name: 1–64 characters, `[A-Za-z0-9][A-Za-z0-9._-]*`.
+public struct ProfileName: Hashable, Comparable, Sendable, CustomStringConvertible {
+  public let value: String
+  public var description: String { value }
+
+  public init(validating text: String) throws(Failure) {
+    let bytes = Array(text.utf8)
+    guard !bytes.isEmpty else { throw .error("a profile name cannot be empty") }
+    let ok =
+      bytes.count <= 64 && ProfileName.isAlnum(bytes[0])
+      && bytes.allSatisfy {
+        ProfileName.isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+      }
+    guard ok else {
+      throw .error(
+        "invalid profile name \(quoted(text)): use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+      )
+    }
+    value = text
+  }
+
+  init(trusted: String) { value = trusted }
+
+  static func isAlnum(_ b: UInt8) -> Bool {
+    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+  }
+
+  public static func < (a: ProfileName, b: ProfileName) -> Bool {
+    a.value.utf8.lexicographicallyPrecedes(b.value.utf8)
+  }
+}
+
+/// A Conductor server, normalised: `http(s)://host[:port][/path]/api`, host lower-cased,
+/// default port dropped, no trailing slash.
+public struct Server: Hashable, Sendable, CustomStringConvertible {
+  public let url: String
+  public var description: String { url }
+
+  public init(validating text: String) throws(Failure) {
+    func bad(_ why: String) -> Failure {
+      .error("invalid server \(quoted(text)): \(why); give an http or https URL such as https://conductor.example.com/api")
+    }
+    if text.isEmpty { throw bad("it is empty") }
+    if text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+      throw bad("it contains whitespace or a control character")
+    }
+    if text.contains("?") { throw bad("it has a query ('?…'), which a server address cannot carry") }
+    if text.contains("#") { throw bad("it has a fragment ('#…'), which a server address cannot carry") }
+    guard let sep = text.firstRange(of: "://") else { throw bad("it has no scheme") }
+    let scheme = text[..<sep.lowerBound].lowercased()
+    guard scheme == "http" || scheme == "https" else { throw bad("the scheme '\(scheme)' is not http or https") }
+    let rest = text[sep.upperBound...]
+    let authority = rest.prefix { $0 != "/" }
+    var path = String(rest.dropFirst(authority.count))
+    if authority.contains("@") { throw bad("it has a user name or password in it") }
+    var host = Substring(authority)
+    var port: Substring? = nil
+    if host.hasPrefix("[") {
+      guard let close = host.firstIndex(of: "]") else { throw bad("the IPv6 address has no closing ']'") }
+      let after = host[host.index(after: close)...]
+      if !after.isEmpty {
+        guard after.hasPrefix(":") else { throw bad("unexpected text after the IPv6 address") }
+        port = after.dropFirst()
+      }
+      host = host[...close]
+      let inner = host.dropFirst().dropLast()
+      guard !inner.isEmpty, inner.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+        throw bad("the IPv6 address is not valid")
+      }
+    } else if let colon = host.lastIndex(of: ":") {
+      port = host[host.index(after: colon)...]
+      host = host[..<colon]
+    }
+    guard !host.isEmpty else { throw bad("it has no host") }
+    if !host.hasPrefix("[") {
+      let okHost = host.unicodeScalars.allSatisfy {
+        ($0.value < 0x80 && (ProfileName.isAlnum(UInt8($0.value)) || $0 == "-" || $0 == "." || $0 == "_"))
+      }
+      guard okHost, !host.hasPrefix("."), !host.contains("..") else { throw bad("the host '\(host)' is not a valid host name") }
+    }
+    var portPart = ""
+    if let port {
+      guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(port), n >= 1, n <= 65535
+      else { throw bad("the port '\(port)' is not a number from 1 to 65535") }
+      let isDefault = (scheme == "https" && n == 443) || (scheme == "http" && n == 80)
+      if !isDefault { portPart = ":\(n)" }
+    }
+    while path.hasSuffix("/") { path.removeLast() }
+    if !path.hasSuffix("/api") { path += "/api" }
+    url = "\(scheme)://\(host.lowercased())\(portPart)\(path)"
+  }
+
+  init(trusted: String) { url = trusted }
+}
+
+/// An application access key id: non-empty, no whitespace or control characters.
+func validateKeyID(_ id: String) throws(Failure) {
+  if id.isEmpty { throw .error("the key id is empty; give the id of an application access key (Access Control > Applications)") }
+  if id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+    throw .error("invalid key id \(quoted(id)): it contains whitespace or a control character; copy the key id again")
+  }
+}
+
+/// A key secret: non-empty, no control characters.
+func validateKeySecret(_ secret: String) throws(Failure) {
+  if secret.isEmpty { throw .error("the key secret is empty; give the secret shown when the access key was created") }
+  if secret.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+    throw .error("the key secret contains a control character (a line break or tab?); give it on one line")
+  }
+}
+
+/// The variables this tool manages, in the order the contract lists them. None may be a profile's extra variable.
+public enum ManagedVariable {
+  public static let serverURL = "CONDUCTOR_SERVER_URL"
+  public static let authKey = "CONDUCTOR_AUTH_KEY"
+  public static let authSecret = "CONDUCTOR_AUTH_SECRET"
+  public static let authToken = "CONDUCTOR_AUTH_TOKEN"
+  public static let active = "CONDUCTOR_PROFILE_ACTIVE"
+  public static let auth = "CONDUCTOR_PROFILE_AUTH"
+  public static let production = "CONDUCTOR_PROFILE_PRODUCTION"
+  public static let tokenExpires = "CONDUCTOR_PROFILE_TOKEN_EXPIRES"
+  public static let vars = "CONDUCTOR_PROFILE_VARS"
+  /// Older names the Java SDK falls back to, and the conductor CLI's profile-file selector: cleared on every switch.
+  public static let legacyKey = "CONDUCTOR_SERVER_AUTH_KEY"
+  public static let legacySecret = "CONDUCTOR_SERVER_AUTH_SECRET"
+  public static let cliProfile = "CONDUCTOR_PROFILE"
+
+  /// Every variable a switch clears before it exports.
+  public static let cleared: [String] = [
+    serverURL, authKey, authSecret, authToken, active, auth, production, tokenExpires, vars,
+    legacyKey, legacySecret, cliProfile,
+  ]
+}
+
+/// A variable name `[A-Za-z_][A-Za-z0-9_]*`.
+func isVariableName(_ name: String) -> Bool {
+  let b = Array(name.utf8)
+  guard let first = b.first, first == UInt8(ascii: "_") || (ProfileName.isAlnum(first) && first > 0x39) else { return false }
+  return b.allSatisfy { ProfileName.isAlnum($0) || $0 == UInt8(ascii: "_") }
+}
+
+/// Variables a profile must not set: the ones this tool manages, its own settings and private state,
+/// and a few whose removal on the next switch would break the shell itself.
+func isReservedVariable(_ name: String) -> Bool {
+  if ManagedVariable.cleared.contains(name) { return true }
+  if name.hasPrefix("CONDUCTOR_PROFILE_") || name.hasPrefix("_CONDUCTOR_PROFILE_") { return true }
+  return [
+    "PATH", "HOME", "IFS", "SHELL", "PWD", "OLDPWD", "PROMPT_COMMAND", "BASH_ENV", "ENV", "LD_PRELOAD",
+    "LD_LIBRARY_PATH", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "NO_COLOR",
+  ].contains(name)
+}
+
+/// Validates an extra variable for a profile's `env`.
+func validateExtraVariable(name: String, value: String) throws(Failure) {
+  guard isVariableName(name) else {
+    throw .error("invalid variable name \(quoted(name)) in --env: use letters, digits and '_', not starting with a digit")
+  }
+  if isReservedVariable(name) {
+    throw .error("--env cannot set \(name): conductor-profile manages it (or the shell needs it); choose another name")
+  }
+  if value.utf8.contains(0) { throw .error("the value of \(name) contains a NUL byte, which no environment variable can hold") }
+}

@@ -1,0 +1,7 @@
+import ConductorProfileCore
+import Glibc
+
+let context = Context.process()
+let status = CLI.run(Array(CommandLine.arguments.dropFirst()), context: context)
+context.flush()
+exit(status)
