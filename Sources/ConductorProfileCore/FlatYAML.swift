@@ -26,7 +26,8 @@ enum FlatYAML {
     var seen: [String: Int] = [:]
     var sawContent = false
     var number = 0
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    // "\r\n" is one Character in Swift: both line ends are separators.
+    for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
       number += 1
       var line = Substring(rawLine)
       if line.hasSuffix("\r") { line = line.dropLast() }
