@@ -5,6 +5,8 @@ enum Commands {
     ManageCommands.rename, ManageCommands.copy, ManageCommands.remove, ManageCommands.defaultCommand,
     SwitchCommands.use, SwitchCommands.off, SwitchCommands.env, SwitchCommands.current, SwitchCommands.exec,
     GuardCommand.spec,
+    ImportExportCommands.importCommand, ImportExportCommands.export, DoctorCommand.spec,
+    CompletionCommands.spec, CompletionCommands.profiles,
   ]
 }
 
