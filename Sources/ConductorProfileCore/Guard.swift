@@ -16,10 +16,12 @@ public enum Guard {
   static func check(
     name: String, profile: Profile, store: Store, context: Context, refusable: Bool
   ) throws(Failure) {
+    // A mistyped CONDUCTOR_PROFILE_GUARD fails every command that could refuse, not only on production:
+    // someone who meant block must not learn of the typo the day it matters. add and set never refuse.
+    let mode = refusable ? try store.effectiveGuard(environment: context.environment) : .warn
     guard isUserTokenOnProduction(profile, in: store) else { return }
-    let mode = try store.effectiveGuard(environment: context.environment)
     let text = reason(name: name, server: profile.server.url)
-    if refusable && mode == .block {
+    if mode == .block {
       throw .refused("refused by the guard (mode block): \(text)")
     }
     context.warn(text)

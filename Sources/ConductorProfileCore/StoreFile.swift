@@ -123,7 +123,24 @@ public struct StoreFile: Sendable {
     try store.checkWritable(path: path)
     let result = try change(&store)
     let after = Array(store.json().pretty().utf8)
-    if after != before { try Posix.writeAtomically(after, to: path) }
+    if after != before {
+      removeStaleTemporaryFiles()
+      try Posix.writeAtomically(after, to: path)
+    }
     return result
+  }
+
+  /// Removes the temporary files (`.profiles.json.PID.N.tmp`) of writers killed before their rename.
+  /// Called under the lock: only a writer holding it makes one, so any found then is stale.
+  func removeStaleTemporaryFiles() {
+    let prefix = "." + Posix.basename(of: path) + "."
+    guard let dir = opendir(directory) else { return }
+    defer { closedir(dir) }
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+      }
+      if name.hasPrefix(prefix), name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
+    }
   }
 }

@@ -8,7 +8,10 @@ public struct ProfileName: Hashable, Comparable, Sendable, CustomStringConvertib
 
   public init(validating text: String) throws(Failure) {
     let bytes = Array(text.utf8)
-    guard !bytes.isEmpty else { throw .error("a profile name cannot be empty") }
+    guard !bytes.isEmpty else {
+      throw .error(
+        "a profile name cannot be empty: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    }
     let ok =
       bytes.count <= 64 && ProfileName.isAlnum(bytes[0])
       && bytes.allSatisfy {

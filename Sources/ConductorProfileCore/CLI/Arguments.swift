@@ -152,7 +152,8 @@ public struct Invocation: Sendable {
 /// edit), or nil when the match is weak or two words tie.
 enum Suggest {
   static func nearest(_ word: String, in candidates: [String]) -> String? {
-    let limit = max(1, min(3, word.count / 3 + 1))
+    // Fewer than half the letters may differ (one edit up to four letters): "nope" is not "copy".
+    let limit = max(1, min(3, (word.count - 1) / 2))
     var best: (word: String, distance: Int)? = nil
     var tie = false
     for candidate in Set(candidates) {

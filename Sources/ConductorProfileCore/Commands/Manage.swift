@@ -60,6 +60,7 @@ enum ManageCommands {
     TokenCache(environment: context.environment).forget(name)
     context.print("added profile '\(name)' (\(credential.kind.rawValue), \(server.url))")
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
+    if profile.isFlaggedProduction { try warnOthers(on: server, except: name, store, context) }
     if case .userToken(let jwt) = credential, let exp = jwt.expires, exp <= context.now {
       context.warn("the user token of profile '\(name)' has already expired (\(formatUTC(exp)))")
     }
@@ -163,14 +164,14 @@ enum ManageCommands {
     TokenCache(environment: context.environment).forget(name)
     context.print("updated profile '\(name)'")
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
-    // A flag on this profile can make another profile a user token on production.
-    if invocation.has("production") || server != nil {
-      for other in store.names where other != name {
-        guard let p = try? store.profile(named: other), case .userToken = p.credential, p.server == profile.server else {
-          continue
-        }
-        try Guard.check(name: other, profile: p, store: store, context: context, refusable: false)
-      }
+    if invocation.has("production") || server != nil { try warnOthers(on: profile.server, except: name, store, context) }
+  }
+
+  /// A flag on one profile can make another one a user token on production: warn about those too.
+  static func warnOthers(on server: Server, except name: String, _ store: Store, _ context: Context) throws(Failure) {
+    for other in store.names where other != name {
+      guard let p = try? store.profile(named: other), case .userToken = p.credential, p.server == server else { continue }
+      try Guard.check(name: other, profile: p, store: store, context: context, refusable: false)
     }
   }
 
@@ -301,6 +302,9 @@ enum ManageCommands {
     let source = invocation.positionals[0]
     let target = try ProfileName(validating: invocation.positionals[1]).value
     let command = invocation.command.name
+    // Check before taking the lock, so a mistyped name creates no directory or lock file; checked again under it.
+    let current = try context.loadStore()
+    if !current.contains(source) { throw context.noSuchProfile(source, in: current, command: command) }
     try context.store().update { (store: inout Store) throws(Failure) in
       guard let raw = store.rawProfiles[source] else { throw context.noSuchProfile(source, in: store, command: command) }
       if store.contains(target) {
@@ -329,6 +333,8 @@ enum ManageCommands {
 
   static func runRemove(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let names = invocation.positionals
+    let current = try context.loadStore()
+    for name in names where !current.contains(name) { throw context.noSuchProfile(name, in: current, command: "remove") }
     let clearedDefault = try context.store().update { (store: inout Store) throws(Failure) -> Bool in
       for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: "remove") }
       var cleared = false
@@ -360,6 +366,10 @@ enum ManageCommands {
   static func runDefault(_ invocation: Invocation, _ context: Context) throws(Failure) {
     if invocation.has("unset") {
       guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
+      guard try context.loadStore().defaultName != nil else {
+        context.print("no default profile")
+        return
+      }
       try context.store().update { (store: inout Store) throws(Failure) in store.defaultName = nil }
       context.print("no default profile")
       return
@@ -375,6 +385,8 @@ enum ManageCommands {
       }
       return
     }
+    let current = try context.loadStore()
+    guard current.contains(name) else { throw context.noSuchProfile(name, in: current, command: "default") }
     try context.store().update { (store: inout Store) throws(Failure) in
       guard store.contains(name) else { throw context.noSuchProfile(name, in: store, command: "default") }
       store.defaultName = name

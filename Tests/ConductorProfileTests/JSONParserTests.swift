@@ -1,0 +1,128 @@
+import Testing
+
+@testable import ConductorProfileCore
+
+/// The store's JSON reader and writer, against the core directly.
+@Suite struct JSONParserTests {
+  func parse(_ text: String) throws -> JSON { try JSON.parse(text) }
+
+  func failure(_ text: String) -> JSONSyntaxError? {
+    do {
+      _ = try JSON.parse(text)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test func escapesDecode() throws {
+    let json = try parse(#"["\"\\\/\b\f\n\r\t", "\u0041\u00e9\u4e2d", "a\u0000b"]"#)
+    #expect(json == .array([.string("\"\\/\u{08}\u{0C}\n\r\t"), .string("Aé中"), .string("a\u{0}b")]))
+  }
+
+  @Test func surrogatePairsDecodeToOneScalar() throws {
+    #expect(try parse(#""\ud83d\ude00""#) == .string("😀"))
+    #expect(try parse(#""\uD834\uDD1E""#) == .string("𝄞"))
+  }
+
+  @Test(arguments: [#""\ud83d""#, #""\ude00""#, #""\ud83d\u0041""#, #""\ud83dx""#])
+  func loneSurrogatesAreErrors(_ text: String) {
+    #expect(failure(text)?.reason.contains("surrogate") == true, "\(text)")
+  }
+
+  @Test(arguments: [
+    (#""\x""#, "invalid escape"), (#""\u12""#, "four hex digits"), (#""\u12G4""#, "four hex digits"),
+    ("\"a\tb\"", "control character"), ("\"abc", "end of the document"), ("[1,]", "expected a value"),
+    ("{\"a\" 1}", "expected ':'"), ("{\"a\":1,}", "member name"), ("[1 2]", "',' or ']'"), ("01", "after the end"),
+    ("1.", "digit after '.'"), ("1e", "exponent"), ("-", "digit"), ("tru", "expected a value"), ("", "end of the document"),
+    ("{} {}", "after the end"), ("NaN", "expected a value"), ("'a'", "expected a value"),
+  ])
+  func malformedTextIsRefused(_ text: String, _ reason: String) {
+    let error = failure(text)
+    #expect(error != nil, "\(text) parsed")
+    #expect(error?.reason.contains(reason) == true, "\(text): \(String(describing: error))")
+  }
+
+  @Test func invalidUTF8InAStringIsRefused() {
+    #expect(throws: JSONSyntaxError.self) { try JSON.parse([0x22, 0xC3, 0x28, 0x22]) }
+    #expect(throws: JSONSyntaxError.self) { try JSON.parse([0x22, 0xFF, 0x22]) }
+  }
+
+  @Test func duplicateKeysAreAnErrorAtTheSecondKey() {
+    let error = failure("{\n  \"a\" : 1,\n  \"a\" : 2\n}")
+    #expect(error == JSONSyntaxError(line: 3, column: 3, reason: "the member \"a\" appears twice in one object"))
+    // The same key in two different objects is fine.
+    #expect(failure(#"{"a":{"a":1},"b":{"a":2}}"#) == nil)
+  }
+
+  @Test func errorPositionsCountLinesAndCharacters() {
+    #expect(failure("{\n  \"a\": tru\n}") == JSONSyntaxError(line: 2, column: 8, reason: failure("tru")!.reason))
+    // Columns count characters, not bytes: "é" is two bytes, one column.
+    #expect(failure("[\"é\", x]")?.column == 7)
+    #expect(failure("[\"é\", x]")?.line == 1)
+    #expect(failure("\n\n\n   }")?.line == 4)
+    #expect(failure("\n\n\n   }")?.column == 4)
+    // An unterminated string points at its opening quote.
+    #expect(
+      failure("{\"a\": \"abc") == JSONSyntaxError(line: 1, column: 7, reason: "unexpected end of the document inside a string"))
+    #expect(failure("{\"a\": 1")?.description.hasPrefix("line 1, column 8: ") == true)
+  }
+
+  @Test func aByteOrderMarkIsSkipped() throws {
+    #expect(try JSON.parse([0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8)) == .object(["a": .number("1")]))
+    // ... only at the start.
+    #expect(throws: JSONSyntaxError.self) { try JSON.parse(Array("[1]".utf8) + [0xEF, 0xBB, 0xBF]) }
+  }
+
+  @Test func deepNestingIsBoundedNotACrash() throws {
+    let ok = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+    #expect(failure(ok) == nil)
+    let deep = String(repeating: "[", count: 100_000)
+    #expect(failure(deep)?.reason == "nested too deeply")
+    let objects = String(repeating: "{\"a\":", count: 600) + "1" + String(repeating: "}", count: 600)
+    #expect(failure(objects)?.reason == "nested too deeply")
+  }
+
+  @Test func numbersKeepTheirText() throws {
+    let text = #"[1.50e+3, -0, 0.000, 12345678901234567890123, 1E-7]"#
+    let json = try parse(text)
+    #expect(json.compact() == "[1.50e+3,-0,0.000,12345678901234567890123,1E-7]")
+    #expect(JSON.number("1.50e+3").integerValue == 1500)
+  }
+
+  @Test func prettyIsTheStoreForm() throws {
+    let json = try parse(#"{"b":[1,{"z":null,"a":true}],"a":{},"c":[],"é":"x","B":"\u0001\u007f\"\\/"}"#)
+    #expect(
+      json.pretty() == """
+        {
+          "B" : "\\u0001\\u007f\\"\\\\/",
+          "a" : {},
+          "b" : [
+            1,
+            {
+              "a" : true,
+              "z" : null
+            }
+          ],
+          "c" : [],
+          "é" : "x"
+        }
+
+        """)
+    // Writing what was read gives the same value back, and pretty output is a fixed point.
+    #expect(try JSON.parse(json.pretty()) == json)
+    #expect(try JSON.parse(json.pretty()).pretty() == json.pretty())
+    #expect(json.compact() == #"{"B":"\u0001\u007f\"\\/","a":{},"b":[1,{"a":true,"z":null}],"c":[],"é":"x"}"#)
+  }
+
+  @Test func stringsRoundTripEveryControlCharacterAndNonASCII() throws {
+    let all = String(String.UnicodeScalarView((0..<0x80).compactMap(Unicode.Scalar.init))) + "é中😀\u{2028}"
+    let json = JSON.array([.string(all)])
+    #expect(try JSON.parse(json.pretty()) == json)
+    #expect(try JSON.parse(json.compact()) == json)
+  }
+
+  @Test func whitespaceAroundTheDocumentIsAllowed() throws {
+    #expect(try parse(" \t\r\n{ }\n\n") == .object([:]))
+  }
+}
