@@ -40,6 +40,18 @@ struct HTTPResponse {
   /// The server's error code (`INVALID_TOKEN`, `EXPIRED_TOKEN`), when its body names one.
   var errorCode: String? { object?["error"]?.stringValue ?? object?["code"]?.stringValue }
 
+  /// Advice for a status that says nothing about the credential (redirect, not found, server failure).
+  func genericHint(name: String, server: Server, request: String) -> String {
+    switch status {
+    case 300..<400:
+      return
+        "the server redirects, and conductor-profile does not follow redirects (they could carry the secret to another host); set the server to the final URL (often https:// instead of http://) with: conductor-profile set \(name) --server URL"
+    case 404, 405: return "is \(server.url) a Conductor server? \(request) was not found"
+    case 500...: return "the server failed; try again later"
+    default: return "check the server URL and try again"
+    }
+  }
+
   static func clip(_ s: String, limit: Int = 200) -> String {
     let line = String(s.unicodeScalars.map { $0.value < 0x20 ? " " : Character($0) })
     return line.count > limit ? String(line.prefix(limit)) + "…" : line

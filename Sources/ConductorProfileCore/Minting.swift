@@ -82,17 +82,10 @@ enum Minting {
       headers: ["Content-Type: application/json", "Accept: application/json"], body: body)
     let response = try HTTP.send(request, environment: context.environment)
     guard response.isSuccess else {
-      var hint: String
-      switch response.status {
-      case 401, 403:
-        hint =
-          "check the key id and secret: conductor-profile set \(name) --secret (and --key-id ID), or create a new key under Access Control > Applications"
-      case 404, 405:
-        hint = "is \(server.url) a Conductor server? POST \(server.url)/token was not found"
-      default:
-        hint = "try again later, or check the server"
-      }
-      if response.status >= 500 { hint = "the server failed; try again later" }
+      let hint =
+        response.status == 401 || response.status == 403
+        ? "check the key id and secret: conductor-profile set \(name) --secret (and --key-id ID), or create a new key under Access Control > Applications"
+        : response.genericHint(name: name, server: server, request: "POST \(server.url)/token")
       throw .error(
         "\(server.url) refused the application key \(quoted(keyID)) of profile '\(name)': \(response.errorSummary); \(hint)")
     }

@@ -226,6 +226,16 @@ private func expiry(of jwt: String) -> Int? {
     #expect(r.stderr.contains("HTTP 502"), "\(r)")
   }
 
+  @Test func notFoundAsksWhetherItIsAConductorServer() throws {
+    let sandbox = try Sandbox()
+    guard let server = try FakeConductor.start() else { return }
+    try sandbox.addKey("dev", server: server.url + "/elsewhere")
+    let r = try sandbox.run(["token", "dev"])
+    #expect(r.status == 1, "\(r)")
+    #expect(r.stderr.contains("HTTP 404"), "\(r)")
+    #expect(r.stderr.contains("a Conductor server? POST \(server.url)/elsewhere/api/token was not found"), "\(r)")
+  }
+
   @Test func secretsWithQuotesAndBackslashesArriveIntact() throws {
     let id = #"id"x\y"#
     let secret = #"p"a\ss w'o$r`d \n"#

@@ -104,14 +104,11 @@ enum NetworkCommands {
         if let exp = token.expires, exp <= context.now {
           text += "; it expired \(relativeTime(exp, now: context.now)) (\(formatUTC(exp)))"
         }
-        switch response.status {
-        case 401, 403:
+        if response.status == 401 || response.status == 403 {
           text +=
             "; copy a new token from the Conductor UI (user menu > Copy Token) and run: conductor-profile set \(name) --user-token"
-        case 404, 405:
-          text += "; is \(server.url) a Conductor server? GET \(server.url)/token/userInfo was not found"
-        default:
-          if response.status >= 500 { text += "; the server failed, try again later" }
+        } else {
+          text += "; " + response.genericHint(name: name, server: server, request: "GET \(server.url)/token/userInfo")
         }
         throw .error(text)
       }
