@@ -55,9 +55,10 @@ extension TokenCache {
 
   /// Writes a profile's token: the directories 0700, the file 0600, atomically.
   func store(_ entry: CachedToken, for name: String) throws(Failure) {
-    guard let directory, let path = path(for: name) else {
+    guard let directory else {
       throw .error("cannot cache the token: neither XDG_CACHE_HOME (an absolute path) nor HOME is set")
     }
+    guard let path = path(for: name) else { throw .error("cannot cache the token: \(quoted(name)) is not a valid profile name") }
     try Posix.makeDirectories(directory)
     // The cache directories are this program's own: keep them private even when made by hand.
     for dir in [Posix.dirname(of: directory), directory] {
