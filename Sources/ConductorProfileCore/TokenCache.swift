@@ -16,7 +16,11 @@ struct TokenCache {
     }
   }
 
-  func path(for name: String) -> String? { directory.map { "\($0)/\(name).json" } }
+  /// Nil for a name that is not a valid profile name (a hand-edited store), so no path leaves the directory.
+  func path(for name: String) -> String? {
+    guard (try? ProfileName(validating: name)) != nil else { return nil }
+    return directory.map { "\($0)/\(name).json" }
+  }
 
   /// Drops a profile's cached token (its server or key changed, or it is gone).
   func forget(_ name: String) {

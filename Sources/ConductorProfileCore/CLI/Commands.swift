@@ -5,6 +5,7 @@ enum Commands {
     ManageCommands.rename, ManageCommands.copy, ManageCommands.remove, ManageCommands.defaultCommand,
     SwitchCommands.use, SwitchCommands.off, SwitchCommands.env, SwitchCommands.current, SwitchCommands.exec,
     GuardCommand.spec,
+    NetworkCommands.token, NetworkCommands.verify,
     ImportExportCommands.importCommand, ImportExportCommands.export, DoctorCommand.spec,
     CompletionCommands.spec, CompletionCommands.profiles,
   ]
