@@ -4,7 +4,7 @@ enum Commands {
     ManageCommands.add, ManageCommands.set, ManageCommands.list, ManageCommands.show,
     ManageCommands.rename, ManageCommands.copy, ManageCommands.remove, ManageCommands.defaultCommand,
     SwitchCommands.use, SwitchCommands.off, SwitchCommands.env, SwitchCommands.current, SwitchCommands.exec,
-    GuardCommand.spec,
+    GuardCommand.spec, InitCommand.spec,
   ]
 }
 
