@@ -1,4 +1,4 @@
-# conductor-profile shell hook for bash (4.4 or later).
+# conductor-profile shell hook for bash (4.2 or later).
 # Install: add this line to ~/.bashrc, then open a new terminal:
 #   eval "$(conductor-profile init bash)"
 # It defines the function conductor-profile (use and off change this shell), activates the default
