@@ -7,7 +7,7 @@ enum Commands {
     GuardCommand.spec,
     NetworkCommands.token, NetworkCommands.verify,
     ImportExportCommands.importCommand, ImportExportCommands.export, DoctorCommand.spec,
-    CompletionCommands.spec, CompletionCommands.profiles,
+    InitCommand.spec, CompletionCommands.spec, CompletionCommands.profiles,
   ]
 }
 

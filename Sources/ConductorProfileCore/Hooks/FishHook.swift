@@ -1,0 +1,103 @@
+// The fish hook that `init fish` prints. The same bytes are committed as shell/conductor-profile.fish
+// (a test compares them); after editing this text, regenerate that file with:
+//   swift build && .build/debug/conductor-profile init fish > shell/conductor-profile.fish
+extension Hooks {
+  static let fish = ##"""
+    # conductor-profile shell hook for fish (3.1 or later).
+    # Install: add this line to ~/.config/fish/config.fish, then open a new terminal:
+    #   conductor-profile init fish | source
+    # It defines the function conductor-profile (use and off change this shell), activates the default
+    # profile when a shell starts with none, and defines conductor_profile_prompt for your fish_prompt:
+    #   function fish_prompt; conductor_profile_prompt; ...; end
+    # Loading it twice installs it once. The prompt segment starts no process.
+    if not set -q _CONDUCTOR_PROFILE_HOOK
+        set -g _CONDUCTOR_PROFILE_HOOK fish
+
+        # The program, wrapped: `use` and `off` print shell code, sourced here (no subshell) only when the
+        # program exits 0; a refusal or an error changes nothing. Returns the program's exit status.
+        function conductor-profile --description 'Switch Orkes Conductor profiles in this shell'
+            switch "$argv[1]"
+                case use off
+                    set -l _CONDUCTOR_PROFILE_code (_CONDUCTOR_PROFILE_SHELL=fish _CONDUCTOR_PROFILE_PREVIOUS="$_CONDUCTOR_PROFILE_PREVIOUS" command conductor-profile $argv)
+                    set -l _CONDUCTOR_PROFILE_status $status
+                    if test $_CONDUCTOR_PROFILE_status -eq 0
+                        string join \n -- $_CONDUCTOR_PROFILE_code | source
+                    end
+                    return $_CONDUCTOR_PROFILE_status
+                case '*'
+                    _CONDUCTOR_PROFILE_SHELL=fish command conductor-profile $argv
+            end
+        end
+
+        # The clock for the expired mark, without a process: the boot time (read once, here) plus the
+        # uptime. Where /proc is missing (not Linux) it falls back to `date +%s`, only while a token with
+        # an expiry is active.
+        set -g _CONDUCTOR_PROFILE_boot
+        if test -r /proc/stat
+            while read -l _CONDUCTOR_PROFILE_key _CONDUCTOR_PROFILE_value
+                if test "$_CONDUCTOR_PROFILE_key" = btime
+                    set _CONDUCTOR_PROFILE_boot $_CONDUCTOR_PROFILE_value
+                    break
+                end
+            end </proc/stat
+        end
+
+        function _conductor_profile_now
+            set -l uptime idle
+            if string match -qr '^[0-9]+$' -- "$_CONDUCTOR_PROFILE_boot"; and test -r /proc/uptime
+                read uptime idle </proc/uptime
+            end
+            if string match -qr '^[0-9]+(\.[0-9]+)?$' -- "$uptime"
+                math "floor($_CONDUCTOR_PROFILE_boot + $uptime)"
+            else
+                command date +%s
+            end
+        end
+
+        # Prints the prompt segment from the exported variables alone: no process, nothing evaluated.
+        # Keeps $status as it was, so the rest of fish_prompt sees the last command's.
+        function conductor_profile_prompt --description 'Print the active conductor-profile for the prompt'
+            set -l _CONDUCTOR_PROFILE_status $status
+            set -l name "$CONDUCTOR_PROFILE_ACTIVE"
+            if test -z "$name"
+                return $_CONDUCTOR_PROFILE_status
+            end
+            set name (string replace -ra '[[:cntrl:]]' '?' -- "$name")
+            set -l color
+            if test "$CONDUCTOR_PROFILE_AUTH" = user-token
+                set name "⚠ $name"
+                if test "$CONDUCTOR_PROFILE_PRODUCTION" = 1
+                    set color --bold red
+                else
+                    set color yellow
+                end
+            else if test "$CONDUCTOR_PROFILE_PRODUCTION" = 1
+                set color red
+            end
+            # Only digits reach the comparison: a value from the environment is never evaluated.
+            set -l expires "$CONDUCTOR_PROFILE_TOKEN_EXPIRES"
+            if string match -qr '^[0-9]{1,18}$' -- "$expires"
+                set -l now (_conductor_profile_now)
+                if string match -qr '^[0-9]+$' -- "$now"; and test "$expires" -le "$now"
+                    set name "$name expired"
+                end
+            end
+            if set -q color[1]; and test -z "$NO_COLOR"
+                set_color $color
+                printf '%s' "$name"
+                set_color normal
+            else
+                printf '%s' "$name"
+            end
+            return $_CONDUCTOR_PROFILE_status
+        end
+
+        # A new shell with no active profile starts with the default one (nothing when none is set).
+        if test -z "$CONDUCTOR_PROFILE_ACTIVE"
+            set -l _CONDUCTOR_PROFILE_code (_CONDUCTOR_PROFILE_STARTUP=1 _CONDUCTOR_PROFILE_SHELL=fish command conductor-profile use)
+            and string join \n -- $_CONDUCTOR_PROFILE_code | source
+        end
+    end
+
+    """##
+}
