@@ -21,12 +21,16 @@ public enum ShellSyntax: String, CaseIterable, Sendable {
     for (name, value) in changes {
       precondition(isVariableName(name), "invalid variable name reached the renderer")
       switch (self, value) {
-      case (.fish, nil): out += "set -e \(name);\n"
+      // -g: never erase a universal variable of the same name.
+      case (.fish, nil): out += "set -e -g \(name);\n"
       case (.fish, let v?): out += "set -gx \(name) \(quote(v));\n"
       case (_, nil): out += "unset \(name);\n"
       case (_, let v?): out += "export \(name)=\(quote(v));\n"
       }
     }
+    // fish's `set` keeps the status before it, and erasing a variable that is not set returns 4:
+    // end with a true status so `… | source; and …` sees the switch succeed.
+    if self == .fish, changes.contains(where: { $0.value == nil }) { out += "true;\n" }
     return out
   }
 

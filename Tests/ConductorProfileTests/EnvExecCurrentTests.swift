@@ -42,12 +42,12 @@ import Testing
     """#
 
   static let fishGolden = #"""
-    set -e CONDUCTOR_AUTH_TOKEN;
-    set -e CONDUCTOR_PROFILE;
-    set -e CONDUCTOR_PROFILE_PRODUCTION;
-    set -e CONDUCTOR_PROFILE_TOKEN_EXPIRES;
-    set -e CONDUCTOR_SERVER_AUTH_KEY;
-    set -e CONDUCTOR_SERVER_AUTH_SECRET;
+    set -e -g CONDUCTOR_AUTH_TOKEN;
+    set -e -g CONDUCTOR_PROFILE;
+    set -e -g CONDUCTOR_PROFILE_PRODUCTION;
+    set -e -g CONDUCTOR_PROFILE_TOKEN_EXPIRES;
+    set -e -g CONDUCTOR_SERVER_AUTH_KEY;
+    set -e -g CONDUCTOR_SERVER_AUTH_SECRET;
     set -gx BACK 'a\\b\\\\c';
     set -gx CONDUCTOR_AUTH_KEY 'id\'1';
     set -gx CONDUCTOR_AUTH_SECRET 's\'e"c\\r$(x)';
@@ -61,6 +61,7 @@ import Testing
     set -gx QUOTE 'it\'s';
     set -gx SUBST '$(echo pwned) `id`';
     set -gx UNI 'é😀';
+    true;
 
     """#
 
@@ -163,7 +164,9 @@ import Testing
 
         """)
     r = try s.run(["env", "--unset", "--shell", "fish"])
-    #expect(r.stdout.hasPrefix("set -e CONDUCTOR_AUTH_KEY;\n") && !r.stdout.contains("OLD1"), "\(r)")
+    #expect(
+      r.stdout.hasPrefix("set -e -g CONDUCTOR_AUTH_KEY;\n") && r.stdout.hasSuffix("true;\n") && !r.stdout.contains("OLD1"), "\(r)"
+    )
     // A switch clears the last profile's extras (not PATH or HOME), and does not unset what it exports again.
     r = try s.run(["env", "dev", "--shell", "bash"], env: previous)
     #expect(r.stdout.contains("unset OLD1;\nunset OLD2;\n"), "\(r)")
@@ -253,9 +256,8 @@ import Testing
       shell: fish, arguments: ["--no-config", "-c"],
       script: { names in
         """
-        # (Not `| source; or exit`: in fish a `set` keeps the status before it, so the status a sourced
-        # switch leaves is that of its last `set -e` of a variable that was not set.)
-        conductor-profile env dev --shell $CP_SYNTAX | source
+        # The sourced switch itself ends with a true status (fish's `set` keeps the status before it).
+        conductor-profile env dev --shell $CP_SYNTAX | source; or exit 8
         test $pipestatus[1] = 0; or exit 9
         for n in \(names); printf '%s\\0' "$$n"; end
         set -q CONDUCTOR_PROFILE; and printf '%s\\0' $CONDUCTOR_PROFILE; or printf '%s\\0' unset
