@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the bench/ scripts (sourced, not run). Needs bash, awk, sort; hyperfine for timings.
 #
 # Settings, from bench/run or the environment:
@@ -43,9 +44,9 @@ bench_need() {
 # command itself, the same way for the baselines and for conductor-profile), output to /dev/null,
 # warm-up runs first; its warnings (outliers on a busy machine) are kept out of the report. Extra arguments go to hyperfine (commands, -n names, --export-json).
 bench_hyperfine() {
-  local runs=(--warmup 20 --min-runs 200)
-  [ "$BENCH_SMOKE" = 1 ] && runs=(--warmup 0 --runs 3)
-  if ! hyperfine -N --style none "${runs[@]}" "$@" >"$BENCH_TMP/hyperfine.log" 2>&1; then
+  local settings=(--warmup 20 --min-runs 200)
+  [ "$BENCH_SMOKE" = 1 ] && settings=(--warmup 0 --runs 3)
+  if ! hyperfine -N --style none "${settings[@]}" "$@" >"$BENCH_TMP/hyperfine.log" 2>&1; then
     cat "$BENCH_TMP/hyperfine.log" >&2
     bench_die "hyperfine failed"
   fi
