@@ -81,19 +81,67 @@ public struct Store: Sendable {
     rawProfiles[name] = json
   }
 
-  /// Normalised servers that some profile flags as production. Reads only `server` and `production`.
+  /// Normalised servers that some profile flags as production. Reads only `server` and `production`,
+  /// and validates each distinct server text once (many profiles share a server).
   public func productionServers() -> Set<String> {
     var servers = Set<String>()
+    var seen = Set<String>()
     for raw in rawProfiles.values {
       guard let object = raw.objectValue, object["production"] == .bool(true),
-        let text = object["server"]?.stringValue
+        let text = object["server"]?.stringValue, seen.insert(text).inserted
       else { continue }
       if let server = try? Server(validating: text) { servers.insert(server.url) }
     }
     return servers
   }
 
-  public func isProduction(_ server: Server) -> Bool { productionServers().contains(server.url) }
+  /// Whether some profile flags `server` as production: `productionServers().contains(server.url)`,
+  /// without validating a server stored in its normal form (the form this program writes).
+  public func isProduction(_ server: Server) -> Bool {
+    var seen = Set<String>()
+    for raw in rawProfiles.values {
+      guard let object = raw.objectValue, object["production"] == .bool(true),
+        let text = object["server"]?.stringValue
+      else { continue }
+      if text == server.url { return true }
+      guard seen.insert(text).inserted else { continue }
+      // A server whose host differs cannot normalise to this one: skip validating it.
+      if let host = Store.hostKey(text), let wanted = Store.hostKey(server.url), host != wanted { continue }
+      if let other = try? Server(validating: text), other.url == server.url { return true }
+    }
+    return false
+  }
+
+  /// The host of a server URL as its normal form has it (ASCII lower-cased), read from the text
+  /// without validating it; nil when the text is not a plain `scheme://host[:port][/path]`.
+  static func hostKey(_ text: String) -> [UInt8]? {
+    let bytes = text.utf8
+    var i = bytes.startIndex
+    var colons = 0
+    // Past "://".
+    while i != bytes.endIndex {
+      let b = bytes[i]
+      i = bytes.index(after: i)
+      if b == UInt8(ascii: ":") {
+        colons += 1
+      } else if b == UInt8(ascii: "/") && colons == 1 {
+        guard i != bytes.endIndex, bytes[i] == UInt8(ascii: "/") else { return nil }
+        i = bytes.index(after: i)
+        break
+      } else if colons > 0 || b == UInt8(ascii: "/") {
+        return nil
+      }
+    }
+    var host: [UInt8] = []
+    while i != bytes.endIndex {
+      let b = bytes[i]
+      if b == UInt8(ascii: "/") || b == UInt8(ascii: ":") { break }
+      if b == UInt8(ascii: "[") || b == UInt8(ascii: "@") || b >= 0x80 { return nil }
+      host.append(b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b + 32 : b)
+      i = bytes.index(after: i)
+    }
+    return host.isEmpty ? nil : host
+  }
 
   /// The guard mode in force: `CONDUCTOR_PROFILE_GUARD` over the store's `guard`, default warn.
   public func effectiveGuard(environment: [String: String]) throws(Failure) -> GuardMode {

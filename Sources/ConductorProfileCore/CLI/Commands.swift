@@ -14,7 +14,11 @@ enum Commands {
 // Helpers shared by the commands.
 extension Context {
   /// The store, read (an empty one when there is no file yet).
-  func loadStore() throws(Failure) -> Store { try store().load() }
+  func loadStore() throws(Failure) -> Store {
+    let store = try store().load()
+    storesRead.append(store)
+    return store
+  }
 
   /// A profile that must exist: an unknown name is a usage error that suggests the nearest name.
   func requireProfile(_ name: String, in store: Store, command: String) throws(Failure) -> Profile {
