@@ -167,10 +167,9 @@ enum DoctorCommand {
         fix: "switch to another: conductor-profile use NAME, or clear: conductor-profile off")
       return
     }
-    let production = profile.isFlaggedProduction || store.isProduction(profile.server)
-    let expected = Dictionary(
-      uniqueKeysWithValues: Switch.exports(name: active, profile: profile, production: production).map { ($0.name, $0.value) })
-    let changed = Set(expected.keys).union(watched).filter { env[$0] != expected[$0] }.sorted()
+    // CONDUCTOR_PROFILE and the Java SDK's older names are reported on their own above.
+    let changed = SwitchCommands.Target(name: active, profile: profile, store: store).drift(environment: env)
+      .filter { watched.contains($0) || !ManagedVariable.cleared.contains($0) }
     if changed.isEmpty {
       report.ok("the CONDUCTOR_* variables are those of the active profile '\(active)'")
     } else {

@@ -16,6 +16,13 @@ enum SwitchCommands {
     let store: Store
     var production: Bool { profile.isFlaggedProduction || store.isProduction(profile.server) }
     var exports: [(name: String, value: String)] { Switch.exports(name: name, profile: profile, production: production) }
+
+    /// The variables that differ from what a switch to this profile sets or clears (changed by hand
+    /// since the switch, or the profile was edited), sorted.
+    func drift(environment: [String: String]) -> [String] {
+      let expected = Dictionary(uniqueKeysWithValues: exports.map { ($0.name, $0.value) })
+      return Set(expected.keys).union(ManagedVariable.cleared).filter { environment[$0] != expected[$0] }.sorted()
+    }
   }
 
   static func target(_ name: String, _ context: Context, command: String) throws(Failure) -> Target {
@@ -168,12 +175,7 @@ enum SwitchCommands {
     let store = try context.loadStore()
     var changed: [String] = []
     let profile = try store.profile(named: name)
-    if let profile {
-      let target = Target(name: name, profile: profile, store: store)
-      let expected = Dictionary(uniqueKeysWithValues: target.exports.map { ($0.name, $0.value) })
-      let watched = Set(expected.keys).union(ManagedVariable.cleared)
-      changed = watched.filter { env[$0] != expected[$0] }.sorted()
-    }
+    if let profile { changed = Target(name: name, profile: profile, store: store).drift(environment: env) }
     if invocation.has("json") {
       var object: [String: JSON] = [
         "name": .string(name), "exists": .bool(profile != nil), "changed": .array(changed.map { .string($0) }),
