@@ -92,8 +92,9 @@ public enum CLI {
       COMMANDS:
 
       """
-    let width = (Commands.all.map(\.name.count).max() ?? 0) + 4
-    for spec in Commands.all where !spec.summary.isEmpty {
+    let listed = Commands.all.filter { !$0.summary.isEmpty }
+    let width = (listed.map(\.name.count).max() ?? 0) + 4
+    for spec in listed {
       text += "  " + spec.name.padding(to: width) + spec.summary + "\n"
     }
     text += """
