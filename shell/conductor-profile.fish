@@ -13,10 +13,12 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
     function conductor-profile --description 'Switch Orkes Conductor profiles in this shell'
         switch "$argv[1]"
             case use off
-                set -l _CONDUCTOR_PROFILE_code (_CONDUCTOR_PROFILE_SHELL=fish _CONDUCTOR_PROFILE_PREVIOUS="$_CONDUCTOR_PROFILE_PREVIOUS" command conductor-profile $argv)
-                set -l _CONDUCTOR_PROFILE_status $status
+                # A pipe into `read`, not a command substitution: fish gives a command substitution
+                # the shell's own standard error, so `2>` on this function would not reach warnings.
+                _CONDUCTOR_PROFILE_SHELL=fish _CONDUCTOR_PROFILE_PREVIOUS="$_CONDUCTOR_PROFILE_PREVIOUS" command conductor-profile $argv | read -lz _CONDUCTOR_PROFILE_code
+                set -l _CONDUCTOR_PROFILE_status $pipestatus[1]
                 if test $_CONDUCTOR_PROFILE_status -eq 0
-                    string join \n -- $_CONDUCTOR_PROFILE_code | source
+                    printf '%s' $_CONDUCTOR_PROFILE_code | source
                 end
                 return $_CONDUCTOR_PROFILE_status
             case '*'

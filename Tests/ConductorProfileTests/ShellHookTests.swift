@@ -295,6 +295,32 @@ import Testing
     #expect(r.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") }.count == 1, "\(r)")
   }
 
+  /// `use` warns when a user token has expired or expires within the hour, and still switches.
+  @Test(arguments: shells) func useWarnsAboutExpiry(shell: HookShell) throws {
+    let sandbox = try standardSandbox()
+    let now = nowSeconds()
+    try sandbox.addToken("gone", token: makeJWT(["sub": "ada@example.com", "exp": now - 120]))
+    try sandbox.addToken("soon", token: makeJWT(["sub": "ada@example.com", "exp": now + 1800]))
+    try sandbox.addToken("later", token: makeJWT(["sub": "ada@example.com", "exp": now + 7200]))
+    let script = """
+      \(shell.load)
+      conductor-profile use gone 2> gone.err; echo $? > gone.status
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > gone.active
+      conductor-profile use soon 2> soon.err
+      conductor-profile use later 2> later.err
+
+      """
+    guard let r = try sandbox.shell(shell, script) else { return }
+    #expect(try sandbox.outText("gone.status") == "0\n", "\(r)")
+    #expect(try sandbox.outText("gone.active") == "gone", "an expired token is switched to, with a warning")
+    let gone = try sandbox.outText("gone.err")
+    #expect(gone.hasPrefix("warning: the user token of profile 'gone' expired 2m ago ("), "\(gone)")
+    #expect(gone.contains("conductor-profile set gone --user-token"), "\(gone)")
+    let soon = try sandbox.outText("soon.err")
+    #expect(soon.hasPrefix("warning: the user token of profile 'soon' expires in ") && soon.contains("m ("), "\(soon)")
+    #expect(try sandbox.outText("later.err") == "", "no warning beyond the hour")
+  }
+
   // MARK: Without the hook
 
   @Test func useWithoutTheHookSaysHowToInstallIt() throws {
