@@ -132,9 +132,6 @@ public struct Invocation: Sendable {
       if !spec.repeatable, invocation.has(name) { throw invocation.usageError("--\(name) is given twice") }
       invocation.values[name, default: []].append(value)
     }
-    if command.takesCommand, invocation.trailing == nil {
-      throw invocation.usageError("missing the command to run after '--'")
-    }
     let count = invocation.positionals.count
     if count < command.positionals.lowerBound {
       let missing = command.arguments.dropFirst(count).first?.name ?? "argument"
@@ -143,6 +140,9 @@ public struct Invocation: Sendable {
     if count > command.positionals.upperBound {
       let extra = invocation.positionals[command.positionals.upperBound]
       throw invocation.usageError("unexpected argument \(quoted(extra))")
+    }
+    if command.takesCommand, invocation.trailing == nil {
+      throw invocation.usageError("missing the command to run after '--'")
     }
     return invocation
   }
