@@ -63,10 +63,16 @@ extension JSON {
   }
 }
 
-private struct JSONParser {
+struct JSONParser {
   let bytes: UnsafeBufferPointer<UInt8>
   var index = 0
   var depth = 0
+  /// Set by `JSON.parseStore`: the top-level member "profiles" is located, not built (StoreScan.swift).
+  var locateProfiles = false
+  /// What locating "profiles" found.
+  var located: [String: LocatedProfile]? = nil
+  /// Member names of the objects being skipped, innermost last (see `skipObject`).
+  var skippedNames: [String] = []
   /// Members of the small objects being read, innermost last (see `parseObject`).
   var pending: [(key: String, value: JSON)] = []
 
@@ -172,7 +178,12 @@ private struct JSONParser {
       }
       index += 1
       skipWhitespace()
-      let value = try parseValue()
+      let value: JSON
+      if locateProfiles, depth == 1, key == "profiles", index < bytes.count, bytes[index] == UInt8(ascii: "{") {
+        value = try locateProfileMembers()
+      } else {
+        value = try parseValue()
+      }
       var duplicate = false
       if members.isEmpty && pending.count - base < JSONParser.smallObject {
         for i in base..<pending.count where pending[i].key == key { duplicate = true }
@@ -237,6 +248,12 @@ private struct JSONParser {
 
   mutating func parseNumber() throws(JSONSyntaxError) -> JSON {
     let start = index
+    try scanNumber()
+    return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+  }
+
+  /// Moves past a number, checking its syntax.
+  mutating func scanNumber() throws(JSONSyntaxError) {
     func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
     if bytes[index] == UInt8(ascii: "-") { index += 1 }
     guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit") }
@@ -258,7 +275,6 @@ private struct JSONParser {
       guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit in the exponent") }
       while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
-    return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
   }
 
   mutating func parseString() throws(JSONSyntaxError) -> String {

@@ -27,7 +27,7 @@ enum ImportExportCommands {
     let reveal = invocation.has("reveal")
     var profiles: [String: JSON] = [:]
     for name in names {
-      guard let raw = store.rawProfiles[name] else { continue }
+      guard let raw = store.rawProfile(named: name) else { continue }
       profiles[name] = reveal ? raw : redacted(raw)
     }
     context.write(JSON.object(["profiles": .object(profiles), "version": .integer(store.version)]).pretty())

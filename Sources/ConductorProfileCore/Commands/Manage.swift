@@ -306,7 +306,7 @@ enum ManageCommands {
     let current = try context.loadStore()
     if !current.contains(source) { throw context.noSuchProfile(source, in: current, command: command) }
     try context.store().update { (store: inout Store) throws(Failure) in
-      guard let raw = store.rawProfiles[source] else { throw context.noSuchProfile(source, in: store, command: command) }
+      guard let raw = store.rawProfile(named: source) else { throw context.noSuchProfile(source, in: store, command: command) }
       if store.contains(target) {
         throw .error("a profile named '\(target)' already exists; remove it first or choose another name")
       }
