@@ -72,7 +72,7 @@ struct JSONParser {
   /// What locating "profiles" found.
   var located: [String: LocatedProfile]? = nil
   /// Member names of the objects being skipped, innermost last (see `skipObject`).
-  var skippedNames: [String] = []
+  var skippedNames: [NameSpan] = []
   /// Members of the small objects being read, innermost last (see `parseObject`).
   var pending: [(key: String, value: JSON)] = []
 
@@ -111,12 +111,41 @@ struct JSONParser {
   }
 
   mutating func skipWhitespace() {
-    while index < bytes.count {
-      switch bytes[index] {
-      case 0x20, 0x0A, 0x0D, 0x09: index += 1
-      default: return
+    var i = index
+    let count = bytes.count
+    while i < count {
+      let b = bytes[i]
+      guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { break }
+      i += 1
+    }
+    index = i
+  }
+
+  /// The index of the first byte at or after `i` that ends a plain run of string text: `"`, `\`, a
+  /// control character, or a byte that is not ASCII. Eight bytes at a time while none is.
+  func plainEnd(from start: Int) -> Int {
+    var i = start
+    let count = bytes.count
+    if let base = bytes.baseAddress {
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      while i + 8 <= count {
+        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        // A byte of w is zero when (w - 0x01…) & ~w has its high bit; less than 0x20 likewise with 0x20….
+        let quote = w ^ (ones &* 0x22)
+        let backslash = w ^ (ones &* 0x5C)
+        let special =
+          ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w
+        if special & highs != 0 { break }
+        i += 8
       }
     }
+    while i < count {
+      let b = bytes[i]
+      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+      i += 1
+    }
+    return i
   }
 
   mutating func parseValue() throws(JSONSyntaxError) -> JSON {
@@ -286,10 +315,10 @@ struct JSONParser {
     var high: UInt8 = 0
     var i = index
     let count = bytes.count
-    while i < count {
-      let b = bytes[i]
-      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
-      high |= b
+    while true {
+      i = plainEnd(from: i)
+      guard i < count, bytes[i] >= 0x80 else { break }
+      high = 0x80
       i += 1
     }
     index = i

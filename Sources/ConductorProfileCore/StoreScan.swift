@@ -33,6 +33,13 @@ extension JSON {
   }
 }
 
+/// Where a member name is: `text` holds its bytes between the quotes when it is plain (ASCII, no
+/// escape: the same bytes are the same name), else the whole string, quotes included.
+struct NameSpan {
+  var text: Range<Int>
+  var plain: Bool
+}
+
 extension JSONParser {
   /// The "profiles" object, as `parseObject` reads it, its members located rather than built.
   mutating func locateProfileMembers() throws(JSONSyntaxError) -> JSON {
@@ -101,20 +108,43 @@ extension JSONParser {
 
   /// `parseString` without making the string, when it is ASCII without escapes.
   mutating func skipString() throws(JSONSyntaxError) {
-    var i = index + 1
-    var high: UInt8 = 0
-    let count = bytes.count
-    while i < count {
-      let b = bytes[i]
-      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
-      high |= b
-      i += 1
-    }
-    if i < count, bytes[i] == UInt8(ascii: "\""), high < 0x80 {
+    let i = plainEnd(from: index + 1)
+    if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
       index = i + 1
       return
     }
     _ = try parseString()
+  }
+
+  /// Moves past a member name, without making a string of it when it is plain.
+  mutating func skipName() throws(JSONSyntaxError) -> NameSpan {
+    let end = plainEnd(from: index + 1)
+    if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+      defer { index = end + 1 }
+      return NameSpan(text: index + 1..<end, plain: true)
+    }
+    let start = index
+    _ = try parseString()
+    return NameSpan(text: start..<index, plain: false)
+  }
+
+  /// The name at `span` (`skipName` checked it).
+  func name(_ span: NameSpan) -> String {
+    if span.plain { return String(decoding: UnsafeBufferPointer(rebasing: bytes[span.text]), as: UTF8.self) }
+    var parser = JSONParser(bytes: bytes)
+    parser.index = span.text.lowerBound
+    return (try? parser.parseString()) ?? ""
+  }
+
+  /// Whether two names are the same string (as `String` compares them).
+  func same(_ a: NameSpan, _ b: NameSpan) -> Bool {
+    guard a.plain && b.plain else { return name(a) == name(b) }
+    return bytes[a.text].elementsEqual(bytes[b.text])
+  }
+
+  func isName(_ span: NameSpan, _ text: StaticString) -> Bool {
+    guard span.plain else { return name(span) == text.description }
+    return text.withUTF8Buffer { bytes[span.text].elementsEqual($0) }
   }
 
   /// Moves past an object as `parseObject` reads it (a duplicate name is the same error at the same
@@ -141,30 +171,31 @@ extension JSONParser {
         throw fail("expected a member name in double quotes")
       }
       let keyStart = index
-      let key = try parseString()
+      let key = try skipName()
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
         throw fail("expected ':' after the member name")
       }
       index += 1
       skipWhitespace()
-      if readingProductionServer, key == "server", index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+      let next = index < bytes.count ? bytes[index] : 0
+      if readingProductionServer, next == UInt8(ascii: "\""), isName(key, "server") {
         server = try parseString()
-      } else if readingProductionServer, key == "production", index < bytes.count, bytes[index] == UInt8(ascii: "t") {
+      } else if readingProductionServer, next == UInt8(ascii: "t"), isName(key, "production") {
         production = try parseLiteral("true", .bool(true)) == .bool(true)
       } else {
         try skipValue()
       }
       var duplicate = false
       if names.isEmpty && skippedNames.count - base < JSONParser.smallObject {
-        for i in base..<skippedNames.count where skippedNames[i] == key { duplicate = true }
+        for i in base..<skippedNames.count where same(skippedNames[i], key) { duplicate = true }
         skippedNames.append(key)
       } else {
-        if names.isEmpty { names = Set(skippedNames[base...]) }
-        duplicate = !names.insert(key).inserted
+        if names.isEmpty { names = Set(skippedNames[base...].map(name)) }
+        duplicate = !names.insert(name(key)).inserted
       }
       if duplicate {
-        throw fail("the member \"\(key)\" appears twice in one object", at: keyStart)
+        throw fail("the member \"\(name(key))\" appears twice in one object", at: keyStart)
       }
       skipWhitespace()
       guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or '}'") }
