@@ -34,13 +34,18 @@ public enum ShellSyntax: String, CaseIterable, Sendable {
       let b = utf8[i]
       let escape = b == UInt8(ascii: "'") ? quote : b == UInt8(ascii: "\\") ? backslash : nil
       if let escape {
-        out += value[plain..<i]
+        // append(contentsOf:) with a Substring: `+=` would take the unspecialised generic path.
+        out.append(contentsOf: value[plain..<i])
         out += escape
         plain = utf8.index(after: i)
       }
       i = utf8.index(after: i)
     }
-    out += value[plain...]
+    if plain == utf8.startIndex {
+      out += value
+    } else {
+      out.append(contentsOf: value[plain...])
+    }
   }
 
   public func render(_ changes: [Assignment]) -> String {
