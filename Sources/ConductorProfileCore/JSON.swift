@@ -63,10 +63,16 @@ extension JSON {
   }
 }
 
-private struct JSONParser {
+struct JSONParser {
   let bytes: UnsafeBufferPointer<UInt8>
   var index = 0
   var depth = 0
+  /// Set by `JSON.parseStore`: the top-level member "profiles" is located, not built (StoreScan.swift).
+  var locateProfiles = false
+  /// What locating "profiles" found.
+  var located: [String: LocatedProfile]? = nil
+  /// Member names of the objects being skipped, innermost last (see `skipObject`).
+  var skippedNames: [NameSpan] = []
   /// Members of the small objects being read, innermost last (see `parseObject`).
   var pending: [(key: String, value: JSON)] = []
 
@@ -105,12 +111,41 @@ private struct JSONParser {
   }
 
   mutating func skipWhitespace() {
-    while index < bytes.count {
-      switch bytes[index] {
-      case 0x20, 0x0A, 0x0D, 0x09: index += 1
-      default: return
+    var i = index
+    let count = bytes.count
+    while i < count {
+      let b = bytes[i]
+      guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { break }
+      i += 1
+    }
+    index = i
+  }
+
+  /// The index of the first byte at or after `i` that ends a plain run of string text: `"`, `\`, a
+  /// control character, or a byte that is not ASCII. Eight bytes at a time while none is.
+  func plainEnd(from start: Int) -> Int {
+    var i = start
+    let count = bytes.count
+    if let base = bytes.baseAddress {
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      while i + 8 <= count {
+        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        // A byte of w is zero when (w - 0x01…) & ~w has its high bit; less than 0x20 likewise with 0x20….
+        let quote = w ^ (ones &* 0x22)
+        let backslash = w ^ (ones &* 0x5C)
+        let special =
+          ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w
+        if special & highs != 0 { break }
+        i += 8
       }
     }
+    while i < count {
+      let b = bytes[i]
+      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+      i += 1
+    }
+    return i
   }
 
   mutating func parseValue() throws(JSONSyntaxError) -> JSON {
@@ -172,7 +207,12 @@ private struct JSONParser {
       }
       index += 1
       skipWhitespace()
-      let value = try parseValue()
+      let value: JSON
+      if locateProfiles, depth == 1, key == "profiles", index < bytes.count, bytes[index] == UInt8(ascii: "{") {
+        value = try locateProfileMembers()
+      } else {
+        value = try parseValue()
+      }
       var duplicate = false
       if members.isEmpty && pending.count - base < JSONParser.smallObject {
         for i in base..<pending.count where pending[i].key == key { duplicate = true }
@@ -237,6 +277,12 @@ private struct JSONParser {
 
   mutating func parseNumber() throws(JSONSyntaxError) -> JSON {
     let start = index
+    try scanNumber()
+    return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+  }
+
+  /// Moves past a number, checking its syntax.
+  mutating func scanNumber() throws(JSONSyntaxError) {
     func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
     if bytes[index] == UInt8(ascii: "-") { index += 1 }
     guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit") }
@@ -258,7 +304,6 @@ private struct JSONParser {
       guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit in the exponent") }
       while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
-    return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
   }
 
   mutating func parseString() throws(JSONSyntaxError) -> String {
@@ -270,10 +315,10 @@ private struct JSONParser {
     var high: UInt8 = 0
     var i = index
     let count = bytes.count
-    while i < count {
-      let b = bytes[i]
-      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
-      high |= b
+    while true {
+      i = plainEnd(from: i)
+      guard i < count, bytes[i] >= 0x80 else { break }
+      high = 0x80
       i += 1
     }
     index = i

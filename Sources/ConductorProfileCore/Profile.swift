@@ -21,8 +21,11 @@ public struct Profile: Equatable, Sendable {
   public var isFlaggedProduction: Bool { production ?? false }
 
   /// Extra variables, sorted by name.
-  public var extraVariables: [(name: String, value: String)] {
-    (env ?? [:]).sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
+  public var extraVariables: [Variable] {
+    var variables: [Variable] = []
+    for (name, value) in env ?? [:] { variables.append(Variable(name, value)) }
+    variables.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    return variables
   }
 }
 

@@ -8,24 +8,73 @@ public enum ShellSyntax: String, CaseIterable, Sendable {
   static let posix = ShellSyntax.sh
 
   public func quote(_ value: String) -> String {
+    var out = ""
+    appendQuoted(value, to: &out)
+    return out
+  }
+
+  /// Appends `value` quoted: POSIX shells end the quote for a `'` (`'\''`); fish escapes `\` and `'`.
+  func appendQuoted(_ value: String, to out: inout String) {
+    out += "'"
     switch self {
-    case .bash, .zsh, .sh:
-      return "'" + value.replacing("'", with: "'\\''") + "'"
-    case .fish:
-      return "'" + value.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
+    case .bash, .zsh, .sh: Self.append(value, to: &out, quote: "'\\''", backslash: nil)
+    case .fish: Self.append(value, to: &out, quote: "\\'", backslash: "\\\\")
+    }
+    out += "'"
+  }
+
+  /// Appends `value` with each `'` written as `quote` and, when `backslash` is given, each `\` as it.
+  /// A loop over bytes (both are ASCII, never part of a longer character): `replacing(_:with:)` costs
+  /// more than the rest of a switch.
+  static func append(_ value: String, to out: inout String, quote: String, backslash: String?) {
+    let utf8 = value.utf8
+    var plain = utf8.startIndex
+    var i = plain
+    while i != utf8.endIndex {
+      let b = utf8[i]
+      let escape = b == UInt8(ascii: "'") ? quote : b == UInt8(ascii: "\\") ? backslash : nil
+      if let escape {
+        // append(contentsOf:) with a Substring: `+=` would take the unspecialised generic path.
+        out.append(contentsOf: value[plain..<i])
+        out += escape
+        plain = utf8.index(after: i)
+      }
+      i = utf8.index(after: i)
+    }
+    if plain == utf8.startIndex {
+      out += value
+    } else {
+      out.append(contentsOf: value[plain...])
     }
   }
 
-  public func render(_ changes: [(name: String, value: String?)]) -> String {
+  public func render(_ changes: [Assignment]) -> String {
     var out = ""
-    for (name, value) in changes {
+    for change in changes {
+      let name = change.name
       precondition(isVariableName(name), "invalid variable name reached the renderer")
-      switch (self, value) {
+      switch (self, change.value) {
       // -g: never erase a universal variable of the same name.
-      case (.fish, nil): out += "set -e -g \(name);\n"
-      case (.fish, let v?): out += "set -gx \(name) \(quote(v));\n"
-      case (_, nil): out += "unset \(name);\n"
-      case (_, let v?): out += "export \(name)=\(quote(v));\n"
+      case (.fish, nil):
+        out += "set -e -g "
+        out += name
+        out += ";\n"
+      case (.fish, let v?):
+        out += "set -gx "
+        out += name
+        out += " "
+        appendQuoted(v, to: &out)
+        out += ";\n"
+      case (_, nil):
+        out += "unset "
+        out += name
+        out += ";\n"
+      case (_, let v?):
+        out += "export "
+        out += name
+        out += "="
+        appendQuoted(v, to: &out)
+        out += ";\n"
       }
     }
     // fish's `set` keeps the status before it, and erasing a variable that is not set returns 4:
@@ -46,17 +95,22 @@ public enum ShellSyntax: String, CaseIterable, Sendable {
 public enum FileFormat: String, CaseIterable, Sendable {
   case json, dotenv
 
-  public func render(_ variables: [(name: String, value: String)]) -> String {
+  public func render(_ variables: [Variable]) -> String {
     switch self {
     case .json:
       var object: [String: JSON] = [:]
-      for (name, value) in variables { object[name] = .string(value) }
+      for variable in variables { object[variable.name] = .string(variable.value) }
       return JSON.object(object).pretty()
     case .dotenv:
       // Single quotes with \\ and \' escaped: the form python-dotenv and docker compose read literally.
-      return variables.map { name, value in
-        "\(name)='" + value.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'\n"
-      }.joined()
+      var out = ""
+      for variable in variables {
+        out += variable.name
+        out += "='"
+        ShellSyntax.append(variable.value, to: &out, quote: "\\'", backslash: "\\\\")
+        out += "'\n"
+      }
+      return out
     }
   }
 }

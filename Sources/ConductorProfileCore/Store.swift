@@ -5,7 +5,7 @@ public enum GuardMode: String, Sendable {
 }
 
 /// The profile store's contents (schema version 1). Profiles are decoded only when asked for, so a
-/// switch reads one profile out of ten thousand without validating the rest.
+/// switch reads one profile out of ten thousand without building or validating the rest.
 public struct Store: Sendable {
   public static let supportedVersion: Int64 = 1
 
@@ -13,14 +13,21 @@ public struct Store: Sendable {
   /// The default profile's name as stored (it may name a profile that no longer exists).
   public var defaultName: String?
   public var guardMode: GuardMode?
-  /// Profiles by name, as JSON: decoded on demand by `profile(named:)`.
-  public private(set) var rawProfiles: [String: JSON]
+  /// Profiles by name: their JSON, or (as `StoreFile` reads them) where it is in `text`.
+  private var profiles: [String: RawProfile]
+  /// The store file's bytes, which located profiles point into.
+  private var text: [UInt8] = []
   /// Top-level keys this version does not know.
   public var unknown: [String: JSON]
 
+  private enum RawProfile: Sendable {
+    case json(JSON)
+    case located(LocatedProfile)
+  }
+
   public init() {
     version = Store.supportedVersion
-    rawProfiles = [:]
+    profiles = [:]
     unknown = [:]
   }
 
@@ -46,11 +53,20 @@ public struct Store: Sendable {
     }
     if let p = object.removeValue(forKey: "profiles") {
       guard let members = p.objectValue else { throw .error("\"profiles\" is not an object") }
-      rawProfiles = members
+      profiles = members.mapValues { .json($0) }
     } else {
-      rawProfiles = [:]
+      profiles = [:]
     }
     unknown = object
+  }
+
+  /// The store in `text`, as `JSON.parseStore` read it: its profiles are decoded when asked for.
+  init(text: [UInt8], json: JSON, located: [String: LocatedProfile]?) throws(Failure) {
+    try self.init(json: json)
+    if let located {
+      self.text = text
+      profiles = located.mapValues { .located($0) }
+    }
   }
 
   public func json() -> JSON {
@@ -62,23 +78,55 @@ public struct Store: Sendable {
     return .object(object)
   }
 
-  /// Profile names, sorted.
-  public var names: [String] { rawProfiles.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+  /// Every profile's JSON, by name. Decodes them all: for one profile, use `rawProfile(named:)`.
+  public var rawProfiles: [String: JSON] { profiles.mapValues(decode) }
 
-  public func contains(_ name: String) -> Bool { rawProfiles[name] != nil }
+  /// A profile's JSON, not validated (nil when there is no such profile).
+  public func rawProfile(named name: String) -> JSON? { profiles[name].map(decode) }
+
+  private func decode(_ raw: RawProfile) -> JSON {
+    switch raw {
+    case .json(let json): return json
+    case .located(let located):
+      // `JSON.parseStore` checked this text as it parses it: it cannot fail.
+      do throws(JSONSyntaxError) {
+        return try JSON.parse(text, in: located.range)
+      } catch {
+        preconditionFailure("a profile checked by JSON.parseStore did not parse: \(error.description)")
+      }
+    }
+  }
+
+  /// Profile names, sorted.
+  public var names: [String] { profiles.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+
+  public var isEmpty: Bool { profiles.isEmpty }
+
+  public func contains(_ name: String) -> Bool { profiles[name] != nil }
 
   public func profile(named name: String) throws(Failure) -> Profile? {
-    guard let raw = rawProfiles[name] else { return nil }
+    guard let raw = rawProfile(named: name) else { return nil }
     return try Profile(json: raw, name: name)
   }
 
   public mutating func setProfile(_ profile: Profile, named name: String) {
-    rawProfiles[name] = profile.json()
+    profiles[name] = .json(profile.json())
   }
 
   /// Sets the raw JSON of a profile (rename and copy move profiles without decoding them).
   mutating func setRawProfile(_ json: JSON?, named name: String) {
-    rawProfiles[name] = json
+    profiles[name] = json.map { .json($0) }
+  }
+
+  /// The server text of a profile that flags `"production" : true` (all a production check reads).
+  private static func productionServer(_ raw: RawProfile) -> String? {
+    switch raw {
+    case .json(let json):
+      guard let object = json.objectValue, object["production"] == .bool(true) else { return nil }
+      return object["server"]?.stringValue
+    case .located(let located):
+      return located.productionServer
+    }
   }
 
   /// Normalised servers that some profile flags as production. Reads only `server` and `production`,
@@ -86,10 +134,8 @@ public struct Store: Sendable {
   public func productionServers() -> Set<String> {
     var servers = Set<String>()
     var seen = Set<String>()
-    for raw in rawProfiles.values {
-      guard let object = raw.objectValue, object["production"] == .bool(true),
-        let text = object["server"]?.stringValue, seen.insert(text).inserted
-      else { continue }
+    for raw in profiles.values {
+      guard let text = Store.productionServer(raw), seen.insert(text).inserted else { continue }
       if let server = try? Server(validating: text) { servers.insert(server.url) }
     }
     return servers
@@ -99,10 +145,8 @@ public struct Store: Sendable {
   /// without validating a server stored in its normal form (the form this program writes).
   public func isProduction(_ server: Server) -> Bool {
     var seen = Set<String>()
-    for raw in rawProfiles.values {
-      guard let object = raw.objectValue, object["production"] == .bool(true),
-        let text = object["server"]?.stringValue
-      else { continue }
+    for raw in profiles.values {
+      guard let text = Store.productionServer(raw) else { continue }
       if text == server.url { return true }
       guard seen.insert(text).inserted else { continue }
       // A server whose host differs cannot normalise to this one: skip validating it.

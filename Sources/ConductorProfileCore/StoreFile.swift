@@ -44,16 +44,16 @@ public struct StoreFile: Sendable {
   }
 
   func decode(_ bytes: [UInt8]) throws(Failure) -> Store {
-    let json: JSON
+    let parsed: (json: JSON, profiles: [String: LocatedProfile]?)
     do throws(JSONSyntaxError) {
-      json = try JSON.parse(bytes)
+      parsed = try JSON.parseStore(bytes)
     } catch {
       throw .error(
         "the profile store \(path) is not valid JSON: \(error.description); fix it by hand (it was not changed)"
       )
     }
     do throws(Failure) {
-      return try Store(json: json)
+      return try Store(text: bytes, json: parsed.json, located: parsed.profiles)
     } catch {
       throw .error("the profile store \(path) is not a valid store: \(error.description); fix it by hand (it was not changed)")
     }

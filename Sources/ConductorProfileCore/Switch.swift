@@ -1,48 +1,91 @@
+/// A variable a switch exports.
+///
+/// A struct, not a `(name:, value:)` tuple: a tuple's type metadata is built at run time (the runtime
+/// demangles its name), a non-generic struct's is static, and a switch is measured in microseconds.
+public struct Variable: Equatable, Sendable {
+  public var name: String
+  public var value: String
+
+  public init(_ name: String, _ value: String) {
+    self.name = name
+    self.value = value
+  }
+}
+
+/// One change a switch makes: export `name` with `value`, or unset it (`value` nil).
+public struct Assignment: Equatable, Sendable {
+  public var name: String
+  public var value: String?
+
+  public init(_ name: String, _ value: String?) {
+    self.name = name
+    self.value = value
+  }
+}
+
 /// What a switch does to an environment: clear every variable the tool manages (and the last
 /// profile's extras), then export the new profile's. `use`, `env`, `exec` and `off` all go through here.
 public struct Switch {
   /// The variables a profile exports, sorted by name.
-  public static func exports(name: String, profile: Profile, production: Bool) -> [(name: String, value: String)] {
-    var vars: [String: String] = [
-      ManagedVariable.serverURL: profile.server.url,
-      ManagedVariable.active: name,
-      ManagedVariable.auth: profile.credential.kind.rawValue,
+  public static func exports(name: String, profile: Profile, production: Bool) -> [Variable] {
+    var vars = [
+      Variable(ManagedVariable.serverURL, profile.server.url),
+      Variable(ManagedVariable.active, name),
+      Variable(ManagedVariable.auth, profile.credential.kind.rawValue),
     ]
     switch profile.credential {
     case .key(let id, let secret):
-      vars[ManagedVariable.authKey] = id
-      vars[ManagedVariable.authSecret] = secret
+      vars.append(Variable(ManagedVariable.authKey, id))
+      vars.append(Variable(ManagedVariable.authSecret, secret))
     case .userToken(let jwt):
-      vars[ManagedVariable.authToken] = jwt.raw
-      if let exp = jwt.expires { vars[ManagedVariable.tokenExpires] = String(exp) }
+      vars.append(Variable(ManagedVariable.authToken, jwt.raw))
+      if let exp = jwt.expires { vars.append(Variable(ManagedVariable.tokenExpires, String(exp))) }
     case .none:
       break
     }
-    if production { vars[ManagedVariable.production] = "1" }
+    if production { vars.append(Variable(ManagedVariable.production, "1")) }
+    // Extras never use a managed name (`validateExtraVariable`), so none replaces a variable above.
     let extras = profile.extraVariables
-    for (k, v) in extras { vars[k] = v }
-    vars[ManagedVariable.vars] = extras.map(\.name).joined(separator: " ")
-    return vars.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
+    var names = ""
+    for extra in extras {
+      vars.append(extra)
+      if !names.isEmpty { names += " " }
+      names += extra.name
+    }
+    vars.append(Variable(ManagedVariable.vars, names))
+    vars.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    return vars
   }
 
   /// The names a switch clears: everything the tool manages and the previous profile's extras
   /// (`CONDUCTOR_PROFILE_VARS`). Names there that are not variable names, or that the shell needs, are ignored.
   public static func cleared(environment: [String: String]) -> [String] {
-    var names = Set(ManagedVariable.cleared)
-    for word in (environment[ManagedVariable.vars] ?? "").split(separator: " ") {
-      let name = String(word)
-      if isVariableName(name), !isReservedVariable(name) { names.insert(name) }
+    var names = ManagedVariable.cleared
+    if let previous = environment[ManagedVariable.vars] {
+      for word in previous.split(separator: " ") {
+        let name = String(word)
+        if isVariableName(name), !isReservedVariable(name), !names.contains(name) { names.append(name) }
+      }
     }
-    return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    return names
   }
 
   /// The ordered changes: unset what is cleared and not exported again, then export.
-  public static func changes(exports: [(name: String, value: String)], environment: [String: String]) -> [(
-    name: String, value: String?
-  )] {
-    let exported = Set(exports.map(\.name))
-    let unsets = cleared(environment: environment).filter { !exported.contains($0) }
-    return unsets.map { ($0, nil) } + exports.map { ($0.name, $0.value) }
+  public static func changes(exports: [Variable], environment: [String: String]) -> [Assignment] {
+    var result: [Assignment] = []
+    for name in cleared(environment: environment) where !exports.contains(where: { $0.name == name }) {
+      result.append(Assignment(name, nil))
+    }
+    for variable in exports { result.append(Assignment(variable.name, variable.value)) }
+    return result
+  }
+
+  /// The changes that clear every name in `names`.
+  public static func unsets(_ names: [String]) -> [Assignment] {
+    var result: [Assignment] = []
+    for name in names { result.append(Assignment(name, nil)) }
+    return result
   }
 
   /// The one line said on standard error when a switch clears a variable from outside this tool's
@@ -64,9 +107,9 @@ public struct Switch {
 
   /// The environment a program started by `exec` gets: the current one, cleared and exported into,
   /// without the hook's private variables.
-  public static func apply(exports: [(name: String, value: String)], to environment: [String: String]) -> [String: String] {
+  public static func apply(exports: [Variable], to environment: [String: String]) -> [String: String] {
     var result = environment
-    for (name, value) in changes(exports: exports, environment: environment) { result[name] = value }
+    for change in changes(exports: exports, environment: environment) { result[change.name] = change.value }
     for key in result.keys where key.hasPrefix("_CONDUCTOR_PROFILE_") { result[key] = nil }
     return result
   }

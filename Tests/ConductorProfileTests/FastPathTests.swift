@@ -79,4 +79,87 @@ import Testing
     #expect(Store.hostKey("no scheme") == nil)
     #expect(Store.hostKey("https:///path") == nil)
   }
+
+  // MARK: A store read without building its profiles (JSON.parseStore)
+
+  /// A store with what a profile can hold: nested objects and arrays, escapes, non-ASCII text,
+  /// numbers, an object of more than 16 members, production flags in several spellings.
+  static let storeText = """
+    {
+      "default" : "a",
+      "extra" : {"profiles" : {"x" : 1}, "list" : [1, -2.5e+3, true, false, null, "s", [], {}]},
+      "profiles" : {
+        "a" : {"auth" : {"kind" : "none"}, "production" : true, "server" : "https://prod.example.com/api"},
+        "b\\u0063" : {"auth" : {"kind" : "key", "keyId" : "id", "keySecret" : "s\\"e\\\\c"}, "server" : "https://x.example.com"},
+        "café" : {"production" : false, "server" : "https://café.example.com", "env" : {"A" : "é😀\\n"}},
+        "d" : [1, {"a" : 1, "b" : 2}],
+        "e" : {"k0" : 0, "k1" : 1, "k2" : 2, "k3" : 3, "k4" : 4, "k5" : 5, "k6" : 6, "k7" : 7, "k8" : 8, "k9" : 9,
+               "k10" : 10, "k11" : 11, "k12" : 12, "k13" : 13, "k14" : 14, "k15" : 15, "k16" : 16, "k17" : 17},
+        "f" : {"server" : "https://PROD.example.com:443/", "production" : true, "unknown" : {"production" : true}},
+        "g" : "not an object",
+        "h" : {"production" : "true", "server" : "https://h.example.com"}
+      },
+      "version" : 1
+    }
+    """
+
+  /// Every way `parseStore` can end, compared with `parse`: the same error, or the same store.
+  static func expectSameAsFullParse(_ bytes: [UInt8]) {
+    let full: Result<JSON, JSONSyntaxError> = Result { () throws(JSONSyntaxError) in try JSON.parse(bytes) }
+    let lazy = Result { () throws(JSONSyntaxError) in try JSON.parseStore(bytes) }
+    switch (full, lazy) {
+    case (.failure(let a), .failure(let b)):
+      #expect(a == b, "\(String(decoding: bytes, as: UTF8.self))")
+    case (.success(let json), .success(let parsed)):
+      let fullStore = try? Store(json: json)
+      let lazyStore = try? Store(text: bytes, json: parsed.json, located: parsed.profiles)
+      #expect((fullStore == nil) == (lazyStore == nil))
+      if let fullStore, let lazyStore {
+        #expect(fullStore.rawProfiles == lazyStore.rawProfiles)
+        #expect(fullStore.json() == lazyStore.json())
+        #expect(fullStore.names == lazyStore.names)
+        #expect(fullStore.productionServers() == lazyStore.productionServers())
+        for name in fullStore.names { #expect(fullStore.rawProfile(named: name) == lazyStore.rawProfile(named: name)) }
+      }
+    default:
+      Issue.record("parse gave \(full), parseStore gave \(lazy) for \(String(decoding: bytes, as: UTF8.self))")
+    }
+  }
+
+  @Test func aStoreReadLazilyHoldsWhatAFullParseHolds() throws {
+    let bytes = Array(Self.storeText.utf8)
+    Self.expectSameAsFullParse(bytes)
+    let store = try StoreFile(path: "/nonexistent/profiles.json").decode(bytes)
+    #expect(store.names == ["a", "bc", "café", "d", "e", "f", "g", "h"])
+    #expect(store.productionServers() == ["https://prod.example.com/api"])
+    #expect(try store.profile(named: "a")?.isFlaggedProduction == true)
+  }
+
+  @Test func aStoreReadLazilyFailsWhereAFullParseFails() {
+    let bytes = Array(Self.storeText.utf8)
+    // Cut short anywhere, and one byte changed anywhere into each of a few that break or change things.
+    for end in 0..<bytes.count { Self.expectSameAsFullParse(Array(bytes[..<end])) }
+    for i in bytes.indices {
+      for b in Array("\"}],:\\x 1tu".utf8) + [0x01, 0xFF] where bytes[i] != b {
+        var changed = bytes
+        changed[i] = b
+        Self.expectSameAsFullParse(changed)
+      }
+    }
+  }
+
+  @Test func duplicatesAreFoundInALazilyReadStore() {
+    for text in [
+      #"{"profiles" : {"a" : {}, "b" : {}, "a" : {}}}"#,
+      #"{"profiles" : {"a" : {}, "\u0061" : {}}}"#,
+      #"{"profiles" : {"é" : {}, "e\u0301" : {}}}"#,
+      #"{"profiles" : {"a" : {"server" : "x", "server" : "y"}}}"#,
+      #"{"profiles" : {"a" : {"k" : [{"x" : 1, "x" : 2}]}}}"#,
+      #"{"profiles" : {}, "profiles" : {"a" : {}}}"#,
+      "{\"profiles\" : {\"a\" : {" + (0..<20).map { "\"k\($0)\" : 0, " }.joined() + "\"k17\" : 1}}}",
+      "{\"profiles\" : {\"a\" : " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}}",
+    ] {
+      Self.expectSameAsFullParse(Array(text.utf8))
+    }
+  }
 }

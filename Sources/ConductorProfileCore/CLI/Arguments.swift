@@ -16,13 +16,24 @@ public struct OptionSpec: Sendable {
   }
 }
 
+/// A positional argument, for help: a struct, as a tuple's type metadata is built at run time (Switch.swift).
+public struct ArgumentSpec: Sendable {
+  public let name: String
+  public let help: String
+
+  public init(_ name: String, _ help: String) {
+    self.name = name
+    self.help = help
+  }
+}
+
 /// A command: its words, its options, its help, and the function that runs it.
 public struct CommandSpec: Sendable {
   public let name: String
   /// What follows the command name on the usage line.
   public let usage: String
   public let summary: String
-  public let arguments: [(name: String, help: String)]
+  public let arguments: [ArgumentSpec]
   public let options: [OptionSpec]
   public let positionals: ClosedRange<Int>
   /// True when words after `--` are the command to run (`exec`).
@@ -32,14 +43,14 @@ public struct CommandSpec: Sendable {
   let run: @Sendable (Invocation, Context) throws(Failure) -> Void
 
   init(
-    _ name: String, usage: String, summary: String, arguments: [(String, String)] = [], options: [OptionSpec] = [],
+    _ name: String, usage: String, summary: String, arguments: [ArgumentSpec] = [], options: [OptionSpec] = [],
     positionals: ClosedRange<Int> = 0...0, takesCommand: Bool = false, discussion: String = "",
     run: @escaping @Sendable (Invocation, Context) throws(Failure) -> Void
   ) {
     self.name = name
     self.usage = usage
     self.summary = summary
-    self.arguments = arguments.map { (name: $0.0, help: $0.1) }
+    self.arguments = arguments
     self.options = options
     self.positionals = positionals
     self.takesCommand = takesCommand

@@ -28,7 +28,7 @@ extension Context {
 
   func noSuchProfile(_ name: String, in store: Store, command: String) -> Failure {
     let hint =
-      store.rawProfiles.isEmpty
+      store.isEmpty
       ? " (there are no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID)" : ""
     return .usage("no profile named \(quoted(name))\(hint)", command: command, suggestion: Suggest.nearest(name, in: store.names))
   }

@@ -3,7 +3,7 @@
 enum CompletionCommands {
   static let spec = CommandSpec(
     "completions", usage: "bash|zsh|fish", summary: "Print a shell completion script.",
-    arguments: [("SHELL", "bash, zsh or fish.")], positionals: 1...1,
+    arguments: [ArgumentSpec("SHELL", "bash, zsh or fish.")], positionals: 1...1,
     discussion: """
       Completes commands, options, shells and formats, and profile names read from the store as you type.
         bash: add to ~/.bashrc:                   eval "$(conductor-profile completions bash)"

@@ -22,7 +22,7 @@ enum GuardCommand {
     if let server, store.isProduction(server) {
       production = true
       flaggedBy = store.names.first { name in
-        guard let raw = store.rawProfiles[name]?.objectValue, raw["production"] == .bool(true),
+        guard let raw = store.rawProfile(named: name)?.objectValue, raw["production"] == .bool(true),
           let s = raw["server"]?.stringValue
         else { return false }
         return (try? Server(validating: s)) == server

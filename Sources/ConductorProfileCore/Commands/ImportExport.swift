@@ -7,7 +7,7 @@ enum ImportExportCommands {
   static let export = CommandSpec(
     "export", usage: "[NAME...] [--reveal]",
     summary: "Print profiles as JSON in the store's shape; secrets null unless --reveal.",
-    arguments: [("NAME", "The profiles to export (default: all of them).")],
+    arguments: [ArgumentSpec("NAME", "The profiles to export (default: all of them).")],
     options: [.flag("reveal", "Include key secrets and tokens (the output can then be imported elsewhere).")],
     positionals: 0...Int.max,
     discussion: """
@@ -27,7 +27,7 @@ enum ImportExportCommands {
     let reveal = invocation.has("reveal")
     var profiles: [String: JSON] = [:]
     for name in names {
-      guard let raw = store.rawProfiles[name] else { continue }
+      guard let raw = store.rawProfile(named: name) else { continue }
       profiles[name] = reveal ? raw : redacted(raw)
     }
     context.write(JSON.object(["profiles": .object(profiles), "version": .integer(store.version)]).pretty())
@@ -47,9 +47,9 @@ enum ImportExportCommands {
     "import", usage: "conductor-cli [--dir DIR] [--force] | env NAME [--force] | file PATH [--force]",
     summary: "Import profiles from the conductor CLI, the CONDUCTOR_* variables, or an export file.",
     arguments: [
-      ("SOURCE", "conductor-cli, env or file."),
-      ("NAME", "For env: the new profile's name."),
-      ("PATH", "For file: a file export --reveal wrote (/dev/stdin reads standard input)."),
+      ArgumentSpec("SOURCE", "conductor-cli, env or file."),
+      ArgumentSpec("NAME", "For env: the new profile's name."),
+      ArgumentSpec("PATH", "For file: a file export --reveal wrote (/dev/stdin reads standard input)."),
     ],
     options: [
       .value("dir", "DIR", "For conductor-cli: the config directory (default: ~/.conductor-cli)."),

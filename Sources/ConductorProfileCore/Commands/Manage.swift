@@ -5,7 +5,7 @@ enum ManageCommands {
     usage:
       "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--description TEXT] [--env NAME=VALUE]... [--force]",
     summary: "Add a profile.",
-    arguments: [("NAME", "The profile's name: letters, digits, '.', '_', '-'.")],
+    arguments: [ArgumentSpec("NAME", "The profile's name: letters, digits, '.', '_', '-'.")],
     options: [
       .value("server", "URL", "The Conductor server (https://host[/path]; stored ending in /api)."),
       .value("key-id", "ID", "An application access key id; the secret is read from standard input or prompted for."),
@@ -78,7 +78,7 @@ enum ManageCommands {
     usage:
       "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
     summary: "Change some fields of a profile.",
-    arguments: [("NAME", "The profile to change.")],
+    arguments: [ArgumentSpec("NAME", "The profile to change.")],
     options: [
       .value("server", "URL", "A new server."),
       .value("key-id", "ID", "A new key id (with --secret, makes a user-token or no-auth profile a key profile)."),
@@ -239,7 +239,7 @@ enum ManageCommands {
 
   static let show = CommandSpec(
     "show", usage: "[NAME] [--json] [--reveal]", summary: "Show one profile; secrets masked unless --reveal.",
-    arguments: [("NAME", "The profile (default: the one active in this shell).")],
+    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
     options: [.flag("json", "Print JSON (secrets null unless --reveal)."), .flag("reveal", "Show the key secret or token.")],
     positionals: 0...1, run: runShow)
 
@@ -277,7 +277,7 @@ enum ManageCommands {
       lines.append(("auth", "none"))
     }
     if let d = profile.description { lines.append(("description", d)) }
-    for (k, v) in profile.extraVariables { lines.append(("env", "\(k)=\(v)")) }
+    for v in profile.extraVariables { lines.append(("env", "\(v.name)=\(v.value)")) }
     lines.append(("default", summary.isDefault ? "yes" : "no"))
     lines.append(("active", summary.isActive ? "yes (in this shell)" : "no"))
     for (key, value) in lines { context.print((key + ":").padding(to: 15) + value) }
@@ -290,12 +290,12 @@ enum ManageCommands {
 
   static let rename = CommandSpec(
     "rename", usage: "OLD NEW", summary: "Rename a profile (the default follows).",
-    arguments: [("OLD", "The profile to rename."), ("NEW", "Its new name.")], positionals: 2...2,
+    arguments: [ArgumentSpec("OLD", "The profile to rename."), ArgumentSpec("NEW", "Its new name.")], positionals: 2...2,
     run: { invocation, context throws(Failure) in try move(invocation, context, keepSource: false) })
 
   static let copy = CommandSpec(
     "copy", usage: "SOURCE NEW", summary: "Copy a profile under a new name.",
-    arguments: [("SOURCE", "The profile to copy."), ("NEW", "The copy's name.")], positionals: 2...2,
+    arguments: [ArgumentSpec("SOURCE", "The profile to copy."), ArgumentSpec("NEW", "The copy's name.")], positionals: 2...2,
     run: { invocation, context throws(Failure) in try move(invocation, context, keepSource: true) })
 
   static func move(_ invocation: Invocation, _ context: Context, keepSource: Bool) throws(Failure) {
@@ -306,7 +306,7 @@ enum ManageCommands {
     let current = try context.loadStore()
     if !current.contains(source) { throw context.noSuchProfile(source, in: current, command: command) }
     try context.store().update { (store: inout Store) throws(Failure) in
-      guard let raw = store.rawProfiles[source] else { throw context.noSuchProfile(source, in: store, command: command) }
+      guard let raw = store.rawProfile(named: source) else { throw context.noSuchProfile(source, in: store, command: command) }
       if store.contains(target) {
         throw .error("a profile named '\(target)' already exists; remove it first or choose another name")
       }
@@ -329,7 +329,7 @@ enum ManageCommands {
 
   static let remove = CommandSpec(
     "remove", usage: "NAME...", summary: "Remove profiles (the default is cleared if removed).",
-    arguments: [("NAME", "The profiles to remove.")], positionals: 1...Int.max, run: runRemove)
+    arguments: [ArgumentSpec("NAME", "The profiles to remove.")], positionals: 1...Int.max, run: runRemove)
 
   static func runRemove(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let names = invocation.positionals
@@ -359,7 +359,7 @@ enum ManageCommands {
 
   static let defaultCommand = CommandSpec(
     "default", usage: "[NAME | --unset]", summary: "Show or set the profile a new shell starts with.",
-    arguments: [("NAME", "The profile to make the default.")],
+    arguments: [ArgumentSpec("NAME", "The profile to make the default.")],
     options: [.flag("unset", "No default: new shells start with no profile.")],
     positionals: 0...1, run: runDefault)
 

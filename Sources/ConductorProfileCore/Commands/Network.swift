@@ -5,7 +5,7 @@ enum NetworkCommands {
 
   static let token = CommandSpec(
     "token", usage: "[NAME] [--refresh] [--header]", summary: "Print a JWT for a profile (minted for a key, cached).",
-    arguments: [("NAME", "The profile (default: the one active in this shell).")],
+    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
     options: [
       .flag("refresh", "Mint a new token even when the cached one is still good (key profiles)."),
       .flag("header", "Print 'X-Authorization: <jwt>', ready for curl -H."),
@@ -70,7 +70,7 @@ enum NetworkCommands {
 
   static let verify = CommandSpec(
     "verify", usage: "[NAME]", summary: "Ask the server whether a profile's credential works.",
-    arguments: [("NAME", "The profile (default: the one active in this shell).")],
+    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
     positionals: 0...1,
     discussion: """
       A key profile: mints a fresh token (the cache is neither read nor changed) and prints who it is for

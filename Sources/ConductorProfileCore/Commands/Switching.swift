@@ -15,12 +15,13 @@ enum SwitchCommands {
     let profile: Profile
     let store: Store
     var production: Bool { profile.isFlaggedProduction || store.isProduction(profile.server) }
-    var exports: [(name: String, value: String)] { Switch.exports(name: name, profile: profile, production: production) }
+    var exports: [Variable] { Switch.exports(name: name, profile: profile, production: production) }
 
     /// The variables that differ from what a switch to this profile sets or clears (changed by hand
     /// since the switch, or the profile was edited), sorted.
     func drift(environment: [String: String]) -> [String] {
-      let expected = Dictionary(uniqueKeysWithValues: exports.map { ($0.name, $0.value) })
+      var expected: [String: String] = [:]
+      for variable in exports { expected[variable.name] = variable.value }
       return Set(expected.keys).union(ManagedVariable.cleared).filter { environment[$0] != expected[$0] }.sorted()
     }
   }
@@ -36,7 +37,7 @@ enum SwitchCommands {
   static let env = CommandSpec(
     "env", usage: "NAME [--shell bash|zsh|fish|sh | --format json|dotenv] | --unset [--shell bash|zsh|fish|sh]",
     summary: "Print the code a switch evaluates, or the profile's variables as JSON or dotenv.",
-    arguments: [("NAME", "The profile.")],
+    arguments: [ArgumentSpec("NAME", "The profile.")],
     options: [
       .value("shell", "SHELL", "bash, zsh, fish or sh (default: sh): clear, then export."),
       .value("format", "FORMAT", "json or dotenv: the variables only, for files and other tools."),
@@ -65,7 +66,7 @@ enum SwitchCommands {
     let shell = try shell(invocation)
     if invocation.has("unset") {
       guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
-      context.write(shell.render(Switch.cleared(environment: context.environment).map { ($0, nil) }))
+      context.write(shell.render(Switch.unsets(Switch.cleared(environment: context.environment))))
       return
     }
     guard let name = invocation.positionals.first else { throw invocation.usageError("missing NAME") }
@@ -92,7 +93,7 @@ enum SwitchCommands {
 
   static let use = CommandSpec(
     "use", usage: "NAME | -", summary: "Switch this shell to a profile (through the shell hook).",
-    arguments: [("NAME", "The profile, or - for the previous one.")], positionals: 0...1,
+    arguments: [ArgumentSpec("NAME", "The profile, or - for the previous one.")], positionals: 0...1,
     discussion: "Needs the shell hook: eval \"$(conductor-profile init bash)\" in ~/.bashrc (see init --help).",
     run: runUse)
 
@@ -153,7 +154,7 @@ enum SwitchCommands {
   static func runOff(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let shell = try hookShell(context, command: "off")
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
-    var code = shell.render(Switch.cleared(environment: context.environment).map { ($0, nil) })
+    var code = shell.render(Switch.unsets(Switch.cleared(environment: context.environment)))
     if let active = context.activeName { code += shell.setPrivate(previousVariable, active) }
     context.write(code)
   }
@@ -203,7 +204,9 @@ enum SwitchCommands {
 
   static let exec = CommandSpec(
     "exec", usage: "NAME -- COMMAND [ARG...]", summary: "Run a command with a profile's environment.",
-    arguments: [("NAME", "The profile."), ("COMMAND", "The program to run, and its arguments, after '--'.")],
+    arguments: [
+      ArgumentSpec("NAME", "The profile."), ArgumentSpec("COMMAND", "The program to run, and its arguments, after '--'."),
+    ],
     positionals: 1...1, takesCommand: true,
     discussion:
       "The variables are cleared and exported as a switch does; conductor-profile replaces itself with COMMAND, so its exit status is COMMAND's.",

@@ -1,0 +1,240 @@
+/// Reading a store without building every profile: a switch needs one profile of ten thousand.
+///
+/// `JSON.parseStore` parses the store as `JSON.parse` does, except the members of the top-level
+/// "profiles" object: their syntax is checked (the same errors at the same line and column, duplicate
+/// names included), and each is recorded as the byte range of its value, with the two fields a
+/// production check reads. `Store` decodes a profile's range when the profile is asked for.
+
+/// A profile found by `JSON.parseStore`: where its value is in the store's text, and, when the value is
+/// an object flagging `"production" : true`, its `server` string (what `Store.isProduction` reads).
+struct LocatedProfile: Sendable {
+  var range: Range<Int>
+  var productionServer: String?
+}
+
+extension JSON {
+  /// The store's JSON, with `.object([:])` in place of the members of a top-level "profiles" object,
+  /// and those members located (nil when there is no such object). Errors as `parse(_:)` gives them.
+  static func parseStore(_ bytes: [UInt8]) throws(JSONSyntaxError) -> (json: JSON, profiles: [String: LocatedProfile]?) {
+    try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in
+      var parser = JSONParser(bytes: buffer)
+      parser.locateProfiles = true
+      let json = try parser.parseDocument()
+      return (json, parser.located)
+    }
+  }
+
+  /// The value at `range` of `bytes`, which `parseStore` checked.
+  static func parse(_ bytes: [UInt8], in range: Range<Int>) throws(JSONSyntaxError) -> JSON {
+    try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSON in
+      var parser = JSONParser(bytes: UnsafeBufferPointer(rebasing: buffer[range]))
+      return try parser.parseDocument()
+    }
+  }
+}
+
+/// Where a member name is: `text` holds its bytes between the quotes when it is plain (ASCII, no
+/// escape: the same bytes are the same name), else the whole string, quotes included.
+struct NameSpan {
+  var text: Range<Int>
+  var plain: Bool
+}
+
+extension JSONParser {
+  /// The "profiles" object, as `parseObject` reads it, its members located rather than built.
+  mutating func locateProfileMembers() throws(JSONSyntaxError) -> JSON {
+    try enter()
+    defer { depth -= 1 }
+    index += 1
+    var members: [String: LocatedProfile] = [:]
+    skipWhitespace()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+      index += 1
+      located = members
+      return .object([:])
+    }
+    while true {
+      skipWhitespace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+        throw fail("expected a member name in double quotes")
+      }
+      let keyStart = index
+      let key = try parseString()
+      skipWhitespace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+        throw fail("expected ':' after the member name")
+      }
+      index += 1
+      skipWhitespace()
+      let start = index
+      var server: String? = nil
+      if index < bytes.count, bytes[index] == UInt8(ascii: "{") {
+        server = try skipObject(readingProductionServer: true)
+      } else {
+        try skipValue()
+      }
+      if members.updateValue(LocatedProfile(range: start..<index, productionServer: server), forKey: key) != nil {
+        throw fail("the member \"\(key)\" appears twice in one object", at: keyStart)
+      }
+      skipWhitespace()
+      guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or '}'") }
+      if bytes[index] == UInt8(ascii: ",") {
+        index += 1
+        continue
+      }
+      if bytes[index] == UInt8(ascii: "}") {
+        index += 1
+        located = members
+        return .object([:])
+      }
+      throw fail("expected ',' or '}' after an object member")
+    }
+  }
+
+  /// Moves past a value, checking it as `parseValue` does, without building it.
+  mutating func skipValue() throws(JSONSyntaxError) {
+    guard index < bytes.count else { throw fail("unexpected end of the document; expected a value") }
+    switch bytes[index] {
+    case UInt8(ascii: "{"): _ = try skipObject(readingProductionServer: false)
+    case UInt8(ascii: "["): try skipArray()
+    case UInt8(ascii: "\""): try skipString()
+    case UInt8(ascii: "t"): _ = try parseLiteral("true", .bool(true))
+    case UInt8(ascii: "f"): _ = try parseLiteral("false", .bool(false))
+    case UInt8(ascii: "n"): _ = try parseLiteral("null", .null)
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()
+    default: throw fail("expected a value (object, array, string, number, true, false or null)")
+    }
+  }
+
+  /// `parseString` without making the string, when it is ASCII without escapes.
+  mutating func skipString() throws(JSONSyntaxError) {
+    let i = plainEnd(from: index + 1)
+    if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+      index = i + 1
+      return
+    }
+    _ = try parseString()
+  }
+
+  /// Moves past a member name, without making a string of it when it is plain.
+  mutating func skipName() throws(JSONSyntaxError) -> NameSpan {
+    let end = plainEnd(from: index + 1)
+    if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+      defer { index = end + 1 }
+      return NameSpan(text: index + 1..<end, plain: true)
+    }
+    let start = index
+    _ = try parseString()
+    return NameSpan(text: start..<index, plain: false)
+  }
+
+  /// The name at `span` (`skipName` checked it).
+  func name(_ span: NameSpan) -> String {
+    if span.plain { return String(decoding: UnsafeBufferPointer(rebasing: bytes[span.text]), as: UTF8.self) }
+    var parser = JSONParser(bytes: bytes)
+    parser.index = span.text.lowerBound
+    return (try? parser.parseString()) ?? ""
+  }
+
+  /// Whether two names are the same string (as `String` compares them).
+  func same(_ a: NameSpan, _ b: NameSpan) -> Bool {
+    guard a.plain && b.plain else { return name(a) == name(b) }
+    return bytes[a.text].elementsEqual(bytes[b.text])
+  }
+
+  func isName(_ span: NameSpan, _ text: StaticString) -> Bool {
+    guard span.plain else { return name(span) == text.description }
+    return text.withUTF8Buffer { bytes[span.text].elementsEqual($0) }
+  }
+
+  /// Moves past an object as `parseObject` reads it (a duplicate name is the same error at the same
+  /// place). With `readingProductionServer`, returns its "server" string when it has "production": true.
+  mutating func skipObject(readingProductionServer: Bool) throws(JSONSyntaxError) -> String? {
+    try enter()
+    defer { depth -= 1 }
+    index += 1
+    // This object's names so far: skippedNames[base...] (nested objects push and pop above them),
+    // and in `names` too once there are more than a few.
+    let base = skippedNames.count
+    defer { skippedNames.removeSubrange(base...) }
+    var names: Set<String> = []
+    var production = false
+    var server: String? = nil
+    skipWhitespace()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+      index += 1
+      return nil
+    }
+    while true {
+      skipWhitespace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+        throw fail("expected a member name in double quotes")
+      }
+      let keyStart = index
+      let key = try skipName()
+      skipWhitespace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+        throw fail("expected ':' after the member name")
+      }
+      index += 1
+      skipWhitespace()
+      let next = index < bytes.count ? bytes[index] : 0
+      if readingProductionServer, next == UInt8(ascii: "\""), isName(key, "server") {
+        server = try parseString()
+      } else if readingProductionServer, next == UInt8(ascii: "t"), isName(key, "production") {
+        production = try parseLiteral("true", .bool(true)) == .bool(true)
+      } else {
+        try skipValue()
+      }
+      var duplicate = false
+      if names.isEmpty && skippedNames.count - base < JSONParser.smallObject {
+        for i in base..<skippedNames.count where same(skippedNames[i], key) { duplicate = true }
+        skippedNames.append(key)
+      } else {
+        if names.isEmpty { names = Set(skippedNames[base...].map(name)) }
+        duplicate = !names.insert(name(key)).inserted
+      }
+      if duplicate {
+        throw fail("the member \"\(name(key))\" appears twice in one object", at: keyStart)
+      }
+      skipWhitespace()
+      guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or '}'") }
+      if bytes[index] == UInt8(ascii: ",") {
+        index += 1
+        continue
+      }
+      if bytes[index] == UInt8(ascii: "}") {
+        index += 1
+        return production ? server : nil
+      }
+      throw fail("expected ',' or '}' after an object member")
+    }
+  }
+
+  /// Moves past an array as `parseArray` reads it.
+  mutating func skipArray() throws(JSONSyntaxError) {
+    try enter()
+    defer { depth -= 1 }
+    index += 1
+    skipWhitespace()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+      index += 1
+      return
+    }
+    while true {
+      skipWhitespace()
+      try skipValue()
+      skipWhitespace()
+      guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or ']'") }
+      if bytes[index] == UInt8(ascii: ",") {
+        index += 1
+        continue
+      }
+      if bytes[index] == UInt8(ascii: "]") {
+        index += 1
+        return
+      }
+      throw fail("expected ',' or ']' after an array element")
+    }
+  }
+}
