@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// The codebase's own rules, checked with the whole suite: `swift format lint` prints nothing, and the
+/// bench scripts are shellcheck-clean (the hooks and completions are checked in their own suites).
+@Suite struct LintTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  /// Runs a command found on the test process's own PATH, in the package root.
+  func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.currentDirectoryURL = Self.root
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
+  @Test func swiftFormatLintIsClean() throws {
+    let r = try run(["swift", "format", "lint", "--strict", "-r", "Package.swift", "Sources", "Tests"])
+    #expect(r.status == 0 && r.output.isEmpty, "swift format lint:\n\(r.output)\nfix with: swift format -i -r Sources Tests")
+  }
+
+  @Test func benchScriptsAreShellcheckClean() throws {
+    guard try requireShell("shellcheck") != nil else { return }
+    let scripts = [
+      "bench/run", "bench/switch", "bench/hook", "bench/prompt", "bench/memory", "bench/make-store", "bench/lib.sh", ".ci/run",
+    ]
+    let r = try run(["shellcheck", "-x", "-s", "bash"] + scripts)
+    #expect(r.status == 0, "shellcheck:\n\(r.output)")
+  }
+}
