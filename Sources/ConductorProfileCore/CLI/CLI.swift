@@ -52,7 +52,7 @@ public enum CLI {
   }
 
   static func command(named name: String) throws(Failure) -> CommandSpec {
-    if let spec = Commands.all.first(where: { $0.name == name }) { return spec }
+    if let spec = Commands.spec(named: name) { return spec }
     if name.hasPrefix("-") {
       throw .usage(
         "unknown option \(quoted(name))", command: nil, suggestion: Suggest.nearest(name, in: ["--help", "--version"]))
@@ -65,7 +65,7 @@ public enum CLI {
     case .usage(let message, let commandName, let suggestion):
       var text = "Error: \(message)"
       if let suggestion { text += "; did you mean '\(suggestion)'?" }
-      let spec = commandName.flatMap { n in Commands.all.first { $0.name == n } }
+      let spec = commandName.flatMap(Commands.spec(named:))
       if let spec {
         text += "\nUsage: \(program) \(spec.name)\(spec.usage.isEmpty ? "" : " " + spec.usage)"
         text += "\n  See '\(program) \(spec.name) --help'."

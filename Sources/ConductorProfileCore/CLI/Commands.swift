@@ -1,14 +1,52 @@
-/// Every command, in the order `--help` lists them. A command's spec lives beside its code.
+/// Every command, in the order `--help` lists them: the cases of `CommandName`. A command's spec lives
+/// beside its code; `spec` maps a name to it (the switch is exhaustive, so a new case needs its spec).
+enum CommandName: String, CaseIterable {
+  case add, set, list, show, rename, copy, remove
+  case defaultCommand = "default"
+  case use, off, env, current, exec
+  case guardCommand = "guard"
+  case token, verify
+  case importCommand = "import"
+  case export, doctor
+  case initCommand = "init"
+  case completions
+  case completeProfiles = "__complete-profiles"
+
+  var spec: CommandSpec {
+    switch self {
+    case .add: ManageCommands.add
+    case .set: ManageCommands.set
+    case .list: ManageCommands.list
+    case .show: ManageCommands.show
+    case .rename: ManageCommands.rename
+    case .copy: ManageCommands.copy
+    case .remove: ManageCommands.remove
+    case .defaultCommand: ManageCommands.defaultCommand
+    case .use: SwitchCommands.use
+    case .off: SwitchCommands.off
+    case .env: SwitchCommands.env
+    case .current: SwitchCommands.current
+    case .exec: SwitchCommands.exec
+    case .guardCommand: GuardCommand.spec
+    case .token: NetworkCommands.token
+    case .verify: NetworkCommands.verify
+    case .importCommand: ImportExportCommands.importCommand
+    case .export: ImportExportCommands.export
+    case .doctor: DoctorCommand.spec
+    case .initCommand: InitCommand.spec
+    case .completions: CompletionCommands.spec
+    case .completeProfiles: CompletionCommands.profiles
+    }
+  }
+}
+
 enum Commands {
-  static let all: [CommandSpec] = [
-    ManageCommands.add, ManageCommands.set, ManageCommands.list, ManageCommands.show,
-    ManageCommands.rename, ManageCommands.copy, ManageCommands.remove, ManageCommands.defaultCommand,
-    SwitchCommands.use, SwitchCommands.off, SwitchCommands.env, SwitchCommands.current, SwitchCommands.exec,
-    GuardCommand.spec,
-    NetworkCommands.token, NetworkCommands.verify,
-    ImportExportCommands.importCommand, ImportExportCommands.export, DoctorCommand.spec,
-    InitCommand.spec, CompletionCommands.spec, CompletionCommands.profiles,
-  ]
+  /// Every command's spec, in the order `--help` lists them (help and completions).
+  static var all: [CommandSpec] { CommandName.allCases.map(\.spec) }
+
+  /// The spec of one command, without building the others' (a run needs one: each spec is a static
+  /// built on first use, with its option and argument arrays).
+  static func spec(named name: String) -> CommandSpec? { CommandName(rawValue: name)?.spec }
 }
 
 // Helpers shared by the commands.
