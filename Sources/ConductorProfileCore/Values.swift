@@ -43,6 +43,13 @@ public struct Server: Hashable, Sendable, CustomStringConvertible {
   public var description: String { url }
 
   public init(validating text: String) throws(Failure) {
+    // The form this program writes validates to itself: taken as it is, without the checks below
+    // (Character and Unicode-property searches, about 70,000 instructions, on every switch).
+    url = Server.isNormalForm(text) ? text : try Server.normalize(text)
+  }
+
+  /// The normal form of a server URL, or why it is not one.
+  static func normalize(_ text: String) throws(Failure) -> String {
     func bad(_ why: String) -> Failure {
       .error("invalid server \(quoted(text)): \(why); give an http or https URL such as https://conductor.example.com/api")
     }
@@ -93,10 +100,56 @@ public struct Server: Hashable, Sendable, CustomStringConvertible {
     }
     while path.hasSuffix("/") { path.removeLast() }
     if !path.hasSuffix("/api") { path += "/api" }
-    url = "\(scheme)://\(host.lowercased())\(portPart)\(path)"
+    return "\(scheme)://\(host.lowercased())\(portPart)\(path)"
   }
 
   init(trusted: String) { url = trusted }
+
+  /// Whether `text` is what `init(validating:)` makes of it: `http://` or `https://`, a host of lower-case
+  /// ASCII letters, digits, '-', '.' and '_' (not starting with '.', no ".."), maybe a port that is not
+  /// the scheme's default (1 to 65535, no leading zero), and a path of printable ASCII without '?' or '#'
+  /// that ends in "/api". Anything else (upper case, IPv6, a default port…) is left to the full check.
+  static func isNormalForm(_ text: String) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      func has(_ prefix: StaticString, at start: Int) -> Bool {
+        prefix.withUTF8Buffer { p in
+          start + p.count <= bytes.count && (0..<p.count).allSatisfy { bytes[start + $0] == p[$0] }
+        }
+      }
+      let https = has("https://", at: 0)
+      guard https || has("http://", at: 0) else { return false }
+      var i = https ? 8 : 7
+      let hostStart = i
+      while i < bytes.count, bytes[i] != UInt8(ascii: "/"), bytes[i] != UInt8(ascii: ":") {
+        let b = bytes[i]
+        let ok =
+          (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+          || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+          || (b == UInt8(ascii: ".") && i > hostStart && bytes[i - 1] != UInt8(ascii: "."))
+        guard ok else { return false }
+        i += 1
+      }
+      guard i > hostStart, i < bytes.count else { return false }
+      if bytes[i] == UInt8(ascii: ":") {
+        i += 1
+        let portStart = i
+        var port = 0
+        while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9"), i - portStart < 5 {
+          port = port * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+          i += 1
+        }
+        guard i > portStart, bytes[portStart] != UInt8(ascii: "0"), port <= 65535, port != (https ? 443 : 80),
+          i < bytes.count, bytes[i] == UInt8(ascii: "/")
+        else { return false }
+      }
+      // The path, from the '/' at i.
+      for j in i..<bytes.count {
+        let b = bytes[j]
+        guard b > 0x20, b < 0x7F, b != UInt8(ascii: "?"), b != UInt8(ascii: "#") else { return false }
+      }
+      return bytes.count - i >= 4 && has("/api", at: bytes.count - 4)
+    } ?? false
+  }
 }
 
 /// An application access key id: non-empty, no whitespace or control characters.

@@ -72,6 +72,24 @@ import Testing
     #expect(store.isProduction(server) == store.productionServers().contains(server.url))
   }
 
+  @Test func aServerInNormalFormIsTakenAsItIs() {
+    let texts = [
+      "https://prod.example.com/api", "http://localhost:8080/api", "https://a.b/x/y/api", "https://h:65535/api",
+      "https://h:65536/api", "https://h:443/api", "http://h:80/api", "https://h:443x/api", "http://h:0080/api",
+      "https://h:0/api", "https://h:/api", "https://h:123456/api", "https://Prod.example.com/api",
+      "HTTPS://prod.example.com/api", "https://prod.example.com/api/", "https://prod.example.com", "https://.a/api",
+      "https://a..b/api", "https://a./api", "https:///api", "https://[::1]:8443/api", "https://u@h/api",
+      "https://h/a?b/api", "https://h/a#b/api", "https://h/a b/api", "https://h/caf\u{E9}/api", "https://h//api",
+      "https://h_-.x/api", "ftp://h/api", "https://h/API", "https://h/api\u{7F}", "",
+    ]
+    for text in texts {
+      let normal = try? Server.normalize(text)
+      if Server.isNormalForm(text) { #expect(normal == text, "\(text)") }
+      #expect((try? Server(validating: text))?.url == normal, "\(text)")
+    }
+    #expect(texts.filter(Server.isNormalForm).count == 7)
+  }
+
   @Test func hostKeyReadsTheHostOrGivesUp() {
     #expect(Store.hostKey("https://Prod.Example.com:443/x") == Array("prod.example.com".utf8))
     #expect(Store.hostKey("http://[::1]:8080/api") == nil)
