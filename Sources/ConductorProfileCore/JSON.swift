@@ -70,9 +70,11 @@ struct JSONParser {
   /// Set by `JSON.parseStore`: the top-level member "profiles" is located, not built (StoreScan.swift).
   var locateProfiles = false
   /// What locating "profiles" found.
-  var located: [String: LocatedProfile]? = nil
+  var located: [String: Store.RawProfile]? = nil
   /// Member names of the objects being skipped, innermost last (see `skipObject`).
   var skippedNames: [NameSpan] = []
+  /// How many of `skippedNames` are in use.
+  var skippedCount = 0
   /// Members of the small objects being read, innermost last (see `parseObject`).
   var pending: [(key: String, value: JSON)] = []
 

@@ -20,7 +20,8 @@ public struct Store: Sendable {
   /// Top-level keys this version does not know.
   public var unknown: [String: JSON]
 
-  private enum RawProfile: Sendable {
+  /// A profile as read: its JSON, or where it is in `text` (`JSON.parseStore` gives these).
+  enum RawProfile: Sendable {
     case json(JSON)
     case located(LocatedProfile)
   }
@@ -61,11 +62,11 @@ public struct Store: Sendable {
   }
 
   /// The store in `text`, as `JSON.parseStore` read it: its profiles are decoded when asked for.
-  init(text: [UInt8], json: JSON, located: [String: LocatedProfile]?) throws(Failure) {
+  init(text: [UInt8], json: JSON, located: [String: RawProfile]?) throws(Failure) {
     try self.init(json: json)
     if let located {
       self.text = text
-      profiles = located.mapValues { .located($0) }
+      profiles = located
     }
   }
 

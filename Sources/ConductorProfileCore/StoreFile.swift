@@ -44,7 +44,7 @@ public struct StoreFile: Sendable {
   }
 
   func decode(_ bytes: [UInt8]) throws(Failure) -> Store {
-    let parsed: (json: JSON, profiles: [String: LocatedProfile]?)
+    let parsed: (json: JSON, profiles: [String: Store.RawProfile]?)
     do throws(JSONSyntaxError) {
       parsed = try JSON.parseStore(bytes)
     } catch {

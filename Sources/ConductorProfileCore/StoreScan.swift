@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reading a store without building every profile: a switch needs one profile of ten thousand.
 ///
 /// `JSON.parseStore` parses the store as `JSON.parse` does, except the members of the top-level
@@ -12,10 +14,17 @@ struct LocatedProfile: Sendable {
   var productionServer: String?
 }
 
+/// A member of "profiles" as the scan found it (a struct: an array of tuples builds their metadata at run time).
+struct FoundProfile {
+  var name: String
+  var nameStart: Int
+  var located: LocatedProfile
+}
+
 extension JSON {
   /// The store's JSON, with `.object([:])` in place of the members of a top-level "profiles" object,
   /// and those members located (nil when there is no such object). Errors as `parse(_:)` gives them.
-  static func parseStore(_ bytes: [UInt8]) throws(JSONSyntaxError) -> (json: JSON, profiles: [String: LocatedProfile]?) {
+  static func parseStore(_ bytes: [UInt8]) throws(JSONSyntaxError) -> (json: JSON, profiles: [String: Store.RawProfile]?) {
     try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in
       var parser = JSONParser(bytes: buffer)
       parser.locateProfiles = true
@@ -42,16 +51,31 @@ struct NameSpan {
 
 extension JSONParser {
   /// The "profiles" object, as `parseObject` reads it, its members located rather than built.
+  ///
+  /// The members are gathered first and put into a dictionary made at its size once they are all read
+  /// (filling it as they came rehashed every name at each doubling). A duplicate name is still the error
+  /// it was, at the same place: the first repeated name is looked for before any later error is reported.
   mutating func locateProfileMembers() throws(JSONSyntaxError) -> JSON {
     try enter()
     defer { depth -= 1 }
+    var found: [FoundProfile] = []
+    do throws(JSONSyntaxError) {
+      try scanProfileMembers(into: &found)
+    } catch {
+      _ = try profileDictionary(found)
+      throw error
+    }
+    located = try profileDictionary(found)
+    return .object([:])
+  }
+
+  /// The members of the "profiles" object, in their order; fails at the first syntax error.
+  private mutating func scanProfileMembers(into found: inout [FoundProfile]) throws(JSONSyntaxError) {
     index += 1
-    var members: [String: LocatedProfile] = [:]
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
-      located = members
-      return .object([:])
+      return
     }
     while true {
       skipWhitespace()
@@ -73,9 +97,8 @@ extension JSONParser {
       } else {
         try skipValue()
       }
-      if members.updateValue(LocatedProfile(range: start..<index, productionServer: server), forKey: key) != nil {
-        throw fail("the member \"\(key)\" appears twice in one object", at: keyStart)
-      }
+      found.append(
+        FoundProfile(name: key, nameStart: keyStart, located: LocatedProfile(range: start..<index, productionServer: server)))
       skipWhitespace()
       guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or '}'") }
       if bytes[index] == UInt8(ascii: ",") {
@@ -84,11 +107,19 @@ extension JSONParser {
       }
       if bytes[index] == UInt8(ascii: "}") {
         index += 1
-        located = members
-        return .object([:])
+        return
       }
       throw fail("expected ',' or '}' after an object member")
     }
+  }
+
+  /// The profiles by name, or the error for the first name that repeats an earlier one.
+  private func profileDictionary(_ found: [FoundProfile]) throws(JSONSyntaxError) -> [String: Store.RawProfile] {
+    var members = [String: Store.RawProfile](minimumCapacity: found.count)
+    for member in found where members.updateValue(.located(member.located), forKey: member.name) != nil {
+      throw fail("the member \"\(member.name)\" appears twice in one object", at: member.nameStart)
+    }
+    return members
   }
 
   /// Moves past a value, checking it as `parseValue` does, without building it.
@@ -139,12 +170,18 @@ extension JSONParser {
   /// Whether two names are the same string (as `String` compares them).
   func same(_ a: NameSpan, _ b: NameSpan) -> Bool {
     guard a.plain && b.plain else { return name(a) == name(b) }
-    return bytes[a.text].elementsEqual(bytes[b.text])
+    return a.text.count == b.text.count && equalBytes(at: a.text.lowerBound, a.text.count, bytes.baseAddress! + b.text.lowerBound)
   }
 
   func isName(_ span: NameSpan, _ text: StaticString) -> Bool {
     guard span.plain else { return name(span) == text.description }
-    return text.withUTF8Buffer { bytes[span.text].elementsEqual($0) }
+    return span.text.count == text.utf8CodeUnitCount && equalBytes(at: span.text.lowerBound, span.text.count, text.utf8Start)
+  }
+
+  /// Whether the `count` bytes at `start` are those at `other` (memcmp: `elementsEqual` on two slices
+  /// went through the generic iterator, a tenth of the scan).
+  private func equalBytes(at start: Int, _ count: Int, _ other: UnsafePointer<UInt8>) -> Bool {
+    count == 0 || memcmp(bytes.baseAddress! + start, other, count) == 0
   }
 
   /// Moves past an object as `parseObject` reads it (a duplicate name is the same error at the same
@@ -153,13 +190,15 @@ extension JSONParser {
     try enter()
     defer { depth -= 1 }
     index += 1
-    // This object's names so far: skippedNames[base...] (nested objects push and pop above them),
+    // This object's names so far: skippedNames[base..<skippedCount] (nested objects push and pop
+    // above them; popping only moves skippedCount, the array keeps its elements to be overwritten),
     // and in `names` too once there are more than a few.
-    let base = skippedNames.count
-    defer { skippedNames.removeSubrange(base...) }
+    let base = skippedCount
+    defer { skippedCount = base }
     var names: Set<String> = []
     var production = false
-    var server: String? = nil
+    // Where the "server" string is: made a String only when the object flags production.
+    var server: NameSpan? = nil
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
@@ -180,18 +219,23 @@ extension JSONParser {
       skipWhitespace()
       let next = index < bytes.count ? bytes[index] : 0
       if readingProductionServer, next == UInt8(ascii: "\""), isName(key, "server") {
-        server = try parseString()
+        server = try skipName()
       } else if readingProductionServer, next == UInt8(ascii: "t"), isName(key, "production") {
         production = try parseLiteral("true", .bool(true)) == .bool(true)
       } else {
         try skipValue()
       }
       var duplicate = false
-      if names.isEmpty && skippedNames.count - base < JSONParser.smallObject {
-        for i in base..<skippedNames.count where same(skippedNames[i], key) { duplicate = true }
-        skippedNames.append(key)
+      if names.isEmpty && skippedCount - base < JSONParser.smallObject {
+        for i in base..<skippedCount where same(skippedNames[i], key) { duplicate = true }
+        if skippedCount < skippedNames.count {
+          skippedNames[skippedCount] = key
+        } else {
+          skippedNames.append(key)
+        }
+        skippedCount += 1
       } else {
-        if names.isEmpty { names = Set(skippedNames[base...].map(name)) }
+        if names.isEmpty { names = Set(skippedNames[base..<skippedCount].map(name)) }
         duplicate = !names.insert(name(key)).inserted
       }
       if duplicate {
@@ -205,7 +249,7 @@ extension JSONParser {
       }
       if bytes[index] == UInt8(ascii: "}") {
         index += 1
-        return production ? server : nil
+        return production ? server.map(name) : nil
       }
       throw fail("expected ',' or '}' after an object member")
     }

@@ -174,6 +174,13 @@ import Testing
       #"{"profiles" : {"a" : {"server" : "x", "server" : "y"}}}"#,
       #"{"profiles" : {"a" : {"k" : [{"x" : 1, "x" : 2}]}}}"#,
       #"{"profiles" : {}, "profiles" : {"a" : {}}}"#,
+      // The profiles' names are checked for repeats once all are read: a repeat is still the error
+      // reported before a later one, and the first repeat is the one reported.
+      #"{"profiles" : {"a" : {}, "b" : {}, "a" : {}, "b" : {}, "c" : }}"#,
+      #"{"profiles" : {"a" : {}, "a" : {"x" : [}}}"#,
+      #"{"profiles" : {"a" : {}, "b" : {}, "a" : 1 "#,
+      #"{"profiles" : {"a" : {}, "a" : {}}, "profiles" : {}}"#,
+      #"{"profiles" : {"a" : {"production" : true, "server" : "s\u0061"}, "b" : {"server" : "t", "production" : true}}}"#,
       "{\"profiles\" : {\"a\" : {" + (0..<20).map { "\"k\($0)\" : 0, " }.joined() + "\"k17\" : 1}}}",
       "{\"profiles\" : {\"a\" : " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}}",
     ] {
