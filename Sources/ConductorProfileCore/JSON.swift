@@ -70,7 +70,10 @@ struct JSONParser {
   /// Set by `JSON.parseStore`: the top-level member "profiles" is located, not built (StoreScan.swift).
   var locateProfiles = false
   /// What locating "profiles" found.
-  var located: [String: Store.RawProfile]? = nil
+  /// (Not an optional with a flag beside it: destroying the optional's nil, when it is set, went
+  /// through the optional's type metadata, made at run time.)
+  var located: [String: Store.RawProfile] = [:]
+  var foundProfiles = false
   /// Member names of the objects being skipped, innermost last (see `skipObject`).
   var skippedNames: [NameSpan] = []
   /// How many of `skippedNames` are in use.
@@ -124,7 +127,7 @@ struct JSONParser {
   }
 
   /// The index of the first byte at or after `i` that ends a plain run of string text: `"`, `\`, a
-  /// control character, or a byte that is not ASCII. Eight bytes at a time while none is.
+  /// control character, or a byte that is not ASCII. Eight bytes at a time.
   func plainEnd(from start: Int) -> Int {
     var i = start
     let count = bytes.count
@@ -132,13 +135,16 @@ struct JSONParser {
       let ones: UInt64 = 0x0101_0101_0101_0101
       let highs: UInt64 = 0x8080_8080_8080_8080
       while i + 8 <= count {
-        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        // Little-endian: the first byte in memory is the lowest of the word.
+        let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
         // A byte of w is zero when (w - 0x01…) & ~w has its high bit; less than 0x20 likewise with 0x20….
         let quote = w ^ (ones &* 0x22)
         let backslash = w ^ (ones &* 0x5C)
         let special =
-          ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w
-        if special & highs != 0 { break }
+          (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w) & highs
+        // The subtractions' borrows can flag a byte only after a byte truly flagged, so the lowest
+        // flag is the first special byte: found without going through the word a byte at a time.
+        if special != 0 { return i + special.trailingZeroBitCount / 8 }
         i += 8
       }
     }
@@ -451,7 +457,7 @@ extension JSON {
         return
       }
       out.append("{")
-      let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      let keys = members.keys.sorted { utf8Precedes($0, $1) }
       for (i, key) in keys.enumerated() {
         if i > 0 { out.append(",") }
         if pretty { JSON.newline(&out, indent + 1) }

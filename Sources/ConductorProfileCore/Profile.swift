@@ -24,7 +24,7 @@ public struct Profile: Equatable, Sendable {
   public var extraVariables: [Variable] {
     var variables: [Variable] = []
     for (name, value) in env ?? [:] { variables.append(Variable(name, value)) }
-    variables.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    variables.sort { utf8Precedes($0.name, $1.name) }
     return variables
   }
 }

@@ -99,7 +99,7 @@ public struct Store: Sendable {
   }
 
   /// Profile names, sorted.
-  public var names: [String] { profiles.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+  public var names: [String] { profiles.keys.sorted { utf8Precedes($0, $1) } }
 
   public var isEmpty: Bool { profiles.isEmpty }
 
@@ -145,13 +145,15 @@ public struct Store: Sendable {
   /// Whether some profile flags `server` as production: `productionServers().contains(server.url)`,
   /// without validating a server stored in its normal form (the form this program writes).
   public func isProduction(_ server: Server) -> Bool {
+    let wanted = Store.hostKey(server.url)
     var seen = Set<String>()
     for raw in profiles.values {
       guard let text = Store.productionServer(raw) else { continue }
       if text == server.url { return true }
+      // A server whose host differs cannot normalise to this one: skip validating it. (Checked before
+      // `seen`, which then stays empty in the usual case: no set made.)
+      if let host = Store.hostKey(text), let wanted, host != wanted { continue }
       guard seen.insert(text).inserted else { continue }
-      // A server whose host differs cannot normalise to this one: skip validating it.
-      if let host = Store.hostKey(text), let wanted = Store.hostKey(server.url), host != wanted { continue }
       if let other = try? Server(validating: text), other.url == server.url { return true }
     }
     return false

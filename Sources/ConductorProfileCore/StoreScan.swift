@@ -29,7 +29,7 @@ extension JSON {
       var parser = JSONParser(bytes: buffer)
       parser.locateProfiles = true
       let json = try parser.parseDocument()
-      return (json, parser.located)
+      return (json, parser.foundProfiles ? parser.located : nil)
     }
   }
 
@@ -66,6 +66,7 @@ extension JSONParser {
       throw error
     }
     located = try profileDictionary(found)
+    foundProfiles = true
     return .object([:])
   }
 

@@ -53,7 +53,7 @@ public struct Switch {
       names += extra.name
     }
     vars.append(Variable(ManagedVariable.vars, names))
-    vars.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    vars.sort { utf8Precedes($0.name, $1.name) }
     return vars
   }
 
@@ -67,7 +67,7 @@ public struct Switch {
         if isVariableName(name), !isReservedVariable(name), !names.contains(name) { names.append(name) }
       }
     }
-    names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    names.sort { utf8Precedes($0, $1) }
     return names
   }
 

@@ -32,7 +32,7 @@ public struct ProfileName: Hashable, Comparable, Sendable, CustomStringConvertib
   }
 
   public static func < (a: ProfileName, b: ProfileName) -> Bool {
-    a.value.utf8.lexicographicallyPrecedes(b.value.utf8)
+    utf8Precedes(a.value, b.value)
   }
 }
 

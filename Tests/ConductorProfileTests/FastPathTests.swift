@@ -90,6 +90,44 @@ import Testing
     #expect(texts.filter(Server.isNormalForm).count == 7)
   }
 
+  @Test func utf8OrderIsTheOrderOfTheBytes() {
+    let words = ["", "a", "A", "ab", "abc", "abd", "b", "é", "e\u{301}", "z", "CONDUCTOR_AUTH_KEY", "CONDUCTOR_AUTH", "😀", "\u{0}"]
+    for a in words {
+      for b in words { #expect(utf8Precedes(a, b) == a.utf8.lexicographicallyPrecedes(b.utf8), "\(a) \(b)") }
+    }
+  }
+
+  /// `plainEnd` reads eight bytes at a time: the same answer as a byte at a time, wherever the
+  /// byte that ends the run is, and whatever comes after it.
+  @Test func plainEndFindsTheFirstSpecialByte() {
+    func byteByByte(_ bytes: [UInt8], from start: Int) -> Int {
+      var i = start
+      while i < bytes.count, bytes[i] != 0x22, bytes[i] != 0x5C, bytes[i] >= 0x20, bytes[i] < 0x80 { i += 1 }
+      return i
+    }
+    let specials: [UInt8] = [0x22, 0x5C, 0x00, 0x01, 0x1F, 0x80, 0xC3, 0xFF]
+    let fillers: [UInt8] = [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x41]
+    for length in 0..<20 {
+      for position in 0...length {
+        for special in specials {
+          for after in specials + [0x41] {
+            var bytes = (0..<length).map { fillers[$0 % fillers.count] }
+            if position < length {
+              bytes[position] = special
+              if position + 1 < length { bytes[position + 1] = after }
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+              let parser = JSONParser(bytes: buffer)
+              for start in 0...min(2, length) {
+                #expect(parser.plainEnd(from: start) == byteByByte(bytes, from: start), "\(bytes) from \(start)")
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test func hostKeyReadsTheHostOrGivesUp() {
     #expect(Store.hostKey("https://Prod.Example.com:443/x") == Array("prod.example.com".utf8))
     #expect(Store.hostKey("http://[::1]:8080/api") == nil)

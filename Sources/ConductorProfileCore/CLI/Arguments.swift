@@ -63,13 +63,21 @@ public struct CommandSpec: Sendable {
 public struct Invocation: Sendable {
   public let command: CommandSpec
   public var positionals: [String] = []
-  public var values: [String: [String]] = [:]
+  /// The options given, in order: `optionNames[i]` with its value `optionValues[i]` ("" for a flag).
+  /// Two arrays of strings, not a `[String: [String]]`: that dictionary's type metadata was made at run
+  /// time on every run, and a command line has a few options.
+  var optionNames: [String] = []
+  var optionValues: [String] = []
   /// The words after `--`, for `exec`.
   public var trailing: [String]? = nil
 
-  public func has(_ option: String) -> Bool { values[option] != nil }
-  public func value(_ option: String) -> String? { values[option]?.last }
-  public func all(_ option: String) -> [String] { values[option] ?? [] }
+  public func has(_ option: String) -> Bool { optionNames.contains(option) }
+  public func value(_ option: String) -> String? { optionNames.lastIndex(of: option).map { optionValues[$0] } }
+  public func all(_ option: String) -> [String] {
+    var found: [String] = []
+    for (i, name) in optionNames.enumerated() where name == option { found.append(optionValues[i]) }
+    return found
+  }
 
   func usageError(_ message: String, suggestion: String? = nil) -> Failure {
     .usage(message, command: command.name, suggestion: suggestion)
@@ -127,7 +135,8 @@ public struct Invocation: Sendable {
       if spec.value == nil {
         if inlineValue != nil { throw invocation.usageError("--\(name) takes no value") }
         if invocation.has(name) { throw invocation.usageError("--\(name) is given twice") }
-        invocation.values[name] = []
+        invocation.optionNames.append(name)
+        invocation.optionValues.append("")
         continue
       }
       let value: String
@@ -141,7 +150,8 @@ public struct Invocation: Sendable {
         i += 1
       }
       if !spec.repeatable, invocation.has(name) { throw invocation.usageError("--\(name) is given twice") }
-      invocation.values[name, default: []].append(value)
+      invocation.optionNames.append(name)
+      invocation.optionValues.append(value)
     }
     let count = invocation.positionals.count
     if count < command.positionals.lowerBound {

@@ -193,7 +193,7 @@ enum ImportExportCommands {
     guard !profiles.isEmpty else { throw .error("\(path) has no profiles; nothing was imported") }
     var incoming: [Incoming] = []
     var holdsSecrets = false
-    for name in profiles.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+    for name in profiles.keys.sorted(by: { utf8Precedes($0, $1) }) {
       do throws(Failure) {
         _ = try ProfileName(validating: name)
       } catch {
@@ -240,7 +240,7 @@ enum ImportExportCommands {
     }
     closedir(dir)
     // config.yaml (the profile 'default') first, then config-NAME.yaml by name.
-    files.sort { a, b in a == "config.yaml" || (b != "config.yaml" && a.utf8.lexicographicallyPrecedes(b.utf8)) }
+    files.sort { a, b in a == "config.yaml" || (b != "config.yaml" && utf8Precedes(a, b)) }
     guard !files.isEmpty else {
       throw .error(
         "no conductor CLI config files in \(directory) (config.yaml or config-NAME.yaml); create one with: conductor config save, or give another directory with --dir DIR"
