@@ -91,7 +91,9 @@ import Testing
   }
 
   @Test func utf8OrderIsTheOrderOfTheBytes() {
-    let words = ["", "a", "A", "ab", "abc", "abd", "b", "é", "e\u{301}", "z", "CONDUCTOR_AUTH_KEY", "CONDUCTOR_AUTH", "😀", "\u{0}"]
+    let words = [
+      "", "a", "A", "ab", "abc", "abd", "b", "é", "e\u{301}", "z", "CONDUCTOR_AUTH_KEY", "CONDUCTOR_AUTH", "😀", "\u{0}",
+    ]
     for a in words {
       for b in words { #expect(utf8Precedes(a, b) == a.utf8.lexicographicallyPrecedes(b.utf8), "\(a) \(b)") }
     }
