@@ -156,6 +156,25 @@ struct JSONParser {
     return i
   }
 
+  /// Where an object member's name starts (after whitespace), or the error when no name is there.
+  @inline(__always) mutating func memberNameStart() throws(JSONSyntaxError) -> Int {
+    skipWhitespace()
+    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+      throw fail("expected a member name in double quotes")
+    }
+    return index
+  }
+
+  /// The `:` after a member's name, and the whitespace around it: leaves `index` at the value.
+  @inline(__always) mutating func memberColon() throws(JSONSyntaxError) {
+    skipWhitespace()
+    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+      throw fail("expected ':' after the member name")
+    }
+    index += 1
+    skipWhitespace()
+  }
+
   mutating func parseValue() throws(JSONSyntaxError) -> JSON {
     guard index < bytes.count else { throw fail("unexpected end of the document; expected a value") }
     switch bytes[index] {
@@ -203,18 +222,9 @@ struct JSONParser {
       return .object(members)
     }
     while true {
-      skipWhitespace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-        throw fail("expected a member name in double quotes")
-      }
-      let keyStart = index
+      let keyStart = try memberNameStart()
       let key = try parseString()
-      skipWhitespace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-        throw fail("expected ':' after the member name")
-      }
-      index += 1
-      skipWhitespace()
+      try memberColon()
       let value: JSON
       if locateProfiles, depth == 1, key == "profiles", index < bytes.count, bytes[index] == UInt8(ascii: "{") {
         value = try locateProfileMembers()

@@ -79,18 +79,9 @@ extension JSONParser {
       return
     }
     while true {
-      skipWhitespace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-        throw fail("expected a member name in double quotes")
-      }
-      let keyStart = index
+      let keyStart = try memberNameStart()
       let key = try parseString()
-      skipWhitespace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-        throw fail("expected ':' after the member name")
-      }
-      index += 1
-      skipWhitespace()
+      try memberColon()
       let start = index
       var server: String? = nil
       if index < bytes.count, bytes[index] == UInt8(ascii: "{") {
@@ -206,18 +197,9 @@ extension JSONParser {
       return nil
     }
     while true {
-      skipWhitespace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-        throw fail("expected a member name in double quotes")
-      }
-      let keyStart = index
+      let keyStart = try memberNameStart()
       let key = try skipName()
-      skipWhitespace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-        throw fail("expected ':' after the member name")
-      }
-      index += 1
-      skipWhitespace()
+      try memberColon()
       let next = index < bytes.count ? bytes[index] : 0
       if readingProductionServer, next == UInt8(ascii: "\""), isName(key, "server") {
         server = try skipName()
