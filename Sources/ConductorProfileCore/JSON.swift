@@ -175,6 +175,23 @@ struct JSONParser {
     skipWhitespace()
   }
 
+  /// After an object member or array element: true at the closing bracket (consumed), false after
+  /// a ',' (the next member or element follows).
+  @inline(__always) mutating func endOfElement(_ close: UInt8) throws(JSONSyntaxError) -> Bool {
+    skipWhitespace()
+    let object = close == UInt8(ascii: "}")
+    guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or \(object ? "'}'" : "']'")") }
+    if bytes[index] == UInt8(ascii: ",") {
+      index += 1
+      return false
+    }
+    if bytes[index] == close {
+      index += 1
+      return true
+    }
+    throw fail(object ? "expected ',' or '}' after an object member" : "expected ',' or ']' after an array element")
+  }
+
   mutating func parseValue() throws(JSONSyntaxError) -> JSON {
     guard index < bytes.count else { throw fail("unexpected end of the document; expected a value") }
     switch bytes[index] {
@@ -242,17 +259,9 @@ struct JSONParser {
       if duplicate {
         throw fail("the member \"\(key)\" appears twice in one object", at: keyStart)
       }
-      skipWhitespace()
-      guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or '}'") }
-      if bytes[index] == UInt8(ascii: ",") {
-        index += 1
-        continue
-      }
-      if bytes[index] == UInt8(ascii: "}") {
-        index += 1
+      if try endOfElement(UInt8(ascii: "}")) {
         return .object(members.isEmpty ? take(from: base, capacity: pending.count - base) : members)
       }
-      throw fail("expected ',' or '}' after an object member")
     }
   }
 
@@ -279,17 +288,7 @@ struct JSONParser {
     while true {
       skipWhitespace()
       elements.append(try parseValue())
-      skipWhitespace()
-      guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or ']'") }
-      if bytes[index] == UInt8(ascii: ",") {
-        index += 1
-        continue
-      }
-      if bytes[index] == UInt8(ascii: "]") {
-        index += 1
-        return .array(elements)
-      }
-      throw fail("expected ',' or ']' after an array element")
+      if try endOfElement(UInt8(ascii: "]")) { return .array(elements) }
     }
   }
 

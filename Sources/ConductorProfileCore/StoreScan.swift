@@ -91,17 +91,7 @@ extension JSONParser {
       }
       found.append(
         FoundProfile(name: key, nameStart: keyStart, located: LocatedProfile(range: start..<index, productionServer: server)))
-      skipWhitespace()
-      guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or '}'") }
-      if bytes[index] == UInt8(ascii: ",") {
-        index += 1
-        continue
-      }
-      if bytes[index] == UInt8(ascii: "}") {
-        index += 1
-        return
-      }
-      throw fail("expected ',' or '}' after an object member")
+      if try endOfElement(UInt8(ascii: "}")) { return }
     }
   }
 
@@ -224,17 +214,7 @@ extension JSONParser {
       if duplicate {
         throw fail("the member \"\(name(key))\" appears twice in one object", at: keyStart)
       }
-      skipWhitespace()
-      guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or '}'") }
-      if bytes[index] == UInt8(ascii: ",") {
-        index += 1
-        continue
-      }
-      if bytes[index] == UInt8(ascii: "}") {
-        index += 1
-        return production ? server.map(name) : nil
-      }
-      throw fail("expected ',' or '}' after an object member")
+      if try endOfElement(UInt8(ascii: "}")) { return production ? server.map(name) : nil }
     }
   }
 
@@ -251,17 +231,7 @@ extension JSONParser {
     while true {
       skipWhitespace()
       try skipValue()
-      skipWhitespace()
-      guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or ']'") }
-      if bytes[index] == UInt8(ascii: ",") {
-        index += 1
-        continue
-      }
-      if bytes[index] == UInt8(ascii: "]") {
-        index += 1
-        return
-      }
-      throw fail("expected ',' or ']' after an array element")
+      if try endOfElement(UInt8(ascii: "]")) { return }
     }
   }
 }
