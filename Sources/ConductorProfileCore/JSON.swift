@@ -126,34 +126,10 @@ struct JSONParser {
     index = i
   }
 
-  /// The index of the first byte at or after `i` that ends a plain run of string text: `"`, `\`, a
-  /// control character, or a byte that is not ASCII. Eight bytes at a time.
+  /// The index of the first byte at or after `start` that ends a plain run of string text (`plainStringEnd`).
   func plainEnd(from start: Int) -> Int {
-    var i = start
-    let count = bytes.count
-    if let base = bytes.baseAddress {
-      let ones: UInt64 = 0x0101_0101_0101_0101
-      let highs: UInt64 = 0x8080_8080_8080_8080
-      while i + 8 <= count {
-        // Little-endian: the first byte in memory is the lowest of the word.
-        let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-        // A byte of w is zero when (w - 0x01…) & ~w has its high bit; less than 0x20 likewise with 0x20….
-        let quote = w ^ (ones &* 0x22)
-        let backslash = w ^ (ones &* 0x5C)
-        let special =
-          (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w) & highs
-        // The subtractions' borrows can flag a byte only after a byte truly flagged, so the lowest
-        // flag is the first special byte: found without going through the word a byte at a time.
-        if special != 0 { return i + special.trailingZeroBitCount / 8 }
-        i += 8
-      }
-    }
-    while i < count {
-      let b = bytes[i]
-      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
-      i += 1
-    }
-    return i
+    guard let base = bytes.baseAddress else { return start }
+    return plainStringEnd(base, from: start, count: bytes.count)
   }
 
   /// Where an object member's name starts (after whitespace), or the error when no name is there.
@@ -518,4 +494,32 @@ extension JSON {
     out.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
     out.append("\"")
   }
+}
+
+/// The index of the first byte at or after `start` (and before `count`) that ends a plain run of JSON
+/// string text: `"`, `\`, a control character, or a byte that is not ASCII. Eight bytes at a time.
+/// The full parser and the quick switch (QuickScan.swift) both read strings with it.
+func plainStringEnd(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
+  var i = start
+  let ones: UInt64 = 0x0101_0101_0101_0101
+  let highs: UInt64 = 0x8080_8080_8080_8080
+  while i + 8 <= count {
+    // Little-endian: the first byte in memory is the lowest of the word.
+    let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+    // A byte of w is zero when (w - 0x01…) & ~w has its high bit; less than 0x20 likewise with 0x20….
+    let quote = w ^ (ones &* 0x22)
+    let backslash = w ^ (ones &* 0x5C)
+    let special =
+      (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w) & highs
+    // The subtractions' borrows can flag a byte only after a byte truly flagged, so the lowest
+    // flag is the first special byte: found without going through the word a byte at a time.
+    if special != 0 { return i + special.trailingZeroBitCount / 8 }
+    i += 8
+  }
+  while i < count {
+    let b = base[i]
+    if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+    i += 1
+  }
+  return i
 }

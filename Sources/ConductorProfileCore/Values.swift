@@ -110,45 +110,48 @@ public struct Server: Hashable, Sendable, CustomStringConvertible {
   /// the scheme's default (1 to 65535, no leading zero), and a path of printable ASCII without '?' or '#'
   /// that ends in "/api". Anything else (upper case, IPv6, a default port…) is left to the full check.
   static func isNormalForm(_ text: String) -> Bool {
-    text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-      func has(_ prefix: StaticString, at start: Int) -> Bool {
-        prefix.withUTF8Buffer { p in
-          start + p.count <= bytes.count && (0..<p.count).allSatisfy { bytes[start + $0] == p[$0] }
-        }
+    text.utf8.withContiguousStorageIfAvailable(isNormalForm) ?? false
+  }
+
+  /// `isNormalForm` of UTF-8 bytes (the quick switch reads them from the store).
+  static func isNormalForm(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    func has(_ prefix: StaticString, at start: Int) -> Bool {
+      prefix.withUTF8Buffer { p in
+        start + p.count <= bytes.count && (0..<p.count).allSatisfy { bytes[start + $0] == p[$0] }
       }
-      let https = has("https://", at: 0)
-      guard https || has("http://", at: 0) else { return false }
-      var i = https ? 8 : 7
-      let hostStart = i
-      while i < bytes.count, bytes[i] != UInt8(ascii: "/"), bytes[i] != UInt8(ascii: ":") {
-        let b = bytes[i]
-        let ok =
-          (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
-          || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
-          || (b == UInt8(ascii: ".") && i > hostStart && bytes[i - 1] != UInt8(ascii: "."))
-        guard ok else { return false }
+    }
+    let https = has("https://", at: 0)
+    guard https || has("http://", at: 0) else { return false }
+    var i = https ? 8 : 7
+    let hostStart = i
+    while i < bytes.count, bytes[i] != UInt8(ascii: "/"), bytes[i] != UInt8(ascii: ":") {
+      let b = bytes[i]
+      let ok =
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+        || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+        || (b == UInt8(ascii: ".") && i > hostStart && bytes[i - 1] != UInt8(ascii: "."))
+      guard ok else { return false }
+      i += 1
+    }
+    guard i > hostStart, i < bytes.count else { return false }
+    if bytes[i] == UInt8(ascii: ":") {
+      i += 1
+      let portStart = i
+      var port = 0
+      while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9"), i - portStart < 5 {
+        port = port * 10 + Int(bytes[i] - UInt8(ascii: "0"))
         i += 1
       }
-      guard i > hostStart, i < bytes.count else { return false }
-      if bytes[i] == UInt8(ascii: ":") {
-        i += 1
-        let portStart = i
-        var port = 0
-        while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9"), i - portStart < 5 {
-          port = port * 10 + Int(bytes[i] - UInt8(ascii: "0"))
-          i += 1
-        }
-        guard i > portStart, bytes[portStart] != UInt8(ascii: "0"), port <= 65535, port != (https ? 443 : 80),
-          i < bytes.count, bytes[i] == UInt8(ascii: "/")
-        else { return false }
-      }
-      // The path, from the '/' at i.
-      for j in i..<bytes.count {
-        let b = bytes[j]
-        guard b > 0x20, b < 0x7F, b != UInt8(ascii: "?"), b != UInt8(ascii: "#") else { return false }
-      }
-      return bytes.count - i >= 4 && has("/api", at: bytes.count - 4)
-    } ?? false
+      guard i > portStart, bytes[portStart] != UInt8(ascii: "0"), port <= 65535, port != (https ? 443 : 80),
+        i < bytes.count, bytes[i] == UInt8(ascii: "/")
+      else { return false }
+    }
+    // The path, from the '/' at i.
+    for j in i..<bytes.count {
+      let b = bytes[j]
+      guard b > 0x20, b < 0x7F, b != UInt8(ascii: "?"), b != UInt8(ascii: "#") else { return false }
+    }
+    return bytes.count - i >= 4 && has("/api", at: bytes.count - 4)
   }
 }
 
@@ -185,15 +188,37 @@ public enum ManagedVariable {
   public static let cliProfile = "CONDUCTOR_PROFILE"
 
   /// Every variable a switch clears before it exports.
-  public static let cleared: [String] = [
-    serverURL, authKey, authSecret, authToken, active, auth, production, tokenExpires, vars,
-    legacyKey, legacySecret, cliProfile,
-  ]
+  public static let cleared: [String] = (0..<clearedCount).map { clearedName($0).description }
+
+  /// `cleared`, one at a time as bytes, for the quick switch: no array (its type metadata is made at
+  /// run time) and nothing to decode. A test checks it names the constants above, in this order.
+  static let clearedCount = 12
+  static func clearedName(_ index: Int) -> StaticString {
+    switch index {
+    case 0: "CONDUCTOR_SERVER_URL"
+    case 1: "CONDUCTOR_AUTH_KEY"
+    case 2: "CONDUCTOR_AUTH_SECRET"
+    case 3: "CONDUCTOR_AUTH_TOKEN"
+    case 4: "CONDUCTOR_PROFILE_ACTIVE"
+    case 5: "CONDUCTOR_PROFILE_AUTH"
+    case 6: "CONDUCTOR_PROFILE_PRODUCTION"
+    case 7: "CONDUCTOR_PROFILE_TOKEN_EXPIRES"
+    case 8: "CONDUCTOR_PROFILE_VARS"
+    case 9: "CONDUCTOR_SERVER_AUTH_KEY"
+    case 10: "CONDUCTOR_SERVER_AUTH_SECRET"
+    default: "CONDUCTOR_PROFILE"
+    }
+  }
 }
 
 /// A variable name `[A-Za-z_][A-Za-z0-9_]*`.
 func isVariableName(_ name: String) -> Bool {
-  let b = Array(name.utf8)
+  var name = name
+  return name.withUTF8(isVariableName)
+}
+
+/// `isVariableName` of UTF-8 bytes.
+func isVariableName(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
   guard let first = b.first, first == UInt8(ascii: "_") || (ProfileName.isAlnum(first) && first > 0x39) else { return false }
   return b.allSatisfy { ProfileName.isAlnum($0) || $0 == UInt8(ascii: "_") }
 }
@@ -201,12 +226,20 @@ func isVariableName(_ name: String) -> Bool {
 /// Variables a profile must not set: the ones this tool manages, its own settings and private state,
 /// and a few whose removal on the next switch would break the shell itself.
 func isReservedVariable(_ name: String) -> Bool {
-  if ManagedVariable.cleared.contains(name) { return true }
-  if name.hasPrefix("CONDUCTOR_PROFILE_") || name.hasPrefix("_CONDUCTOR_PROFILE_") { return true }
-  return [
-    "PATH", "HOME", "IFS", "SHELL", "PWD", "OLDPWD", "PROMPT_COMMAND", "BASH_ENV", "ENV", "LD_PRELOAD",
-    "LD_LIBRARY_PATH", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "NO_COLOR",
-  ].contains(name)
+  var name = name
+  return name.withUTF8(isReservedVariable)
+}
+
+/// `isReservedVariable` of UTF-8 bytes.
+func isReservedVariable(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+  let span = ByteSpan(name)
+  if span.hasPrefix("CONDUCTOR_PROFILE_") || span.hasPrefix("_CONDUCTOR_PROFILE_") { return true }
+  for index in 0..<ManagedVariable.clearedCount where span.equals(ManagedVariable.clearedName(index)) { return true }
+  // Names the shell needs (a switch would unset them the next time).
+  return span.equals("PATH") || span.equals("HOME") || span.equals("IFS") || span.equals("SHELL") || span.equals("PWD")
+    || span.equals("OLDPWD") || span.equals("PROMPT_COMMAND") || span.equals("BASH_ENV") || span.equals("ENV")
+    || span.equals("LD_PRELOAD") || span.equals("LD_LIBRARY_PATH") || span.equals("XDG_CONFIG_HOME")
+    || span.equals("XDG_CACHE_HOME") || span.equals("NO_COLOR")
 }
 
 /// Validates an extra variable for a profile's `env`.
