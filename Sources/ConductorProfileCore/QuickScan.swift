@@ -217,9 +217,12 @@ struct QuickStore {
       return true
     }
     let profileNames = SpanList(capacity: 256)
+    // Names in strictly increasing order (as this program writes them) cannot repeat: no table needed.
+    var ascending = true
     while true {
       scan.skipWhitespace()
       guard let name = scan.string(), scan.colon() else { return false }
+      if ascending, profileNames.count > 0 { ascending = profileNames[profileNames.count - 1].precedes(name) }
       profileNames.append(name)
       let start = scan.index
       if scan.next == UInt8(ascii: "{") {
@@ -245,7 +248,7 @@ struct QuickStore {
       guard let another = scan.more(UInt8(ascii: "}")) else { return false }
       if !another { break }
     }
-    return !profileNames.hasDuplicate
+    return ascending || !profileNames.hasDuplicate
   }
 }
 
