@@ -101,6 +101,15 @@ struct QuickScan {
     return true
   }
 
+  /// Past an opening bracket and the whitespace after it: true when `close` follows at once (moved past too).
+  mutating func opensEmpty(_ close: UInt8) -> Bool {
+    index += 1
+    skipWhitespace()
+    guard next == close else { return false }
+    index += 1
+    return true
+  }
+
   /// After a member or an element: true at a ',' (moved past), false at `close` (moved past), nil otherwise.
   mutating func more(_ close: UInt8) -> Bool? {
     skipWhitespace()
@@ -115,14 +124,9 @@ struct QuickScan {
   mutating func object(_ member: (inout QuickScan, ByteSpan) -> Bool) -> Bool {
     guard next == UInt8(ascii: "{"), enter() else { return false }
     defer { depth -= 1 }
-    index += 1
     let first = names.count
     defer { names.truncate(to: first) }
-    skipWhitespace()
-    if next == UInt8(ascii: "}") {
-      index += 1
-      return true
-    }
+    if opensEmpty(UInt8(ascii: "}")) { return true }
     while true {
       skipWhitespace()
       guard let name = string(), colon(), names.count - first < 64, !names.contains(name, from: first) else { return false }
@@ -135,12 +139,7 @@ struct QuickScan {
   mutating func array() -> Bool {
     guard enter() else { return false }
     defer { depth -= 1 }
-    index += 1
-    skipWhitespace()
-    if next == UInt8(ascii: "]") {
-      index += 1
-      return true
-    }
+    if opensEmpty(UInt8(ascii: "]")) { return true }
     while true {
       skipWhitespace()
       guard value(), let another = more(UInt8(ascii: "]")) else { return false }
@@ -210,12 +209,7 @@ struct QuickStore {
   private mutating func readProfiles(_ scan: inout QuickScan, wanted: ByteSpan?) -> Bool {
     guard scan.next == UInt8(ascii: "{"), scan.enter() else { return false }
     defer { scan.depth -= 1 }
-    scan.index += 1
-    scan.skipWhitespace()
-    if scan.next == UInt8(ascii: "}") {
-      scan.index += 1
-      return true
-    }
+    if scan.opensEmpty(UInt8(ascii: "}")) { return true }
     let profileNames = SpanList(capacity: 256)
     // Names in strictly increasing order (as this program writes them) cannot repeat: no table needed.
     var ascending = true
