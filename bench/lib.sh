@@ -5,6 +5,7 @@
 #   BENCH_BIN    the program measured (default: .build/release/conductor-profile)
 #   BENCH_SMOKE  1: the fewest runs, to check the scripts work (CI); the figures mean nothing then
 #   BENCH_TMP    a private scratch directory (made when unset, removed at exit)
+#   BENCH_ROUNDS, BENCH_ROUND_RUNS, BENCH_HOOK_ROUND_RUNS   how timings are taken (below)
 # Every script prints Markdown on standard output; each ratio is one line starting "- ratio: ".
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,42 +41,55 @@ bench_need() {
   return 1
 }
 
+# Timings are taken in rounds: each round is one hyperfine run of every command, and the figures of
+# a command are its runs from all rounds. A machine that slows down or speeds up for a while (another
+# process, the CPU's clock) then weighs on every command alike, not on the one measured at that moment.
+BENCH_ROUNDS=${BENCH_ROUNDS:-5}
+# Runs of each command in a round (after its warm-up runs); the hook's scripts switch 20 times a run.
+BENCH_ROUND_RUNS=${BENCH_ROUND_RUNS:-100}
+BENCH_HOOK_ROUND_RUNS=${BENCH_HOOK_ROUND_RUNS:-40}
+
 # hyperfine with the settings every timing shares: no intermediate shell (-N: hyperfine starts each
 # command itself, the same way for the baselines and for conductor-profile), output to /dev/null,
-# warm-up runs first; its warnings (outliers on a busy machine) are kept out of the report. Extra arguments go to hyperfine (commands, -n names, --export-json).
+# warm-up runs first; its warnings (outliers on a busy machine) are kept out of the report.
+#   bench_hyperfine JSON ARGS...   ARGS go to hyperfine (commands, -n names); round K is written to JSON.K
 bench_hyperfine() {
-  local settings=(--warmup 20 --min-runs 200)
-  [ "$BENCH_SMOKE" = 1 ] && settings=(--warmup 0 --runs 3)
-  if ! hyperfine -N --style none "${settings[@]}" "$@" >"$BENCH_TMP/hyperfine.log" 2>&1; then
-    cat "$BENCH_TMP/hyperfine.log" >&2
-    bench_die "hyperfine failed"
-  fi
+  local json=$1 round rounds=$BENCH_ROUNDS settings=(--warmup 5 --runs "$BENCH_ROUND_RUNS")
+  shift
+  [ "$BENCH_SMOKE" = 1 ] && settings=(--warmup 0 --runs 3) rounds=1
+  rm -f "$json".*
+  for ((round = 1; round <= rounds; round++)); do
+    if ! hyperfine -N --style none "${settings[@]}" --export-json "$json.$round" "$@" >"$BENCH_TMP/hyperfine.log" 2>&1; then
+      cat "$BENCH_TMP/hyperfine.log" >&2
+      bench_die "hyperfine failed"
+    fi
+  done
 }
 
-# Reads hyperfine's --export-json and prints one line per command, in milliseconds:
+# Reads the rounds bench_hyperfine wrote for JSON and prints one line per command (in the order given),
+# in milliseconds, over the runs of every round:
 #   NAME <tab> MEDIAN <tab> Q1 <tab> Q3 <tab> MIN <tab> MAX <tab> RUNS
 bench_stats() {
-  local times=$BENCH_TMP/stats.$$.times names=$BENCH_TMP/stats.$$.names
-  awk -v names="$names" '
-    /"command": / { sub(/^[^:]*: "/, ""); sub(/",?$/, ""); n++; print n "\t" $0 > names; next }
+  local times=$BENCH_TMP/stats.$$.times
+  awk '
+    /"command": / { sub(/^[^:]*: "/, ""); sub(/",?$/, ""); label = $0; if (!(label in order)) order[label] = ++n; next }
     /"times": \[/ { inTimes = 1; next }
     inTimes && /\]/ { inTimes = 0; next }
-    inTimes { gsub(/[ ,]/, ""); printf "%d\t%.6f\n", n, $0 * 1000 }
-  ' "$1" | sort -t "$(printf '\t')" -k1,1n -k2,2g >"$times"
-  awk -F '\t' -v names="$names" '
-    BEGIN { while ((getline line < names) > 0) { split(line, f, "\t"); label[f[1]] = f[2] } }
+    inTimes { gsub(/[ ,]/, ""); printf "%d\t%s\t%.6f\n", order[label], label, $0 * 1000 }
+  ' "$1".* | sort -t "$(printf '\t')" -k1,1n -k3,3g >"$times"
+  awk -F '\t' '
     function flush(   q1, q3, med) {
       if (count == 0) return
       med = quant(0.5); q1 = quant(0.25); q3 = quant(0.75)
-      printf "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\n", label[current], med, q1, q3, v[1], v[count], count
+      printf "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\n", current, med, q1, q3, v[1], v[count], count
     }
     # Linear interpolation between the two nearest ranks (as numpy'"'"'s default).
     function quant(p,   h, lo) { h = (count - 1) * p + 1; lo = int(h); return (lo >= count) ? v[count] : v[lo] + (h - lo) * (v[lo + 1] - v[lo]) }
-    $1 != current { flush(); current = $1; count = 0 }
-    { v[++count] = $2 }
+    $2 != current { flush(); current = $2; count = 0 }
+    { v[++count] = $3 }
     END { flush() }
   ' "$times"
-  rm -f "$times" "$names"
+  rm -f "$times"
 }
 
 # The value of column COLUMN (2 = median) for NAME in a stats file.

@@ -37,6 +37,13 @@ import Testing
     }
     expectLine("- target: 100 profiles ≤ 2× /bin/true: ")
     expectLine("- target: 10,000 profiles ≤ 40 ms: ")
+    expectLine("- target: growth no worse than linear in time (10,000 vs 1,000 profiles: ")
+    if Self.installed("valgrind") {
+      for n in [1, 100, 1000, 10000] { expectLine("- instructions: \(n) profiles: ") }
+      expectLine("- target: growth no worse than linear in work (instructions above 1 profile, 10,000 vs 1,000 profiles: ")
+    } else {
+      expectLine("- skipped: valgrind is not installed")
+    }
     // The hook benches measure as soon as `init` exists; until then they say why they skipped.
     let hookLoaded = (try? sandbox.run(["init", "bash"]))?.status == 0
     if hookLoaded {
