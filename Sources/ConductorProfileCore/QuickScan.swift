@@ -155,8 +155,9 @@ struct QuickScan {
   }
 }
 
-/// What the quick switch reads from the whole store.
-struct QuickStore {
+/// What the quick switch reads from the whole store. (A class: an optional struct holding a reference is
+/// destroyed through `Optional`'s type metadata, which the runtime builds on first use, a fifth of a switch.)
+final class QuickStore {
   /// The value of the profile asked for, when there is one.
   var target: ByteSpan? = nil
   /// "default", when it is a string.
@@ -170,7 +171,7 @@ struct QuickStore {
     // A UTF-8 byte order mark is tolerated at the start, as by the full reader.
     if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { scan.index = 3 }
     scan.skipWhitespace()
-    var store = QuickStore()
+    let store = QuickStore()
     let read = scan.object { scan, name in
       if name.equals("profiles") { return store.readProfiles(&scan, wanted: wanted) }
       if name.equals("version") { return QuickStore.readVersion(&scan) }
@@ -206,7 +207,7 @@ struct QuickStore {
 
   /// The "profiles" object: every member checked, the one named `wanted` found, the production
   /// servers noted, and no name twice (a hash table: there may be ten thousand).
-  private mutating func readProfiles(_ scan: inout QuickScan, wanted: ByteSpan?) -> Bool {
+  private func readProfiles(_ scan: inout QuickScan, wanted: ByteSpan?) -> Bool {
     guard scan.next == UInt8(ascii: "{"), scan.enter() else { return false }
     defer { scan.depth -= 1 }
     if scan.opensEmpty(UInt8(ascii: "}")) { return true }
@@ -248,8 +249,8 @@ struct QuickStore {
 
 /// The one profile a quick switch exports, read from its store object as `Profile(json:name:)` reads
 /// it. Only what it can export the same way: a key or no credential (a user token goes through the
-/// guard), a server in normal form.
-struct QuickProfile {
+/// guard), a server in normal form. (A class, as `QuickStore` is.)
+final class QuickProfile {
   var server: ByteSpan
   /// "key" or "none".
   var kind: ByteSpan

@@ -105,23 +105,20 @@ public enum QuickSwitch {
     defer { read.release() }
     let text = read.span
     guard let store = QuickStore.read(text, profile: name) else { return nil }
-    if name == nil {
-      // `use` as a shell starts: the default profile, when the store names one.
+    guard let name else {
+      // `use` as a shell starts: the default profile, when the store names one (read again for it).
       guard let fallback = store.defaultName else { return ByteOutput(capacity: 16) }
       guard isName(fallback) else { return nil }
-      return switchCode(to: fallback, in: text, shell: shell, hook: hook, env: env)
+      return code(to: fallback, in: QuickStore.read(text, profile: fallback), shell: shell, hook: hook, env: env)
     }
-    guard let name, let target = store.target, let profile = QuickProfile(target),
-      let production = isProduction(profile, store)
-    else { return nil }
-    return render(name: name, profile: profile, production: production, shell: shell, hook: hook, env: env)
+    return code(to: name, in: store, shell: shell, hook: hook, env: env)
   }
 
-  /// The code for a switch to the default profile `name` (a second read of the store, for that profile).
-  private static func switchCode(
-    to name: ByteSpan, in text: ByteSpan, shell: ShellSyntax, hook: Bool, env: QuickEnvironment
+  /// The code for a switch to the profile `name` of `store`, when it is plain.
+  private static func code(
+    to name: ByteSpan, in store: QuickStore?, shell: ShellSyntax, hook: Bool, env: QuickEnvironment
   ) -> ByteOutput? {
-    guard let store = QuickStore.read(text, profile: name), let target = store.target, let profile = QuickProfile(target),
+    guard let store, let target = store.target, let profile = QuickProfile(target),
       let production = isProduction(profile, store)
     else { return nil }
     return render(name: name, profile: profile, production: production, shell: shell, hook: hook, env: env)
