@@ -157,7 +157,8 @@ final class ByteOutput {
 
   deinit { free(base) }
 
-  /// The bytes written so far (valid until the next write).
+  /// The bytes written so far: valid until the next write, and only while this object lives (Swift may
+  /// free an object after its last use, so a span outliving that use needs `withExtendedLifetime`).
   var span: ByteSpan { ByteSpan(base, count) }
 
   private func reserve(_ more: Int) {
@@ -180,11 +181,11 @@ final class ByteOutput {
 
   func append(_ text: StaticString) { append(ByteSpan(text)) }
 
-  /// The bytes so far as a C string, for a system call (valid until the next write; the NUL after
-  /// them is not counted, so appending goes on from it).
-  var cString: UnsafePointer<CChar> {
+  /// Calls `body` with the bytes so far as a C string, for a system call (the NUL after them is not
+  /// counted, so appending goes on from it).
+  func withCString(_ body: (UnsafePointer<CChar>) -> Int32) -> Int32 {
     reserve(1)
     base[count] = 0
-    return UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+    return body(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self))
   }
 }

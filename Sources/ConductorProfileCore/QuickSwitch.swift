@@ -184,8 +184,8 @@ public enum QuickSwitch {
       directory.append(ByteSpan(bytes.start, max(slash, 1)))
     }
     var st = stat()
-    if stat(directory.cString, &st) == 0, st.st_mode & 0o002 != 0, st.st_mode & 0o1000 == 0 { return .failed }
-    let fd = open(path.cString, O_RDONLY | O_CLOEXEC)
+    if directory.withCString({ stat($0, &st) }) == 0, st.st_mode & 0o002 != 0, st.st_mode & 0o1000 == 0 { return .failed }
+    let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
     if fd < 0 { return errno == ENOENT ? .missing : .failed }
     defer { close(fd) }
     guard fstat(fd, &st) == 0, st.st_mode & 0o077 == 0, st.st_size >= 0,
@@ -281,6 +281,8 @@ public enum QuickSwitch {
       appendQuoted(active, shell: shell, to: code)
       code.append(";\n")
     }
+    // The value of CONDUCTOR_PROFILE_VARS is in `names`, which must live until it was copied.
+    withExtendedLifetime(names) {}
     return code
   }
 
