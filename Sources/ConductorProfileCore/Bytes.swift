@@ -181,6 +181,9 @@ final class ByteOutput {
 
   func append(_ text: StaticString) { append(ByteSpan(text)) }
 
+  /// The bytes as a string (text that went in as UTF-8 comes out the same).
+  var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+
   /// Calls `body` with the bytes so far as a C string, for a system call (the NUL after them is not
   /// counted, so appending goes on from it).
   func withCString(_ body: (UnsafePointer<CChar>) -> Int32) -> Int32 {

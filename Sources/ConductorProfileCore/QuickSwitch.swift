@@ -205,7 +205,7 @@ public enum QuickSwitch {
 
   // MARK: The code
 
-  /// `Switch.changes` rendered by `ShellSyntax.render`, and for `use` the hook's previous profile.
+  /// `Switch.changes`, written by the lines `ShellSyntax.render` writes with, and for `use` the hook's previous profile.
   static func render(
     name: ByteSpan, profile: QuickProfile, production: Bool, shell: ShellSyntax, hook: Bool, env: QuickEnvironment
   ) -> ByteOutput? {
@@ -254,52 +254,25 @@ public enum QuickSwitch {
     cleared.sort()
 
     let code = ByteOutput(capacity: 1024)
-    var unset = false
+    var erased = false
     for index in 0..<cleared.count {
       let variable = cleared[index]
       var exported = false
       for e in stride(from: 0, to: exports.count, by: 2) where exports[e].equals(variable) { exported = true }
       if exported { continue }
-      unset = true
-      // -g: never erase a universal variable of the same name.
-      code.append(shell == .fish ? "set -e -g " : "unset ")
-      code.append(variable)
-      code.append(";\n")
+      erased = true
+      shell.appendChange(variable, nil, to: code)
     }
-    for index in stride(from: 0, to: exports.count, by: 2) {
-      code.append(shell == .fish ? "set -gx " : "export ")
-      code.append(exports[index])
-      code.append(shell == .fish ? " " : "=")
-      appendQuoted(exports[index + 1], shell: shell, to: code)
-      code.append(";\n")
-    }
-    if shell == .fish && unset { code.append("true;\n") }
+    for index in stride(from: 0, to: exports.count, by: 2) { shell.appendChange(exports[index], exports[index + 1], to: code) }
+    shell.appendEnd(erased: erased, to: code)
     // Through the hook, the profile `use -` goes back to.
     if hook, let active = env.value("CONDUCTOR_PROFILE_ACTIVE"), active.count > 0, !active.equals(name) {
       guard active.isPlainASCII else { return nil }
-      code.append(shell == .fish ? "set -g _CONDUCTOR_PROFILE_PREVIOUS " : "_CONDUCTOR_PROFILE_PREVIOUS=")
-      appendQuoted(active, shell: shell, to: code)
-      code.append(";\n")
+      shell.appendPrivate(ByteSpan("_CONDUCTOR_PROFILE_PREVIOUS"), active, to: code)
     }
     // The value of CONDUCTOR_PROFILE_VARS is in `names`, which must live until it was copied.
     withExtendedLifetime(names) {}
     return code
-  }
-
-  /// `ShellSyntax.appendQuoted`: single quotes; POSIX shells write a `'` as `'\''`, fish escapes `\` and `'`.
-  static func appendQuoted(_ value: ByteSpan, shell: ShellSyntax, to code: ByteOutput) {
-    code.append(UInt8(ascii: "'"))
-    for index in 0..<value.count {
-      let b = value[index]
-      if b == UInt8(ascii: "'") {
-        code.append(shell == .fish ? "\\'" : "'\\''")
-      } else if b == UInt8(ascii: "\\") && shell == .fish {
-        code.append("\\\\")
-      } else {
-        code.append(b)
-      }
-    }
-    code.append(UInt8(ascii: "'"))
   }
 }
 

@@ -8,87 +8,96 @@ public enum ShellSyntax: String, CaseIterable, Sendable {
   static let posix = ShellSyntax.sh
 
   public func quote(_ value: String) -> String {
-    var out = ""
-    appendQuoted(value, to: &out)
-    return out
-  }
-
-  /// Appends `value` quoted: POSIX shells end the quote for a `'` (`'\''`); fish escapes `\` and `'`.
-  func appendQuoted(_ value: String, to out: inout String) {
-    out += "'"
-    switch self {
-    case .bash, .zsh, .sh: Self.append(value, to: &out, quote: "'\\''", backslash: nil)
-    case .fish: Self.append(value, to: &out, quote: "\\'", backslash: "\\\\")
-    }
-    out += "'"
-  }
-
-  /// Appends `value` with each `'` written as `quote` and, when `backslash` is given, each `\` as it.
-  /// A loop over bytes (both are ASCII, never part of a longer character): `replacing(_:with:)` costs
-  /// more than the rest of a switch.
-  static func append(_ value: String, to out: inout String, quote: String, backslash: String?) {
-    let utf8 = value.utf8
-    var plain = utf8.startIndex
-    var i = plain
-    while i != utf8.endIndex {
-      let b = utf8[i]
-      let escape = b == UInt8(ascii: "'") ? quote : b == UInt8(ascii: "\\") ? backslash : nil
-      if let escape {
-        // append(contentsOf:) with a Substring: `+=` would take the unspecialised generic path.
-        out.append(contentsOf: value[plain..<i])
-        out += escape
-        plain = utf8.index(after: i)
-      }
-      i = utf8.index(after: i)
-    }
-    if plain == utf8.startIndex {
-      out += value
-    } else {
-      out.append(contentsOf: value[plain...])
-    }
+    Self.withBytes(value) { value, out in appendQuoted(value, to: out) }
   }
 
   public func render(_ changes: [Assignment]) -> String {
-    var out = ""
+    let out = ByteOutput()
+    var erased = false
     for change in changes {
-      let name = change.name
-      precondition(isVariableName(name), "invalid variable name reached the renderer")
-      switch (self, change.value) {
-      // -g: never erase a universal variable of the same name.
-      case (.fish, nil):
-        out += "set -e -g "
-        out += name
-        out += ";\n"
-      case (.fish, let v?):
-        out += "set -gx "
-        out += name
-        out += " "
-        appendQuoted(v, to: &out)
-        out += ";\n"
-      case (_, nil):
-        out += "unset "
-        out += name
-        out += ";\n"
-      case (_, let v?):
-        out += "export "
-        out += name
-        out += "="
-        appendQuoted(v, to: &out)
-        out += ";\n"
+      precondition(isVariableName(change.name), "invalid variable name reached the renderer")
+      erased = erased || change.value == nil
+      var name = change.name
+      name.withUTF8 { name in
+        guard var value = change.value else { return appendChange(ByteSpan(name), nil, to: out) }
+        value.withUTF8 { appendChange(ByteSpan(name), ByteSpan($0), to: out) }
       }
     }
-    // fish's `set` keeps the status before it, and erasing a variable that is not set returns 4:
-    // end with a true status so `… | source; and …` sees the switch succeed.
-    if self == .fish, changes.contains(where: { $0.value == nil }) { out += "true;\n" }
-    return out
+    appendEnd(erased: erased, to: out)
+    return out.string
   }
 
   /// A plain (not exported) shell variable, for the hook's private state.
   func setPrivate(_ name: String, _ value: String) -> String {
+    var name = name
+    return name.withUTF8 { name in Self.withBytes(value) { value, out in appendPrivate(ByteSpan(name), value, to: out) } }
+  }
+
+  // The code itself, on bytes: the full program's strings and the quick switch's spans (QuickSwitch.swift)
+  // are written by these same lines.
+
+  /// Appends `value` quoted: POSIX shells end the quote for a `'` (`'\''`); fish escapes `\` and `'`.
+  func appendQuoted(_ value: ByteSpan, to out: ByteOutput) {
+    out.append(UInt8(ascii: "'"))
     switch self {
-    case .fish: return "set -g \(name) \(quote(value));\n"
-    default: return "\(name)=\(quote(value));\n"
+    case .bash, .zsh, .sh: Self.appendEscaped(value, quote: "'\\''", backslash: nil, to: out)
+    case .fish: Self.appendEscaped(value, quote: "\\'", backslash: "\\\\", to: out)
     }
+    out.append(UInt8(ascii: "'"))
+  }
+
+  /// Appends `value` with each `'` written as `quote` and, when `backslash` is given, each `\` as it.
+  static func appendEscaped(_ value: ByteSpan, quote: StaticString, backslash: StaticString?, to out: ByteOutput) {
+    for index in 0..<value.count {
+      let b = value[index]
+      if b == UInt8(ascii: "'") {
+        out.append(quote)
+      } else if b == UInt8(ascii: "\\"), let backslash {
+        out.append(backslash)
+      } else {
+        out.append(b)
+      }
+    }
+  }
+
+  /// One change: unset `name` (`value` nil), or export it with `value`. Names are never quoted.
+  func appendChange(_ name: ByteSpan, _ value: ByteSpan?, to out: ByteOutput) {
+    switch (self, value) {
+    // -g: never erase a universal variable of the same name.
+    case (.fish, nil): out.append("set -e -g ")
+    case (.fish, _): out.append("set -gx ")
+    case (_, nil): out.append("unset ")
+    case (_, _): out.append("export ")
+    }
+    out.append(name)
+    if let value {
+      out.append(self == .fish ? " " : "=")
+      appendQuoted(value, to: out)
+    }
+    out.append(";\n")
+  }
+
+  /// The end of a switch's code. fish's `set` keeps the status before it, and erasing a variable that
+  /// is not set returns 4: end with a true status so `… | source; and …` sees the switch succeed.
+  func appendEnd(erased: Bool, to out: ByteOutput) {
+    if self == .fish && erased { out.append("true;\n") }
+  }
+
+  /// A plain (not exported) shell variable: `name='value';` (fish: `set -g name 'value';`).
+  func appendPrivate(_ name: ByteSpan, _ value: ByteSpan, to out: ByteOutput) {
+    if self == .fish { out.append("set -g ") }
+    out.append(name)
+    out.append(self == .fish ? " " : "=")
+    appendQuoted(value, to: out)
+    out.append(";\n")
+  }
+
+  /// What `body` writes, given the bytes of `value`, as a string.
+  static func withBytes(_ value: String, _ body: (ByteSpan, ByteOutput) -> Void) -> String {
+    let out = ByteOutput()
+    var value = value
+    value.withUTF8 { body(ByteSpan($0), out) }
+    return out.string
   }
 }
 
@@ -103,14 +112,16 @@ public enum FileFormat: String, CaseIterable, Sendable {
       return JSON.object(object).pretty()
     case .dotenv:
       // Single quotes with \\ and \' escaped: the form python-dotenv and docker compose read literally.
-      var out = ""
+      let out = ByteOutput()
       for variable in variables {
-        out += variable.name
-        out += "='"
-        ShellSyntax.append(variable.value, to: &out, quote: "\\'", backslash: "\\\\")
-        out += "'\n"
+        var name = variable.name
+        var value = variable.value
+        name.withUTF8 { out.append(ByteSpan($0)) }
+        out.append("='")
+        value.withUTF8 { ShellSyntax.appendEscaped(ByteSpan($0), quote: "\\'", backslash: "\\\\", to: out) }
+        out.append("'\n")
       }
-      return out
+      return out.string
     }
   }
 }
