@@ -10,13 +10,13 @@ let package = Package(
   ],
   targets: [
     // Everything: model, store, shell rendering, guard, commands. Imports Glibc only.
-    // The flag: the code gets the type metadata of a generic type (a `[String: JSON]`, an array of a
-    // struct) from its metadata accessor, not by asking the runtime to demangle the type's name, which
-    // also looks up each conformance (`String: Hashable`) by scanning every conformance record in the
-    // binary. That was over a third of the instructions of a switch. See docs/benchmarks.md.
+    // The shell hooks are embedded from shell/ (the files in Hooks/ are links to them): they exist once.
     .target(
       name: "ConductorProfileCore",
-      swiftSettings: [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])]),
+      resources: [
+        .embedInCode("Hooks/conductor-profile.bash"), .embedInCode("Hooks/conductor-profile.zsh"),
+        .embedInCode("Hooks/conductor-profile.fish"),
+      ]),
     // A few lines: run the CLI with the real process environment and exit with its code.
     .executableTarget(name: "conductor-profile", dependencies: ["ConductorProfileCore"]),
     .testTarget(name: "ConductorProfileTests", dependencies: ["ConductorProfileCore"]),

@@ -188,58 +188,30 @@ public enum ManagedVariable {
   public static let cliProfile = "CONDUCTOR_PROFILE"
 
   /// Every variable a switch clears before it exports.
-  public static let cleared: [String] = (0..<clearedCount).map { clearedName($0).description }
-
-  /// `cleared`, one at a time as bytes, for the quick switch: no array (its type metadata is made at
-  /// run time) and nothing to decode. A test checks it names the constants above, in this order.
-  static let clearedCount = 12
-  static func clearedName(_ index: Int) -> StaticString {
-    switch index {
-    case 0: "CONDUCTOR_SERVER_URL"
-    case 1: "CONDUCTOR_AUTH_KEY"
-    case 2: "CONDUCTOR_AUTH_SECRET"
-    case 3: "CONDUCTOR_AUTH_TOKEN"
-    case 4: "CONDUCTOR_PROFILE_ACTIVE"
-    case 5: "CONDUCTOR_PROFILE_AUTH"
-    case 6: "CONDUCTOR_PROFILE_PRODUCTION"
-    case 7: "CONDUCTOR_PROFILE_TOKEN_EXPIRES"
-    case 8: "CONDUCTOR_PROFILE_VARS"
-    case 9: "CONDUCTOR_SERVER_AUTH_KEY"
-    case 10: "CONDUCTOR_SERVER_AUTH_SECRET"
-    default: "CONDUCTOR_PROFILE"
-    }
-  }
+  public static let cleared: [String] = [
+    serverURL, authKey, authSecret, authToken, active, auth, production, tokenExpires, vars, legacyKey, legacySecret,
+    cliProfile,
+  ]
 }
 
 /// A variable name `[A-Za-z_][A-Za-z0-9_]*`.
 func isVariableName(_ name: String) -> Bool {
-  var name = name
-  return name.withUTF8(isVariableName)
-}
-
-/// `isVariableName` of UTF-8 bytes.
-func isVariableName(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-  guard let first = b.first, first == UInt8(ascii: "_") || (ProfileName.isAlnum(first) && first > 0x39) else { return false }
-  return b.allSatisfy { ProfileName.isAlnum($0) || $0 == UInt8(ascii: "_") }
+  guard let first = name.utf8.first, first == UInt8(ascii: "_") || (ProfileName.isAlnum(first) && first > 0x39) else {
+    return false
+  }
+  return name.utf8.allSatisfy { ProfileName.isAlnum($0) || $0 == UInt8(ascii: "_") }
 }
 
 /// Variables a profile must not set: the ones this tool manages, its own settings and private state,
 /// and a few whose removal on the next switch would break the shell itself.
 func isReservedVariable(_ name: String) -> Bool {
-  var name = name
-  return name.withUTF8(isReservedVariable)
-}
-
-/// `isReservedVariable` of UTF-8 bytes.
-func isReservedVariable(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-  let span = ByteSpan(name)
-  if span.hasPrefix("CONDUCTOR_PROFILE_") || span.hasPrefix("_CONDUCTOR_PROFILE_") { return true }
-  for index in 0..<ManagedVariable.clearedCount where span.equals(ManagedVariable.clearedName(index)) { return true }
+  if name.hasPrefix("CONDUCTOR_PROFILE_") || name.hasPrefix("_CONDUCTOR_PROFILE_") { return true }
+  if ManagedVariable.cleared.contains(name) { return true }
   // Names the shell needs (a switch would unset them the next time).
-  return span.equals("PATH") || span.equals("HOME") || span.equals("IFS") || span.equals("SHELL") || span.equals("PWD")
-    || span.equals("OLDPWD") || span.equals("PROMPT_COMMAND") || span.equals("BASH_ENV") || span.equals("ENV")
-    || span.equals("LD_PRELOAD") || span.equals("LD_LIBRARY_PATH") || span.equals("XDG_CONFIG_HOME")
-    || span.equals("XDG_CACHE_HOME") || span.equals("NO_COLOR")
+  return [
+    "PATH", "HOME", "IFS", "SHELL", "PWD", "OLDPWD", "PROMPT_COMMAND", "BASH_ENV", "ENV", "LD_PRELOAD", "LD_LIBRARY_PATH",
+    "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "NO_COLOR",
+  ].contains(name)
 }
 
 /// Validates an extra variable for a profile's `env`.

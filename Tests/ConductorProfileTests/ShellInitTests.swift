@@ -19,9 +19,9 @@ import Testing
     #expect(
       file == Data(r.stdout.utf8),
       """
-      shell/conductor-profile.\(shell.rawValue) differs from what 'init \(shell.rawValue)' prints; the hook's text lives in \
-      Sources/ConductorProfileCore/Hooks/. Regenerate the file with:
-        swift build && .build/debug/conductor-profile init \(shell.rawValue) > shell/conductor-profile.\(shell.rawValue)
+      shell/conductor-profile.\(shell.rawValue) differs from what 'init \(shell.rawValue)' prints; the hook exists once, as this file \
+      (embedded in the binary at build time). Rebuild with:
+        swift build
       """)
   }
 

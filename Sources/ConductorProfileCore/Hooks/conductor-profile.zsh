@@ -1,0 +1,1 @@
+../../../shell/conductor-profile.zsh
