@@ -16,7 +16,8 @@ let package = Package(
       resources: [
         .embedInCode("Hooks/conductor-profile.bash"), .embedInCode("Hooks/conductor-profile.zsh"),
         .embedInCode("Hooks/conductor-profile.fish"),
-      ]),
+      ],
+      swiftSettings: [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])]),
     // A few lines: run the CLI with the real process environment and exit with its code.
     .executableTarget(name: "conductor-profile", dependencies: ["ConductorProfileCore"]),
     .testTarget(name: "ConductorProfileTests", dependencies: ["ConductorProfileCore"]),

@@ -49,15 +49,24 @@ public enum ShellSyntax: String, CaseIterable, Sendable {
   }
 
   /// Appends `value` with each `'` written as `quote` and, when `backslash` is given, each `\` as it.
+  /// Runs without either are appended whole (a switch's values rarely hold one).
   static func appendEscaped(_ value: String, quote: String, backslash: String?, to out: inout String) {
-    for scalar in value.unicodeScalars {
-      if scalar == "'" {
-        out += quote
-      } else if scalar == "\\", let backslash {
-        out += backslash
-      } else {
-        out.unicodeScalars.append(scalar)
+    let utf8 = value.utf8
+    var run = utf8.startIndex
+    var i = run
+    while i != utf8.endIndex {
+      let b = utf8[i]
+      if b == UInt8(ascii: "'") || (b == UInt8(ascii: "\\") && backslash != nil) {
+        out += Substring(utf8[run..<i])
+        out += b == UInt8(ascii: "'") ? quote : backslash!
+        run = utf8.index(after: i)
       }
+      i = utf8.index(after: i)
+    }
+    if run == utf8.startIndex {
+      out += value
+    } else {
+      out += Substring(utf8[run...])
     }
   }
 
