@@ -30,7 +30,8 @@ import Testing
   @Test func benchScriptsAreShellcheckClean() throws {
     guard try requireShell("shellcheck") != nil else { return }
     let scripts = [
-      "bench/run", "bench/switch", "bench/hook", "bench/prompt", "bench/memory", "bench/make-store", "bench/lib.sh", ".ci/run",
+      "bench/run", "bench/budget", "bench/switch", "bench/hook", "bench/prompt", "bench/memory", "bench/make-store",
+      "bench/lib.sh", ".ci/run",
     ]
     let r = try run(["shellcheck", "-x", "-s", "bash"] + scripts)
     #expect(r.status == 0, "shellcheck:\n\(r.output)")
