@@ -179,3 +179,61 @@ import Testing
     #expect(r.stdout == "Enterprise|https://dev.example.com\nOSS|http://localhost:8080\nunset\n", "\(r)")
   }
 }
+
+/// `import conductor-cli` with that CLI's own file rules.
+@Suite struct ConductorCLIFileRuleTests {
+  @Test func configYAMLIsDefaultAStrayConfigDefaultIsIgnoredAndServerTypeIsKept() throws {
+    let s = try Sandbox()
+    let dir = s.home + "/.conductor-cli"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let files = [
+      "config.yaml": "server: https://main.example.com\nserver-type: Enterprise\nauth-key: main-key\nauth-secret: main-secret\n",
+      "config-default.yaml": "server: https://stray.example.com\nauth-key: stray-key\nauth-secret: stray-secret\n",
+      "config-prod.yaml":
+        "server: https://prod.example.com/api\nserver-type: OSS\nauth-key: prod-key\nauth-secret: prod-secret\n",
+      "config-lab.yaml": "server: http://lab.example.com:8080\nserver-type: enterprise\n",
+    ]
+    for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+    let r = try s.run(["import", "conductor-cli"])
+    #expect(r.status == 0, "\(r)")
+    #expect(
+      r.stdout == """
+        imported profile 'default' (key, https://main.example.com/api) from \(dir)/config.yaml
+        imported profile 'lab' (none, http://lab.example.com:8080/api) from \(dir)/config-lab.yaml
+        imported profile 'prod' (key, https://prod.example.com/api) from \(dir)/config-prod.yaml
+
+        """)
+    #expect(
+      r.stderr
+        == "warning: ignored \(dir)/config-default.yaml: the conductor CLI never reads it (its profile 'default' is config.yaml); move it aside, or rename it to import it under another name\n"
+    )
+    let profiles = try #require(try s.storeJSON()["profiles"] as? [String: [String: Any]])
+    #expect(profiles.keys.sorted() == ["default", "lab", "prod"])
+    #expect((profiles["default"]?["auth"] as? [String: String])?["keyId"] == "main-key")
+    #expect(profiles["default"]?["serverType"] as? String == "Enterprise")
+    #expect(profiles["prod"]?["serverType"] as? String == "OSS")
+    #expect(profiles["lab"]?["serverType"] as? String == "Enterprise", "any case, as the CLI compares it")
+    for profile in profiles.values { #expect(profile["env"] == nil) }
+    #expect(!(s.storeText() ?? "").contains("stray"))
+    // What a switch exports: the type the CLI file said, not the one the credential implies.
+    for (name, type) in [("default", "Enterprise"), ("prod", "OSS"), ("lab", "Enterprise")] {
+      let env = try s.run(["env", name, "--format", "json"])
+      #expect(env.stdout.contains("\"CONDUCTOR_SERVER_TYPE\" : \"\(type)\""), "\(name): \(env)")
+    }
+  }
+
+  @Test func aServerTypeTheCLIDoesNotKnowIsOSSWithAWarning() throws {
+    let s = try Sandbox()
+    let dir = s.root.appendingPathComponent("cli").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try "server: https://x.example.com\nserver-type: cloud\nauth-key: k\nauth-secret: s\n".write(
+      toFile: dir + "/config-x.yaml", atomically: true, encoding: .utf8)
+    let r = try s.run(["import", "conductor-cli", "--dir", dir])
+    #expect(r.status == 0, "\(r)")
+    #expect(
+      r.stderr
+        == "warning: \(dir)/config-x.yaml:2: server-type 'cloud' is neither OSS nor Enterprise; the conductor CLI treats it as OSS, and so does this profile\n"
+    )
+    #expect((try s.storeJSON()["profiles"] as? [String: [String: Any]])?["x"]?["serverType"] as? String == "OSS")
+  }
+}

@@ -57,7 +57,8 @@ enum ImportExportCommands {
     ],
     positionals: 1...2,
     discussion: """
-      conductor-cli: config.yaml becomes the profile 'default', config-NAME.yaml the profile NAME. server (default
+      conductor-cli: config.yaml becomes the profile 'default', config-NAME.yaml the profile NAME; a config-default.yaml
+      is ignored with a warning, as the conductor CLI ignores it. server (default
       http://localhost:8080/api) is normalised to end in /api; auth-token makes a user-token profile (the conductor
       CLI prefers it over a key), auth-key + auth-secret a key profile, neither a no-auth profile; server-type becomes
       the profile's serverType (Enterprise in any case is Enterprise, anything else OSS, as the CLI reads it).
@@ -249,6 +250,13 @@ enum ImportExportCommands {
     var incoming: [Incoming] = []
     for file in files {
       let path = directory + "/" + file
+      // The conductor CLI reads its profile 'default' from config.yaml and never from this file.
+      if file == "config-default.yaml" {
+        context.warn(
+          "ignored \(path): the conductor CLI never reads it (its profile 'default' is config.yaml); move it aside, or rename it to import it under another name"
+        )
+        continue
+      }
       let profileName = file == "config.yaml" ? "default" : String(file.dropFirst(7).dropLast(5))
       guard (try? ProfileName(validating: profileName)) != nil else {
         context.warn(
