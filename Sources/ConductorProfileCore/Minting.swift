@@ -77,11 +77,23 @@ enum Minting {
   static func mint(name: String, server: Server, keyID: String, secret: String, context: Context) throws(Failure)
     -> CachedToken
   {
+    let response = try post(server: server, keyID: keyID, secret: secret, context: context)
+    return try token(from: response, name: name, server: server, keyID: keyID, context: context)
+  }
+
+  /// `POST {server}/token` with the key, whatever the answer.
+  static func post(server: Server, keyID: String, secret: String, context: Context) throws(Failure) -> HTTPResponse {
     let body = JSON.object(["keyId": .string(keyID), "keySecret": .string(secret)]).compact()
     let request = HTTPRequest(
       method: "POST", url: server.url + "/token",
       headers: ["Content-Type: application/json", "Accept: application/json"], body: body)
-    let response = try HTTP.send(request, environment: context.environment)
+    return try HTTP.send(request, environment: context.environment)
+  }
+
+  /// The token in the server's answer to `post`, or an error naming what it said.
+  static func token(from response: HTTPResponse, name: String, server: Server, keyID: String, context: Context)
+    throws(Failure) -> CachedToken
+  {
     guard response.isSuccess else {
       let hint =
         response.status == 401 || response.status == 403

@@ -6,6 +6,8 @@ public struct Profile: Equatable, Sendable {
   /// Nil when the store does not say (false); kept as written so a rewrite changes nothing.
   public var production: Bool?
   public var description: String?
+  /// `OSS` or `Enterprise`; nil when the store does not say (inferred from the credential).
+  public var serverType: ServerType?
   /// Extra variables exported with the profile. Nil when the store has no `env`.
   public var env: [String: String]?
   /// Keys of the profile object this version does not know.
@@ -83,15 +85,23 @@ extension Profile {
       guard let s = d.stringValue else { throw bad("\"description\" is not a string") }
       description = s
     }
+    if let t = object.removeValue(forKey: "serverType") {
+      guard let text = t.stringValue, let type = ServerType(rawValue: text) else {
+        throw bad("\"serverType\" is \(t.compact()), not \"OSS\" or \"Enterprise\"")
+      }
+      serverType = type
+    }
     if let e = object.removeValue(forKey: "env") {
-      guard let members = e.objectValue else { throw bad("\"env\" is not an object") }
+      guard var members = e.objectValue else { throw bad("\"env\" is not an object") }
+      Profile.adoptLegacyServerType(env: &members, serverType: &serverType)
       var vars: [String: String] = [:]
       for (k, v) in members {
         guard let s = v.stringValue else { throw bad("env \(k) is not a string") }
         do throws(Failure) { try validateExtraVariable(name: k, value: s) } catch { throw bad(error.description) }
         vars[k] = s
       }
-      env = vars
+      // An env that held only the legacy CONDUCTOR_SERVER_TYPE is written back without it.
+      if !vars.isEmpty || e.objectValue?.isEmpty == true { env = vars }
     }
     unknown = object
   }
@@ -114,6 +124,7 @@ extension Profile {
     object["auth"] = .object(auth)
     if let production { object["production"] = .bool(production) }
     if let description { object["description"] = .string(description) }
+    if let serverType { object["serverType"] = .string(serverType.rawValue) }
     if let env { object["env"] = .object(env.mapValues { .string($0) }) }
     return .object(object)
   }

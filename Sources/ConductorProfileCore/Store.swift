@@ -73,7 +73,7 @@ public struct Store: Sendable {
   public func json() -> JSON {
     var object = unknown
     object["version"] = .integer(version)
-    object["profiles"] = .object(rawProfiles)
+    object["profiles"] = .object(rawProfiles.mapValues(Profile.migratingLegacyServerType))
     if let defaultName { object["default"] = .string(defaultName) }
     if let guardMode { object["guard"] = .string(guardMode.rawValue) }
     return .object(object)

@@ -32,6 +32,8 @@ public struct Switch {
       Variable(ManagedVariable.serverURL, profile.server.url),
       Variable(ManagedVariable.active, name),
       Variable(ManagedVariable.auth, profile.credential.kind.rawValue),
+      Variable(ManagedVariable.serverType, profile.effectiveServerType.rawValue),
+      Variable(ManagedVariable.uiServerURL, profile.server.uiURL),
     ]
     switch profile.credential {
     case .key(let id, let secret):
@@ -89,17 +91,18 @@ public struct Switch {
   }
 
   /// The one line said on standard error when a switch clears a variable from outside this tool's
-  /// own set: the conductor CLI's `CONDUCTOR_PROFILE` or the Java SDK's older names.
+  /// own set: the conductor CLI's `CONDUCTOR_PROFILE` (`ORKES_PROFILE` in older releases) or the Java SDK's older names.
   public static func notice(environment: [String: String]) -> String? {
-    let foreign = [ManagedVariable.cliProfile, ManagedVariable.legacyKey, ManagedVariable.legacySecret].filter {
-      environment[$0] != nil
-    }
+    let foreign = ManagedVariable.foreign.filter { environment[$0] != nil }
     guard !foreign.isEmpty else { return nil }
     var why: [String] = []
-    if foreign.contains(ManagedVariable.cliProfile) {
-      why.append("CONDUCTOR_PROFILE selects a conductor CLI config file that would override the profile")
+    let selectors = foreign.filter { $0 == ManagedVariable.cliProfile || $0 == ManagedVariable.orkesProfile }
+    if !selectors.isEmpty {
+      why.append(
+        "\(selectors.joined(separator: " and ")) \(selectors.count == 1 ? "selects" : "select") a conductor CLI config file that would override the profile"
+      )
     }
-    if foreign.contains(where: { $0 != ManagedVariable.cliProfile }) {
+    if foreign.count > selectors.count {
       why.append("the Java SDK falls back to CONDUCTOR_SERVER_AUTH_*")
     }
     return "warning: cleared \(foreign.joined(separator: ", ")) (\(why.joined(separator: "; ")))"

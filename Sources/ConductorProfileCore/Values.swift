@@ -182,15 +182,23 @@ public enum ManagedVariable {
   public static let production = "CONDUCTOR_PROFILE_PRODUCTION"
   public static let tokenExpires = "CONDUCTOR_PROFILE_TOKEN_EXPIRES"
   public static let vars = "CONDUCTOR_PROFILE_VARS"
+  /// What the conductor CLI reads to tell Orkes (`Enterprise`) from open-source Conductor (`OSS`).
+  public static let serverType = "CONDUCTOR_SERVER_TYPE"
+  /// The server without `/api`: the Python SDK's links into the UI.
+  public static let uiServerURL = "CONDUCTOR_UI_SERVER_URL"
   /// Older names the Java SDK falls back to, and the conductor CLI's profile-file selector: cleared on every switch.
   public static let legacyKey = "CONDUCTOR_SERVER_AUTH_KEY"
   public static let legacySecret = "CONDUCTOR_SERVER_AUTH_SECRET"
   public static let cliProfile = "CONDUCTOR_PROFILE"
+  /// The profile-file selector of older conductor CLI releases.
+  public static let orkesProfile = "ORKES_PROFILE"
+  /// The variables above that a switch clears but this tool never sets: said in one line when one was set.
+  public static let foreign: [String] = [cliProfile, orkesProfile, legacyKey, legacySecret]
 
   /// Every variable a switch clears before it exports.
   public static let cleared: [String] = [
     serverURL, authKey, authSecret, authToken, active, auth, production, tokenExpires, vars, legacyKey, legacySecret,
-    cliProfile,
+    cliProfile, serverType, uiServerURL, orkesProfile,
   ]
 }
 

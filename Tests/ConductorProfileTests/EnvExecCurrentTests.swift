@@ -25,13 +25,16 @@ import Testing
     unset CONDUCTOR_PROFILE_TOKEN_EXPIRES;
     unset CONDUCTOR_SERVER_AUTH_KEY;
     unset CONDUCTOR_SERVER_AUTH_SECRET;
+    unset ORKES_PROFILE;
     export BACK='a\b\\c';
     export CONDUCTOR_AUTH_KEY='id'\''1';
     export CONDUCTOR_AUTH_SECRET='s'\''e"c\r$(x)';
     export CONDUCTOR_PROFILE_ACTIVE='dev';
     export CONDUCTOR_PROFILE_AUTH='key';
     export CONDUCTOR_PROFILE_VARS='BACK EMPTY NL QUOTE SUBST UNI';
+    export CONDUCTOR_SERVER_TYPE='Enterprise';
     export CONDUCTOR_SERVER_URL='https://dev.example.com/api';
+    export CONDUCTOR_UI_SERVER_URL='https://dev.example.com';
     export EMPTY='';
     export NL='line1
     line2';
@@ -48,13 +51,16 @@ import Testing
     set -e -g CONDUCTOR_PROFILE_TOKEN_EXPIRES;
     set -e -g CONDUCTOR_SERVER_AUTH_KEY;
     set -e -g CONDUCTOR_SERVER_AUTH_SECRET;
+    set -e -g ORKES_PROFILE;
     set -gx BACK 'a\\b\\\\c';
     set -gx CONDUCTOR_AUTH_KEY 'id\'1';
     set -gx CONDUCTOR_AUTH_SECRET 's\'e"c\\r$(x)';
     set -gx CONDUCTOR_PROFILE_ACTIVE 'dev';
     set -gx CONDUCTOR_PROFILE_AUTH 'key';
     set -gx CONDUCTOR_PROFILE_VARS 'BACK EMPTY NL QUOTE SUBST UNI';
+    set -gx CONDUCTOR_SERVER_TYPE 'Enterprise';
     set -gx CONDUCTOR_SERVER_URL 'https://dev.example.com/api';
+    set -gx CONDUCTOR_UI_SERVER_URL 'https://dev.example.com';
     set -gx EMPTY '';
     set -gx NL 'line1
     line2';
@@ -86,7 +92,9 @@ import Testing
           "CONDUCTOR_PROFILE_ACTIVE" : "dev",
           "CONDUCTOR_PROFILE_AUTH" : "key",
           "CONDUCTOR_PROFILE_VARS" : "BACK EMPTY NL QUOTE SUBST UNI",
+          "CONDUCTOR_SERVER_TYPE" : "Enterprise",
           "CONDUCTOR_SERVER_URL" : "https://dev.example.com/api",
+          "CONDUCTOR_UI_SERVER_URL" : "https://dev.example.com",
           "EMPTY" : "",
           "NL" : "line1\nline2",
           "QUOTE" : "it's",
@@ -105,7 +113,9 @@ import Testing
         CONDUCTOR_PROFILE_ACTIVE='dev'
         CONDUCTOR_PROFILE_AUTH='key'
         CONDUCTOR_PROFILE_VARS='BACK EMPTY NL QUOTE SUBST UNI'
+        CONDUCTOR_SERVER_TYPE='Enterprise'
         CONDUCTOR_SERVER_URL='https://dev.example.com/api'
+        CONDUCTOR_UI_SERVER_URL='https://dev.example.com'
         EMPTY=''
         NL='line1
         line2'
@@ -128,13 +138,16 @@ import Testing
         unset CONDUCTOR_PROFILE;
         unset CONDUCTOR_SERVER_AUTH_KEY;
         unset CONDUCTOR_SERVER_AUTH_SECRET;
+        unset ORKES_PROFILE;
         export CONDUCTOR_AUTH_TOKEN='\(annToken)';
         export CONDUCTOR_PROFILE_ACTIVE='play';
         export CONDUCTOR_PROFILE_AUTH='user-token';
         export CONDUCTOR_PROFILE_PRODUCTION='1';
         export CONDUCTOR_PROFILE_TOKEN_EXPIRES='4102444800';
         export CONDUCTOR_PROFILE_VARS='';
+        export CONDUCTOR_SERVER_TYPE='Enterprise';
         export CONDUCTOR_SERVER_URL='https://play.example.com/api';
+        export CONDUCTOR_UI_SERVER_URL='https://play.example.com';
 
         """)
   }
@@ -157,9 +170,12 @@ import Testing
         unset CONDUCTOR_PROFILE_VARS;
         unset CONDUCTOR_SERVER_AUTH_KEY;
         unset CONDUCTOR_SERVER_AUTH_SECRET;
+        unset CONDUCTOR_SERVER_TYPE;
         unset CONDUCTOR_SERVER_URL;
+        unset CONDUCTOR_UI_SERVER_URL;
         unset OLD1;
         unset OLD2;
+        unset ORKES_PROFILE;
         unset QUOTE;
 
         """)

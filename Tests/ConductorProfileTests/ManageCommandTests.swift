@@ -241,6 +241,7 @@ import Testing
         auth:          key (application access key)
         key id:        KEYID-dev
         key secret:    ******** (--reveal to show)
+        server type:   Enterprise (from the credential)
         description:   team
         default:       yes
         active:        no
@@ -256,6 +257,7 @@ import Testing
         server:        http://localhost:8080/api
         production:    no
         auth:          none
+        server type:   OSS (from the credential)
         default:       no
         active:        yes (in this shell)
 
@@ -277,6 +279,8 @@ import Testing
         token:         ******** (--reveal to show)
         token for:     bob@example.com
         token expires: 2001-09-09 01:46 UTC (expired)
+        used by:       the conductor CLI and curl (token --header); the SDKs read no token and need an access key (--key-id)
+        server type:   Enterprise (from the credential)
         default:       no
         active:        no
 
@@ -301,7 +305,8 @@ import Testing
           "keyId" : "KEYID-dev",
           "name" : "dev",
           "production" : false,
-          "server" : "https://dev.example.com/api"
+          "server" : "https://dev.example.com/api",
+          "serverType" : "Enterprise"
         }
 
         """, "\(r)")

@@ -86,7 +86,7 @@ import Testing
     #expect(
       conductorNames(dev) == [
         "CONDUCTOR_AUTH_KEY", "CONDUCTOR_AUTH_SECRET", "CONDUCTOR_PROFILE_ACTIVE", "CONDUCTOR_PROFILE_AUTH",
-        "CONDUCTOR_PROFILE_VARS", "CONDUCTOR_SERVER_URL", "X_ONE", "X_TWO",
+        "CONDUCTOR_PROFILE_VARS", "CONDUCTOR_SERVER_TYPE", "CONDUCTOR_SERVER_URL", "CONDUCTOR_UI_SERVER_URL", "X_ONE", "X_TWO",
       ])
     #expect(dev["CONDUCTOR_AUTH_SECRET"] == bytes("dev-secret"))
     #expect(dev["CONDUCTOR_PROFILE_AUTH"] == bytes("key"))
@@ -96,7 +96,7 @@ import Testing
     #expect(
       conductorNames(play) == [
         "CONDUCTOR_AUTH_TOKEN", "CONDUCTOR_PROFILE_ACTIVE", "CONDUCTOR_PROFILE_AUTH", "CONDUCTOR_PROFILE_TOKEN_EXPIRES",
-        "CONDUCTOR_PROFILE_VARS", "CONDUCTOR_SERVER_URL",
+        "CONDUCTOR_PROFILE_VARS", "CONDUCTOR_SERVER_TYPE", "CONDUCTOR_SERVER_URL", "CONDUCTOR_UI_SERVER_URL",
       ], "the previous profile's key, secret and extras are cleared")
     #expect(play["CONDUCTOR_PROFILE_AUTH"] == bytes("user-token"))
     #expect(play["CONDUCTOR_SERVER_URL"] == bytes("https://play.example.com/api"))

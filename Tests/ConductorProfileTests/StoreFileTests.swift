@@ -12,7 +12,9 @@ import Testing
     let s = try Sandbox()
     try s.addKey(
       "dev", server: "https://Dev.Example.com:443/", id: "abc", secret: "s3cret",
-      extra: ["--description", "team dev", "--env", "CONDUCTOR_SERVER_TYPE=Enterprise", "--production"])
+      extra: [
+        "--description", "team dev", "--server-type", "enterprise", "--env", "CONDUCTOR_CLIENT_HTTP_TIMEOUT=30", "--production",
+      ])
     #expect(
       s.storeText() == """
         {
@@ -25,10 +27,11 @@ import Testing
               },
               "description" : "team dev",
               "env" : {
-                "CONDUCTOR_SERVER_TYPE" : "Enterprise"
+                "CONDUCTOR_CLIENT_HTTP_TIMEOUT" : "30"
               },
               "production" : true,
-              "server" : "https://dev.example.com/api"
+              "server" : "https://dev.example.com/api",
+              "serverType" : "Enterprise"
             }
           },
           "version" : 1
@@ -52,10 +55,11 @@ import Testing
               },
               "description" : "team dev",
               "env" : {
-                "CONDUCTOR_SERVER_TYPE" : "Enterprise"
+                "CONDUCTOR_CLIENT_HTTP_TIMEOUT" : "30"
               },
               "production" : true,
-              "server" : "https://dev.example.com/api"
+              "server" : "https://dev.example.com/api",
+              "serverType" : "Enterprise"
             },
             "oss" : {
               "auth" : {

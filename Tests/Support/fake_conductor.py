@@ -2,7 +2,7 @@
 """A stand-in Conductor server for the network tests: the two token endpoints, on 127.0.0.1 only.
 
     python3 fake_conductor.py [--key-id ID --key-secret S] [--user-token JWT] [--expired-token JWT]
-                              [--ttl SECONDS] [--delay SECONDS] [--status CODE]
+                              [--ttl SECONDS] [--delay SECONDS] [--status CODE] [--oss]
 
 Prints the port it listens on (a free one) as its first line, then serves until its standard input
 closes (so it never outlives the test that started it).
@@ -15,6 +15,9 @@ closes (so it never outlives the test that started it).
 
 --delay sleeps before answering the API endpoints (a slow server); --status answers every API request
 with that status and an HTML body (a broken proxy).
+
+--oss is open-source Conductor: no authentication, so both token endpoints answer 404 (as Spring does,
+{"status": 404, "error": "Not Found", ...}), and GET /api/metadata/workflow answers 200 [] without a credential.
 """
 import argparse
 import base64
@@ -44,10 +47,11 @@ parser.add_argument("--expired-token", default="")
 parser.add_argument("--ttl", type=int, default=3600)
 parser.add_argument("--delay", type=float, default=0)
 parser.add_argument("--status", type=int, default=0)
+parser.add_argument("--oss", action="store_true")
 args = parser.parse_args()
 
 lock = threading.Lock()
-stats = {"token": 0, "userInfo": 0, "bodies": [], "headers": []}
+stats = {"token": 0, "userInfo": 0, "metadata": 0, "bodies": [], "headers": []}
 minted = []
 
 
@@ -76,13 +80,28 @@ class Handler(BaseHTTPRequestHandler):
             return False
         return True
 
+    def not_found_oss(self):
+        self.reply(404, {"timestamp": "2026-01-01T00:00:00.000+00:00", "status": 404, "error": "Not Found",
+                         "path": self.path})
+
     def do_GET(self):
         if self.path == "/_stats":
             with lock:
                 self.reply(200, stats)
             return
+        if self.path == "/api/metadata/workflow":
+            if not self.api_prelude("metadata"):
+                return
+            if args.oss:
+                self.reply(200, [])
+            else:
+                self.reply(401, {"error": "INVALID_TOKEN", "message": "Token is missing"})
+            return
         if self.path == "/api/token/userInfo":
             if not self.api_prelude("userInfo"):
+                return
+            if args.oss:
+                self.not_found_oss()
                 return
             token = self.headers.get("X-Authorization", "")
             if args.user_token and token == args.user_token:
@@ -105,6 +124,9 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 stats["bodies"].append(body.decode("utf-8", "replace"))
             if not self.api_prelude("token"):
+                return
+            if args.oss:
+                self.not_found_oss()
                 return
             try:
                 request = json.loads(body)

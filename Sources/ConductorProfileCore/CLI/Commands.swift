@@ -3,7 +3,7 @@
 enum CommandName: String, CaseIterable {
   case add, set, list, show, rename, copy, remove
   case defaultCommand = "default"
-  case use, off, env, current, exec
+  case use, off, env, current, exec, ui
   case guardCommand = "guard"
   case token, verify
   case importCommand = "import"
@@ -27,6 +27,7 @@ enum CommandName: String, CaseIterable {
     case .env: SwitchCommands.env
     case .current: SwitchCommands.current
     case .exec: SwitchCommands.exec
+    case .ui: UICommand.spec
     case .guardCommand: GuardCommand.spec
     case .token: NetworkCommands.token
     case .verify: NetworkCommands.verify

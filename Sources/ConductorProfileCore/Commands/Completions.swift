@@ -54,7 +54,7 @@ enum CompletionCommands {
 
   static let positionals: [String: Positionals] = [
     "set": .profile, "show": .profile, "rename": .profile, "copy": .profile, "default": .profile, "env": .profile,
-    "token": .profile, "verify": .profile, "remove": .profiles, "export": .profiles, "use": .use, "exec": .exec,
+    "token": .profile, "verify": .profile, "ui": .profile, "remove": .profiles, "export": .profiles, "use": .use, "exec": .exec,
     "init": .shells, "completions": .shells, "import": .import, "help": .commands,
   ]
 
@@ -63,6 +63,7 @@ enum CompletionCommands {
     switch option {
     case "shell": return ShellSyntax.allCases.map(\.rawValue)
     case "format": return FileFormat.allCases.map(\.rawValue)
+    case "server-type": return ServerType.allCases.map(\.rawValue)
     default: return nil
     }
   }

@@ -144,9 +144,12 @@ enum DoctorCommand {
         fix:
           "unset \(legacy.joined(separator: " ")) and remove \(legacy.count == 1 ? "it" : "them") from your shell startup files")
     }
-    let watched = ManagedVariable.cleared.filter {
-      ![ManagedVariable.cliProfile, ManagedVariable.legacyKey, ManagedVariable.legacySecret].contains($0)
+    if let selector = env[ManagedVariable.orkesProfile] {
+      report.problem(
+        "ORKES_PROFILE is set (\(quoted(selector))): older conductor CLI releases then read a config file and ignore the variables a switch exports",
+        fix: "unset ORKES_PROFILE and remove it from your shell startup files (a switch also clears it)")
     }
+    let watched = ManagedVariable.cleared.filter { !ManagedVariable.foreign.contains($0) }
     guard let active = env[ManagedVariable.active], !active.isEmpty else {
       let stray = watched.filter { env[$0] != nil }
       if stray.isEmpty {

@@ -57,10 +57,11 @@ enum ImportExportCommands {
     ],
     positionals: 1...2,
     discussion: """
-      conductor-cli: config.yaml becomes the profile 'default', config-NAME.yaml the profile NAME. server (default
+      conductor-cli: config.yaml becomes the profile 'default', config-NAME.yaml the profile NAME; a config-default.yaml
+      is ignored with a warning, as the conductor CLI ignores it. server (default
       http://localhost:8080/api) is normalised to end in /api; auth-token makes a user-token profile (the conductor
-      CLI prefers it over a key), auth-key + auth-secret a key profile, neither a no-auth profile; server-type is kept
-      as the extra variable CONDUCTOR_SERVER_TYPE.
+      CLI prefers it over a key), auth-key + auth-secret a key profile, neither a no-auth profile; server-type becomes
+      the profile's serverType (Enterprise in any case is Enterprise, anything else OSS, as the CLI reads it).
       env: CONDUCTOR_SERVER_URL with CONDUCTOR_AUTH_KEY + CONDUCTOR_AUTH_SECRET (preferred) or CONDUCTOR_AUTH_TOKEN.
       file: every profile of the file; one whose secret is null (export without --reveal) is refused.
       Everything is read and checked first: when anything is wrong, nothing is imported.
@@ -249,6 +250,13 @@ enum ImportExportCommands {
     var incoming: [Incoming] = []
     for file in files {
       let path = directory + "/" + file
+      // The conductor CLI reads its profile 'default' from config.yaml and never from this file.
+      if file == "config-default.yaml" {
+        context.warn(
+          "ignored \(path): the conductor CLI never reads it (its profile 'default' is config.yaml); move it aside, or rename it to import it under another name"
+        )
+        continue
+      }
       let profileName = file == "config.yaml" ? "default" : String(file.dropFirst(7).dropLast(5))
       guard (try? ProfileName(validating: profileName)) != nil else {
         context.warn(
@@ -309,12 +317,12 @@ enum ImportExportCommands {
     }
     var profile = Profile(server: server, credential: credential)
     if let type = values["server-type"] {
-      do throws(Failure) {
-        try validateExtraVariable(name: "CONDUCTOR_SERVER_TYPE", value: type.value)
-      } catch {
-        throw fail(type.line, error.description)
+      profile.serverType = ServerType(asConductorCLIReads: type.value)
+      if ServerType.allCases.allSatisfy({ $0.rawValue.uppercased() != type.value.uppercased() }) {
+        context.warn(
+          "\(path):\(type.line): server-type \(quoted(type.value)) is neither OSS nor Enterprise; the conductor CLI treats it as OSS, and so does this profile"
+        )
       }
-      profile.env = ["CONDUCTOR_SERVER_TYPE": type.value]
     }
     return profile
   }
@@ -364,13 +372,11 @@ enum ImportExportCommands {
       credential = .none
     }
     var profile = Profile(server: server, credential: credential)
-    if let type = value("CONDUCTOR_SERVER_TYPE") {
-      do throws(Failure) {
-        try validateExtraVariable(name: "CONDUCTOR_SERVER_TYPE", value: type)
-      } catch {
-        throw named("CONDUCTOR_SERVER_TYPE", error)
-      }
-      profile.env = ["CONDUCTOR_SERVER_TYPE": type]
+    // Kept only when it is not what the credential implies (a switch always exports it).
+    if let type = value(ManagedVariable.serverType).map(ServerType.init(asConductorCLIReads:)),
+      type != profile.effectiveServerType
+    {
+      profile.serverType = type
     }
     return Incoming(name: name, profile: profile, origin: "the environment")
   }

@@ -3,7 +3,7 @@ enum ManageCommands {
   static let add = CommandSpec(
     "add",
     usage:
-      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--description TEXT] [--env NAME=VALUE]... [--force]",
+      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--description TEXT] [--env NAME=VALUE]... [--force]",
     summary: "Add a profile.",
     arguments: [ArgumentSpec("NAME", "The profile's name: letters, digits, '.', '_', '-'.")],
     options: [
@@ -12,6 +12,7 @@ enum ManageCommands {
       .flag("user-token", "A user token (JWT) copied from the UI, read from standard input or prompted for. Non-production."),
       .flag("no-auth", "A server without authentication (open-source Conductor)."),
       .flag("production", "Flag the server as a production cluster."),
+      ServerType.option(),
       .value("description", "TEXT", "A note shown by show."),
       .value("env", "NAME=VALUE", repeatable: true, "An extra variable to export with the profile."),
       .flag("force", "Replace a profile of the same name."),
@@ -49,6 +50,7 @@ enum ManageCommands {
     }
     var profile = Profile(server: server, credential: credential)
     if invocation.has("production") { profile.production = true }
+    profile.serverType = try ServerType.given(invocation) ?? nil
     if let d = invocation.value("description") { profile.description = d }
     if !extras.isEmpty { profile.env = Dictionary(extras.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
 
@@ -76,7 +78,7 @@ enum ManageCommands {
   static let set = CommandSpec(
     "set",
     usage:
-      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
+      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--server-type T] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
     summary: "Change some fields of a profile.",
     arguments: [ArgumentSpec("NAME", "The profile to change.")],
     options: [
@@ -86,6 +88,7 @@ enum ManageCommands {
       .flag("user-token", "Read a new user token from standard input or a prompt (the profile becomes a user-token profile)."),
       .flag("production", "Flag the server as production."),
       .flag("no-production", "Remove the production flag."),
+      ServerType.option(forSet: true),
       .value("description", "TEXT", "A new description (empty removes it)."),
       .value("env", "NAME=VALUE", repeatable: true, "Set an extra variable."),
       .value("unset-env", "NAME", repeatable: true, "Remove an extra variable."),
@@ -98,11 +101,14 @@ enum ManageCommands {
     try invocation.exclusive(["production", "no-production"])
     try invocation.exclusive(["user-token", "key-id"])
     try invocation.exclusive(["user-token", "secret"])
-    let changing = ["server", "key-id", "secret", "user-token", "production", "no-production", "description", "env", "unset-env"]
+    let changing = [
+      "server", "key-id", "secret", "user-token", "production", "no-production", "server-type", "description", "env", "unset-env",
+    ]
     guard changing.contains(where: invocation.has) else {
       throw invocation.usageError("nothing to change: give at least one option (see --help)")
     }
     let server = try invocation.value("server").map { text throws(Failure) in try Server(validating: text) }
+    let serverType = try ServerType.given(invocation)
     if let id = invocation.value("key-id") { try validateKeyID(id) }
     let extras = try parseAssignments(invocation.all("env"), command: "set")
     let removals = invocation.all("unset-env")
@@ -151,6 +157,7 @@ enum ManageCommands {
       }
       if invocation.has("production") { profile.production = true }
       if invocation.has("no-production") { profile.production = false }
+      if let serverType { profile.serverType = serverType }
       if let d = invocation.value("description") { profile.description = d.isEmpty ? nil : d }
       if !extras.isEmpty || !removals.isEmpty {
         var env = profile.env ?? [:]
@@ -255,6 +262,7 @@ enum ManageCommands {
       guard case .object(var object) = summary.json(now: context.now) else { return }
       guard case .object(let stored) = profile.json(redactSecrets: !reveal) else { return }
       object["auth"] = stored["auth"]
+      object["serverType"] = .string(profile.effectiveServerType.rawValue)
       for (k, v) in profile.unknown { object[k] = object[k] ?? v }
       context.write(JSON.object(object).pretty())
       return
@@ -273,9 +281,13 @@ enum ManageCommands {
       ]
       if let subject = jwt.subject { lines.append(("token for", subject)) }
       lines.append(("token expires", summary.expiryText(now: context.now, long: true)))
+      lines.append(
+        ("used by", "the conductor CLI and curl (token --header); the SDKs read no token and need an access key (--key-id)"))
     case .none:
       lines.append(("auth", "none"))
     }
+    let inferred = profile.serverType == nil ? " (from the credential)" : ""
+    lines.append(("server type", profile.effectiveServerType.rawValue + inferred))
     if let d = profile.description { lines.append(("description", d)) }
     for v in profile.extraVariables { lines.append(("env", "\(v.name)=\(v.value)")) }
     lines.append(("default", summary.isDefault ? "yes" : "no"))

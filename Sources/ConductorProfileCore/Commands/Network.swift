@@ -76,7 +76,9 @@ enum NetworkCommands {
       A key profile: mints a fresh token (the cache is neither read nor changed) and prints who it is for
       and when it expires. A user-token profile: GET {server}/token/userInfo with the token, and prints the
       user, their roles and the token's expiry. A failure names the server's error (INVALID_TOKEN,
-      EXPIRED_TOKEN, the HTTP status) or the connection problem, and exits 1.
+      EXPIRED_TOKEN, the HTTP status) or the connection problem, and exits 1. A server that answers 404 on
+      /token and serves the API without a credential is an open-source (OSS) server: verify says so, and how
+      to mark the profile (--server-type OSS, or add it again with --no-auth), and exits 1.
       """,
     run: runVerify)
 
@@ -87,7 +89,9 @@ enum NetworkCommands {
     let server = profile.server
     switch profile.credential {
     case .key(let id, let secret):
-      let minted = try Minting.mint(name: name, server: server, keyID: id, secret: secret, context: context)
+      let answer = try Minting.post(server: server, keyID: id, secret: secret, context: context)
+      try OpenSourceServer.check(answer, name: name, server: server, context: context)
+      let minted = try Minting.token(from: answer, name: name, server: server, keyID: id, context: context)
       context.print("ok: the application key \(quoted(id)) of profile '\(name)' works on \(server.url)")
       let claims = JWT.payload(of: minted.token) ?? [:]
       let who = ["name", "sub", "email"].compactMap { key in claims[key]?.stringValue.map { (key, $0) } }
@@ -99,6 +103,7 @@ enum NetworkCommands {
         method: "GET", url: server.url + "/token/userInfo",
         headers: ["X-Authorization: \(token.raw)", "Accept: application/json"])
       let response = try HTTP.send(request, environment: context.environment)
+      try OpenSourceServer.check(response, name: name, server: server, context: context)
       guard response.isSuccess else {
         var text = "\(server.url) rejected the user token of profile '\(name)': \(response.errorSummary)"
         if let exp = token.expires, exp <= context.now {

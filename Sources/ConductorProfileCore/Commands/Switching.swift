@@ -203,18 +203,31 @@ enum SwitchCommands {
   // MARK: exec
 
   static let exec = CommandSpec(
-    "exec", usage: "NAME -- COMMAND [ARG...]", summary: "Run a command with a profile's environment.",
+    "exec", usage: "NAME[,NAME...] | 'GLOB' [--fail-fast] -- COMMAND [ARG...]",
+    summary: "Run a command with a profile's environment, or once per profile.",
     arguments: [
-      ArgumentSpec("NAME", "The profile."), ArgumentSpec("COMMAND", "The program to run, and its arguments, after '--'."),
+      ArgumentSpec("NAME", "The profile; NAME,NAME... or a quoted glob ('staging-*') runs COMMAND once per profile."),
+      ArgumentSpec("COMMAND", "The program to run, and its arguments, after '--'."),
     ],
+    options: [.flag("fail-fast", "With several profiles: stop at the first that fails or is refused.")],
     positionals: 1...1, takesCommand: true,
-    discussion:
-      "The variables are cleared and exported as a switch does; conductor-profile replaces itself with COMMAND, so its exit status is COMMAND's.",
+    discussion: """
+      The variables are cleared and exported as a switch does. With one NAME, conductor-profile replaces itself
+      with COMMAND, so its exit status is COMMAND's. With several (a list in the order given, a glob's matches
+      sorted by name), COMMAND runs once per profile, one after another, each with only that profile's variables
+      and its own guard judgement, after a header line '==> NAME (SERVER)' on standard error. The exit status is
+      0 when all succeeded, else the first non-zero one (3 when the guard refused a profile).
+        conductor-profile exec 'dev,staging,prod' -- conductor workflow list
+      """,
     run: runExec)
 
   static func runExec(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let name = invocation.positionals[0]
     guard let command = invocation.trailing, !command.isEmpty else { throw invocation.usageError("missing COMMAND after '--'") }
+    if ExecFanOut.isFanOut(name) {
+      try ExecFanOut.run(name, command: command, failFast: invocation.has("fail-fast"), context: context)
+      return
+    }
     let target = try target(name, context, command: "exec")
     try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
