@@ -106,8 +106,14 @@ import Testing
       try s.run(["exec", "prod-*", "--"] + marker, env: env),
       containing: ["no profile matches 'prod-*'; the profiles: a-dev b-play c-oss"])
     #expect(!FileManager.default.fileExists(atPath: s.out.appendingPathComponent("ran").path))
+    // A child killed by a signal counts as 128 + the signal; an exit status above 128 is still an exit status.
+    var r = try s.run([
+      "exec", "a-dev,c-oss", "--", "/bin/sh", "-c", "[ $CONDUCTOR_PROFILE_ACTIVE = a-dev ] && kill -KILL $$; exit 130",
+    ])
+    #expect(r.status == 137, "\(r)")
+    #expect(r.stderr.hasSuffix("exec: 0 of 2 succeeded; failed: a-dev (signal 9), c-oss (exit 130)\n"), "\(r)")
     // A command that cannot be found fails each profile with 127.
-    let r = try s.run(["exec", "a-dev,c-oss", "--", "no-such-program-here"])
+    r = try s.run(["exec", "a-dev,c-oss", "--", "no-such-program-here"])
     #expect(r.status == 127 && r.stderr.contains("error: cannot run 'no-such-program-here': command not found"), "\(r)")
   }
 }

@@ -61,9 +61,10 @@ enum ExecFanOut {
         context.note("==> \(name) (\(profile.server.url))")
         try Guard.check(name: name, profile: profile, store: store, context: context, refusable: true)
         let environment = Switch.apply(exports: target.exports, to: context.environment)
-        status = try spawnAndWait(command, environment: environment, context: context)
-        why = status > 128 ? "signal \(status - 128)" : "exit \(status)"
-        if status == 128 + SIGINT {
+        let ended = try spawn(command, environment: environment, context: context)
+        status = ended.status
+        why = ended.signal.map { "signal \($0)" } ?? "exit \(status)"
+        if ended.signal == SIGINT {
           failures.append((name, status, why))
           break
         }
@@ -88,10 +89,17 @@ enum ExecFanOut {
   /// waits for it: its exit status, 128 + the signal that ended it, 127 when it cannot be found, 126 when it
   /// cannot run.
   static func spawnAndWait(_ command: [String], environment: [String: String], context: Context) throws(Failure) -> Int32 {
+    try spawn(command, environment: environment, context: context).status
+  }
+
+  /// `spawnAndWait`, with the signal that ended the child, if one did.
+  static func spawn(_ command: [String], environment: [String: String], context: Context) throws(Failure) -> (
+    status: Int32, signal: Int32?
+  ) {
     context.flush()
     guard let path = resolve(command[0], environment: environment) else {
       context.error("cannot run \(quoted(command[0])): command not found")
-      return 127
+      return (127, nil)
     }
     let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
     let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -113,13 +121,13 @@ enum ExecFanOut {
     let spawned = posix_spawn(&pid, path, nil, &attributes, argv, envp)
     if spawned != 0 {
       context.error("cannot run \(quoted(command[0])): \(Posix.errorText(spawned))")
-      return 126
+      return (126, nil)
     }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
     let signal = status & 0x7f
-    return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    return signal == 0 ? ((status >> 8) & 0xff, nil) : (128 + signal, signal)
   }
 
   /// The program's path: as given when it has a '/', else the first executable file of that name on PATH.
