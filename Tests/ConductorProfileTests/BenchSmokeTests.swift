@@ -13,13 +13,8 @@ import Testing
     return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
   }
 
-  @Test func smokeRunPrintsEveryRatio() throws {
-    guard Self.installed("hyperfine") else {
-      if ProcessInfo.processInfo.environment["CI"] == "true" {
-        Issue.record("hyperfine is not installed, and CI must run the benchmark smoke run (.ci/run installs it)")
-      }
-      return
-    }
+  @Test(.requires("hyperfine")) func smokeRunPrintsEveryRatio() throws {
+    _ = try Tool.require("hyperfine")
     let sandbox = try Sandbox()
     let run = Self.packageRoot.appendingPathComponent("bench/run").path
     var env = ProcessInfo.processInfo.environment
