@@ -90,7 +90,8 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
     end
 
     # A new shell with no active profile starts with the default one (nothing when none is set).
-    if test -z "$CONDUCTOR_PROFILE_ACTIVE"
+    # (`init` prints that switch itself, after this file, and sets _CONDUCTOR_PROFILE_INIT meanwhile.)
+    if test -z "$CONDUCTOR_PROFILE_ACTIVE"; and not set -q _CONDUCTOR_PROFILE_INIT
         set -l _CONDUCTOR_PROFILE_code (_CONDUCTOR_PROFILE_STARTUP=1 _CONDUCTOR_PROFILE_SHELL=fish command conductor-profile use)
         and string join \n -- $_CONDUCTOR_PROFILE_code | source
     end

@@ -22,6 +22,16 @@ enum CompletionCommands {
 
   static let shells = ["bash", "zsh", "fish"]
 
+  /// The completion script for `shell` (nil for sh), as `completions` prints it and `init` includes it.
+  static func script(for shell: ShellSyntax) -> String? {
+    switch shell {
+    case .bash: Script.bash()
+    case .zsh: Script.zsh()
+    case .fish: Script.fish()
+    case .sh: nil
+    }
+  }
+
   static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let shell = invocation.positionals[0]
     switch shell {
@@ -382,7 +392,19 @@ private enum Script {
       elif (( $+functions[compdef] )); then
         compdef _conductor_profile conductor-profile
       else
-        print -u2 'conductor-profile completions: run compinit before loading them (autoload -Uz compinit && compinit)'
+        # compinit has not run yet (it often comes later in ~/.zshrc): register at the first prompt,
+        # once. Loaded with the hook (init), a zsh without compinit just has no completion.
+        _conductor_profile_compdef() {
+          precmd_functions=(${precmd_functions:#_conductor_profile_compdef})
+          unfunction _conductor_profile_compdef
+          if (( $+functions[compdef] )); then
+            compdef _conductor_profile conductor-profile
+          elif [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
+            print -u2 'conductor-profile completions: run compinit before loading them (autoload -Uz compinit && compinit)'
+          fi
+        }
+        typeset -ag precmd_functions
+        (( ${precmd_functions[(I)_conductor_profile_compdef]} )) || precmd_functions+=(_conductor_profile_compdef)
       fi
 
       """
