@@ -24,6 +24,7 @@ import Testing
     _ = try Tool.require("shellcheck")
     let scripts = [
       "bench/run", "bench/switch", "bench/hook", "bench/prompt", "bench/memory", "bench/make-store", "bench/lib.sh", ".ci/run",
+      ".ci/dist/build", ".ci/dist/check",
     ]
     let r = try run(["shellcheck", "-x", "-s", "bash"] + scripts)
     #expect(r.status == 0, "shellcheck:\n\(r.output)")
