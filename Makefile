@@ -9,9 +9,9 @@ STATIC := $(if $(filter Linux,$(shell uname -s)),-Xswiftc -static-executable,)
 build:
 	$(SWIFT) build -c release $(STATIC)
 
+# The binary, man page, completions and hooks under PREFIX, laid out as in the release archive.
 install: build
-	install -d "$(PREFIX)/bin"
-	install -m 0755 .build/release/conductor-profile "$(PREFIX)/bin/conductor-profile"
+	bash .ci/dist/build --bin .build/release/conductor-profile --prefix "$(PREFIX)"
 
 # The whole suite (the README's test command; .ci/run runs it with CI=true).
 test:
