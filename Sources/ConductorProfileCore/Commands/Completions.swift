@@ -6,6 +6,7 @@ enum CompletionCommands {
     arguments: [ArgumentSpec("SHELL", "bash, zsh or fish.")], positionals: 1...1,
     discussion: """
       Completes commands, options, shells and formats, and profile names read from the store as you type.
+      Not needed with the shell hook: init prints the completions too. Without it:
         bash: add to ~/.bashrc:                   eval "$(conductor-profile completions bash)"
         zsh:  add to ~/.zshrc, after compinit:    eval "$(conductor-profile completions zsh)"
         fish: conductor-profile completions fish > ~/.config/fish/completions/conductor-profile.fish

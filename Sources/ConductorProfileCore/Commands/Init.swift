@@ -9,7 +9,8 @@ enum InitCommand {
         zsh:  ~/.zshrc                    eval "$(conductor-profile init zsh)"
         fish: ~/.config/fish/config.fish  conductor-profile init fish | source
       The hook defines the function conductor-profile, so 'use' and 'off' change the shell they run in; a new
-      shell with no active profile starts with the default one. For the prompt segment (it starts no process):
+      shell with no active profile starts with the default one. The output holds the hook, the completions
+      and that start-up switch: a new shell starts one process of ours. For the prompt segment (no process):
         bash: PS1='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"$PS1"
         zsh:  setopt prompt_subst; PROMPT='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"$PROMPT"
         fish: call conductor_profile_prompt in your fish_prompt function
