@@ -19,7 +19,8 @@ import Testing
     let run = Self.packageRoot.appendingPathComponent("bench/run").path
     var env = ProcessInfo.processInfo.environment
     env["HOME"] = sandbox.home
-    let r = try sandbox.execute("/bin/bash", [run, "--smoke", "--bin", Sandbox.program], env: env)
+    // The smoke run takes about a minute on an idle machine: a longer time-out than a single command.
+    let r = try sandbox.execute("/bin/bash", [run, "--smoke", "--bin", Sandbox.program], env: env, timeout: 900)
     #expect(r.status == 0, "\(r)")
     let lines = r.stdout.split(separator: "\n").map(String.init)
     func expectLine(_ prefix: String) {
