@@ -20,6 +20,7 @@ test:
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests
 	shellcheck -s bash shell/*.bash
+	shellcheck -x -s bash .ci/run .ci/dist/build .ci/dist/check
 
 # The release archive and the .deb, in .build/dist/ (.ci/dist/build; .ci/dist/check tries the .deb).
 dist:
