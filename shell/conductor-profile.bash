@@ -87,7 +87,8 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   _conductor_profile_segment
 
   # A new shell with no active profile starts with the default one (nothing when none is set).
-  if [[ -z "${CONDUCTOR_PROFILE_ACTIVE-}" ]]; then
+  # (`init` prints that switch itself, after this file, and sets _CONDUCTOR_PROFILE_INIT meanwhile.)
+  if [[ -z "${CONDUCTOR_PROFILE_ACTIVE-}" && -z "${_CONDUCTOR_PROFILE_INIT-}" ]]; then
     _CONDUCTOR_PROFILE_code=$(_CONDUCTOR_PROFILE_STARTUP=1 _CONDUCTOR_PROFILE_SHELL=bash \command conductor-profile use) &&
       eval "$_CONDUCTOR_PROFILE_code"
     unset _CONDUCTOR_PROFILE_code

@@ -26,9 +26,10 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         end
     end
 
-    # The clock for the expired mark, without a process: the boot time (read once, here) plus the
-    # uptime. Where /proc is missing (not Linux) it falls back to `date +%s`, only while a token with
-    # an expiry is active.
+    # The clock for the expired mark, without a process: on Linux the boot time (read once, here) plus
+    # the uptime from /proc; elsewhere (macOS) fish's own `path mtime` (fish 3.5 or later): a file's
+    # time plus the seconds since it, both builtins. Only an older fish without /proc runs `date +%s`,
+    # one process, and only while a token with an expiry is active.
     set -g _CONDUCTOR_PROFILE_boot
     if test -r /proc/stat
         while read -l _CONDUCTOR_PROFILE_key _CONDUCTOR_PROFILE_value
@@ -38,6 +39,10 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
             end
         end </proc/stat
     end
+    set -g _CONDUCTOR_PROFILE_pathclock
+    if contains -- path (builtin -n)
+        set _CONDUCTOR_PROFILE_pathclock 1
+    end
 
     function _conductor_profile_now
         set -l uptime idle
@@ -46,6 +51,8 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         end
         if string match -qr '^[0-9]+(\.[0-9]+)?$' -- "$uptime"
             math "floor($_CONDUCTOR_PROFILE_boot + $uptime)"
+        else if test "$_CONDUCTOR_PROFILE_pathclock" = 1
+            math (path mtime -- /) + (path mtime --relative -- /)
         else
             command date +%s
         end
@@ -90,7 +97,8 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
     end
 
     # A new shell with no active profile starts with the default one (nothing when none is set).
-    if test -z "$CONDUCTOR_PROFILE_ACTIVE"
+    # (`init` prints that switch itself, after this file, and sets _CONDUCTOR_PROFILE_INIT meanwhile.)
+    if test -z "$CONDUCTOR_PROFILE_ACTIVE"; and not set -q _CONDUCTOR_PROFILE_INIT
         set -l _CONDUCTOR_PROFILE_code (_CONDUCTOR_PROFILE_STARTUP=1 _CONDUCTOR_PROFILE_SHELL=fish command conductor-profile use)
         and string join \n -- $_CONDUCTOR_PROFILE_code | source
     end

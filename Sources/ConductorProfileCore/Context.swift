@@ -1,5 +1,3 @@
-import Glibc
-
 /// What one run of the program sees and where it writes: arguments aside, everything a command touches
 /// goes through here, so the program can be run in-process with a captured one.
 public final class Context {
@@ -36,6 +34,7 @@ public final class Context {
     // NAME=VALUE split at the first '=' on the bytes (a Character search costs more than the rest of start-up).
     // Made with room for every entry: growing it rehashes, a tenth of start-up.
     var count = 0
+    let environ = Platform.environment
     while environ[count] != nil { count += 1 }
     var env = [String: String](minimumCapacity: count)
     var p = environ

@@ -1,5 +1,3 @@
-import Glibc
-
 // HTTP through curl, run as a child process. The program stays a small static binary without
 // Foundation or a TLS stack of its own, and nothing secret ever reaches a command line: curl is started
 // as `curl -q --config -` and reads the whole request (URL, headers, body, timeouts) from a pipe on its
@@ -226,7 +224,7 @@ enum Child {
       throw .error("cannot start curl: \(Posix.errorText())")
     }
     for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    var actions = posix_spawn_file_actions_t()
+    var actions = Platform.spawnFileActions()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)

@@ -1,5 +1,3 @@
-import Glibc
-
 /// A token `token` minted for a key profile, as its cache file holds it:
 /// `{"expires": 1767225600, "keyId": "…", "minted": 1767222000, "server": "https://…/api", "token": "eyJ…"}`.
 /// Server and key id are kept so that a profile changed behind the cache's back never gets a stale token.

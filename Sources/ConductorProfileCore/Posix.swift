@@ -1,5 +1,3 @@
-import Glibc
-
 // Thin, throwing wrappers over the system calls the store and the commands need. Every file this
 // program creates is made with its final mode in the open(2) call, so there is no moment at which
 // another user can read it.

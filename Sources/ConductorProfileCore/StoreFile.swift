@@ -1,5 +1,3 @@
-import Glibc
-
 /// The store on disk: where it is, who may read it, and how it changes without losing an update.
 public struct StoreFile: Sendable {
   public let path: String

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Reading a store without building every profile: a switch needs one profile of ten thousand.
 ///
 /// `JSON.parseStore` parses the store as `JSON.parse` does, except the members of the top-level

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Tokens minted by `token` for key profiles, one 0600 file a profile under
 /// `$XDG_CACHE_HOME/conductor-profile/tokens/` (else `~/.cache/conductor-profile/tokens/`).
 /// The guard reads it to tell a minted token from a user's.

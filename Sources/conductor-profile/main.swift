@@ -1,5 +1,4 @@
 import ConductorProfileCore
-import Glibc
 
 let context = Context.process()
 let status = CLI.run(Array(CommandLine.arguments.dropFirst()), context: context)

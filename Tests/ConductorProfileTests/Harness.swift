@@ -66,38 +66,15 @@ final class Sandbox {
     try execute(Sandbox.program, arguments, stdin: stdin, env: extra)
   }
 
-  /// Runs any program in the sandbox's environment.
-  func execute(_ executable: String, _ arguments: [String], stdin: String? = nil, env extra: [String: String] = [:])
-    throws -> Result
-  {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = environment.merging(extra) { $1 }
-    // Output goes to files, so neither stream can fill a pipe and block the child.
-    let outURL = root.appendingPathComponent("out-\(UUID().uuidString)")
-    let errURL = root.appendingPathComponent("err-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer {
-      try? FileManager.default.removeItem(at: outURL)
-      try? FileManager.default.removeItem(at: errURL)
-    }
-    let input = Pipe()
-    process.standardInput = input
-    process.standardOutput = try FileHandle(forWritingTo: outURL)
-    process.standardError = try FileHandle(forWritingTo: errURL)
-    try process.run()
-    // A child that exits before reading its input (a refused option) must not kill this process with SIGPIPE.
-    signal(SIGPIPE, SIG_IGN)
-    if let stdin { try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    process.waitUntilExit()
-    let outData = try Data(contentsOf: outURL)
-    let errData = try Data(contentsOf: errURL)
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+  /// Runs any program in the sandbox's environment, in its own session and bounded by a time-out
+  /// (see `Child`): nothing it does can reach the terminal the tests were started from.
+  func execute(
+    _ executable: String, _ arguments: [String], stdin: String? = nil, env extra: [String: String] = [:],
+    timeout: Double = Child.defaultTimeout, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> Result {
+    try Child.run(
+      executable, arguments, environment: environment.merging(extra) { $1 }, stdin: Array((stdin ?? "").utf8),
+      timeout: timeout, sourceLocation: sourceLocation)
   }
 
   /// Adds a key profile, failing the test if it does not succeed.
@@ -135,14 +112,8 @@ func makeJWT(_ claims: [String: Any]) -> String {
   return b64(header) + "." + b64(payload) + "."
 }
 
-/// Whether a real shell is on this machine. Under CI=true a missing one fails the test instead of skipping it.
-func requireShell(_ name: String) throws -> String? {
-  for dir in ["/usr/bin", "/bin", "/usr/local/bin"] {
-    let path = "\(dir)/\(name)"
-    if FileManager.default.isExecutableFile(atPath: path) { return path }
-  }
-  if ProcessInfo.processInfo.environment["CI"] == "true" {
-    Issue.record("\(name) is not installed, and CI must run every shell test (.ci/run installs it)")
-  }
-  return nil
+/// The path of a shell or tool the test needs: a visible skip when it is missing, a failure under
+/// CI=true (see `Tool.require`). Never nil; optional for the callers written as `guard let … else`.
+func requireShell(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String? {
+  try Tool.require(name, sourceLocation: sourceLocation)
 }

@@ -9,17 +9,10 @@ import Testing
 
   /// Runs a command found on the test process's own PATH, in the package root.
   func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.currentDirectoryURL = Self.root
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let r = try Child.run(
+      "/usr/bin/env", arguments, environment: ProcessInfo.processInfo.environment, directory: Self.root.path,
+      mergeStderr: true, timeout: 600)
+    return (r.status, r.stdout)
   }
 
   @Test func swiftFormatLintIsClean() throws {
@@ -27,11 +20,11 @@ import Testing
     #expect(r.status == 0 && r.output.isEmpty, "swift format lint:\n\(r.output)\nfix with: swift format -i -r Sources Tests")
   }
 
-  @Test func benchScriptsAreShellcheckClean() throws {
-    guard try requireShell("shellcheck") != nil else { return }
+  @Test(.requires("shellcheck")) func benchScriptsAreShellcheckClean() throws {
+    _ = try Tool.require("shellcheck")
     let scripts = [
       "bench/run", "bench/budget", "bench/switch", "bench/hook", "bench/prompt", "bench/memory", "bench/make-store",
-      "bench/lib.sh", ".ci/run",
+      "bench/lib.sh", ".ci/run", ".ci/dist/build", ".ci/dist/check",
     ]
     let r = try run(["shellcheck", "-x", "-s", "bash"] + scripts)
     #expect(r.status == 0, "shellcheck:\n\(r.output)")

@@ -9,8 +9,7 @@ final class FakeConductor {
   static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Support/fake_conductor.py").path
 
-  let process = Process()
-  let input = Pipe()
+  let process: Child
   let port: Int
   /// The server as a profile names it (the program adds /api).
   var url: String { "http://127.0.0.1:\(port)" }
@@ -22,21 +21,16 @@ final class FakeConductor {
   }
 
   private init(python: String, arguments: [String]) throws {
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [FakeConductor.script] + arguments
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
+    process = try Child(
+      python, [FakeConductor.script] + arguments, environment: ProcessInfo.processInfo.environment, stdin: .pipe,
+      stdout: .pipe, timeout: 300)
     // The first line is the port; read at most 64 bytes.
-    var line = Data()
-    for _ in 0..<64 {
-      let byte = output.fileHandleForReading.readData(ofLength: 1)
-      if byte.isEmpty || byte == Data("\n".utf8) { break }
-      line.append(byte)
-    }
+    var line: [UInt8] = []
+    var byte: UInt8 = 0
+    while line.count < 64 && read(process.output, &byte, 1) == 1 && byte != UInt8(ascii: "\n") { line.append(byte) }
     guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-      process.terminate()
+      kill(process.pid, SIGTERM)
+      process.wait()
       throw FakeError.noPort(String(decoding: line, as: UTF8.self))
     }
     self.port = port
@@ -45,9 +39,9 @@ final class FakeConductor {
   enum FakeError: Error { case noPort(String) }
 
   deinit {
-    try? input.fileHandleForWriting.close()
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
+    process.closeInput()
+    if process.isRunning { kill(process.pid, SIGTERM) }
+    process.wait()
   }
 
   /// What the server saw: request counts, bodies, headers.
@@ -451,20 +445,13 @@ private func expiry(of jwt: String) -> Int? {
     guard let server = try FakeConductor.start(["--key-secret", secret, "--delay", "2"]) else { return }
     try sandbox.addKey("dev", server: server.url, secret: secret)
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Sandbox.program)
-    process.arguments = ["token", "dev", "--refresh"]
-    process.environment = sandbox.environment
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
+    let process = try Child(Sandbox.program, ["token", "dev", "--refresh"], environment: sandbox.environment)
 
     var sawCurl = false
     var leaks: [String] = []
     let needle = Data(secret.utf8)
     // The fake server is given the secret on its own command line: it alone may show it.
-    let exempt = String(server.process.processIdentifier)
+    let exempt = String(server.process.pid)
     let deadline = Date().addingTimeInterval(20)
     while process.isRunning && Date() < deadline {
       let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { Int($0) != nil } ?? []
@@ -480,8 +467,7 @@ private func expiry(of jwt: String) -> Int? {
       }
       usleep(20_000)
     }
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    #expect(process.wait() == 0)
     #expect(sawCurl, "the scan never saw curl running, so it proved nothing")
     #expect(leaks.isEmpty, "the secret is visible in \(Set(leaks).sorted())")
     // The scan itself can find the secret where it is (the fake server's command line).

@@ -206,22 +206,12 @@ import Testing
       env -0 > b-env
 
       """
-    func start(_ script: String) throws -> Process {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: path)
-      process.arguments = shell.flags + ["-c", script]
-      process.environment = sandbox.environment.merging(["OUT": sandbox.out.path]) { $1 }
-      process.standardInput = FileHandle.nullDevice
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
-      return process
+    func start(_ script: String) throws -> Child {
+      try Child(path, shell.flags + ["-c", script], environment: sandbox.environment.merging(["OUT": sandbox.out.path]) { $1 })
     }
     let first = try start(a)
     let second = try start(b)
-    first.waitUntilExit()
-    second.waitUntilExit()
-    #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+    #expect(first.wait() == 0 && second.wait() == 0)
     let envA = try sandbox.environmentDump("a-env")
     let envB = try sandbox.environmentDump("b-env")
     #expect(envA["CONDUCTOR_PROFILE_ACTIVE"] == bytes("dev"), "B's switch left A alone")

@@ -10,14 +10,22 @@ import Testing
     packageRoot.appendingPathComponent("shell/conductor-profile.\(shell.rawValue)")
   }
 
+  /// With no default profile, `init` prints a marker (the hook leaves the start-up switch to `init`),
+  /// the committed hook byte for byte, the completions, and the marker's removal.
   @Test(arguments: HookShell.allCases) func committedFileIsWhatInitPrints(shell: HookShell) throws {
     let sandbox = try Sandbox()
     let r = try sandbox.run(["init", shell.rawValue])
     #expect(r.status == 0, "\(r)")
     #expect(r.stderr == "")
+    let completions = try sandbox.run(["completions", shell.rawValue])
+    #expect(completions.status == 0 && !completions.stdout.isEmpty, "\(completions)")
     let file = try Data(contentsOf: Self.committed(shell))
+    let (set, unset) =
+      shell == .fish
+      ? ("set -q _CONDUCTOR_PROFILE_HOOK; or set -g _CONDUCTOR_PROFILE_INIT 1\n", "set -e _CONDUCTOR_PROFILE_INIT\n")
+      : ("[[ -n \"${_CONDUCTOR_PROFILE_HOOK-}\" ]] || _CONDUCTOR_PROFILE_INIT=1\n", "unset _CONDUCTOR_PROFILE_INIT\n")
     #expect(
-      file == Data(r.stdout.utf8),
+      Data(set.utf8) + file + Data((completions.stdout + unset).utf8) == Data(r.stdout.utf8),
       """
       shell/conductor-profile.\(shell.rawValue) differs from what 'init \(shell.rawValue)' prints; the hook exists once, as this file \
       (embedded in the binary at build time). Rebuild with:

@@ -1,6 +1,24 @@
 import Foundation
 import Testing
 
+// How the tests start other programs — use these, never `Process` or a bare `posix_spawn`:
+// - `Sandbox.run(args)` runs the built program; `Sandbox.execute(path, args)` any program;
+//   `Sandbox.shell(.zsh, script)` a script in a real shell with the hook's install line. All three go
+//   through `Child` (Child.swift): the child runs in its OWN SESSION (no controlling terminal: it can
+//   never read the keyboard of the terminal `swift test` was started from, nor take its foreground),
+//   and a time-out (`timeout:`, 120 s by default) kills it with its session and fails the test with
+//   what it printed.
+// - A child that must run beside the test (a server, two shells at once): `Child(path, args, …)`, then
+//   `wait()`. `Child.run(…)` for a tool run outside a sandbox (a working directory, stderr merged).
+// - An interactive shell: give it its commands on standard input (`bash -i`/`zsh -f -i` read a pipe
+//   and print their prompts on standard error), or drive it on its own pseudo-terminal with
+//   Tests/Support/pty_run.py (TerminalTests.atTerminal shows how). Never start one any other way.
+// - A tool that may be missing (zsh, fish, strace, shellcheck, curl, python3, hyperfine…):
+//   `@Test(.requires("strace"))` skips visibly, with the reason, where it is not installed, and
+//   `try Tool.require("strace")` inside the test gives its path (in a parameterized test it skips just
+//   that case). Under CI=true neither skips: a missing tool fails the test. `HookShell.path()` and
+//   `requireShell(_:)` do the same.
+
 /// The shells with a hook, as the shell tests start them: no user start-up files, the hook loaded as
 /// the README says (`eval "$(conductor-profile init bash)"`, `conductor-profile init fish | source`).
 enum HookShell: String, CaseIterable, CustomStringConvertible, Sendable {
@@ -30,7 +48,7 @@ enum HookShell: String, CaseIterable, CustomStringConvertible, Sendable {
     self == .fish ? script.replacingOccurrences(of: "$?", with: "$status") : script
   }
 
-  /// The shell's path, or nil (skip) when it is not installed; under CI=true a missing shell fails.
+  /// The shell's path; when it is not installed the test case is skipped (fails under CI=true). Never nil.
   func path() throws -> String? { try requireShell(rawValue) }
 }
 

@@ -391,19 +391,8 @@ import Testing
   // MARK: Concurrency
 
   /// Starts the program without waiting for it.
-  func start(_ s: Sandbox, _ arguments: [String], stdin: String) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Sandbox.program)
-    process.arguments = arguments
-    process.environment = s.environment
-    let input = Pipe()
-    process.standardInput = input
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    input.fileHandleForWriting.write(Data(stdin.utf8))
-    try input.fileHandleForWriting.close()
-    return process
+  func start(_ s: Sandbox, _ arguments: [String], stdin: String) throws -> Child {
+    try Child(Sandbox.program, arguments, environment: s.environment, stdin: .bytes(Array(stdin.utf8)))
   }
 
   @Test func fortyConcurrentWritersLoseNoUpdate() throws {
@@ -411,8 +400,7 @@ import Testing
     let processes = try (0..<40).map { i in
       try start(s, ["add", "p\(i)", "--server", "https://p\(i).example.com", "--key-id", "k\(i)"], stdin: "secret\(i)\n")
     }
-    for p in processes { p.waitUntilExit() }
-    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+    #expect(processes.map { $0.wait() }.allSatisfy { $0 == 0 })
     let store = try s.storeJSON()
     let profiles = try #require(store["profiles"] as? [String: Any])
     #expect(Set(profiles.keys) == Set((0..<40).map { "p\($0)" }))
@@ -439,8 +427,8 @@ import Testing
       let before = try #require(s.storeBytes())
       let process = try start(s, ["set", "dev", "--description", "generation \(i)", "--env", "GEN=\(i)"], stdin: "")
       usleep(UInt32.random(in: 0...window, using: &generator))
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
+      kill(process.pid, SIGKILL)
+      process.wait()
       let after = try #require(s.storeBytes())
       let json = try #require(try JSONSerialization.jsonObject(with: after) as? [String: Any])
       let dev = try #require((json["profiles"] as? [String: Any])?["dev"] as? [String: Any])

@@ -11,6 +11,7 @@ enum CommandName: String, CaseIterable {
   case initCommand = "init"
   case completions
   case completeProfiles = "__complete-profiles"
+  case manPage = "__man"
 
   var spec: CommandSpec {
     switch self {
@@ -37,6 +38,7 @@ enum CommandName: String, CaseIterable {
     case .initCommand: InitCommand.spec
     case .completions: CompletionCommands.spec
     case .completeProfiles: CompletionCommands.profiles
+    case .manPage: ManPage.spec
     }
   }
 }

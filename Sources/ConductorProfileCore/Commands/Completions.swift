@@ -6,6 +6,7 @@ enum CompletionCommands {
     arguments: [ArgumentSpec("SHELL", "bash, zsh or fish.")], positionals: 1...1,
     discussion: """
       Completes commands, options, shells and formats, and profile names read from the store as you type.
+      Not needed with the shell hook: init prints the completions too. Without it:
         bash: add to ~/.bashrc:                   eval "$(conductor-profile completions bash)"
         zsh:  add to ~/.zshrc, after compinit:    eval "$(conductor-profile completions zsh)"
         fish: conductor-profile completions fish > ~/.config/fish/completions/conductor-profile.fish
@@ -21,6 +22,16 @@ enum CompletionCommands {
     })
 
   static let shells = ["bash", "zsh", "fish"]
+
+  /// The completion script for `shell` (nil for sh), as `completions` prints it and `init` includes it.
+  static func script(for shell: ShellSyntax) -> String? {
+    switch shell {
+    case .bash: Script.bash()
+    case .zsh: Script.zsh()
+    case .fish: Script.fish()
+    case .sh: nil
+    }
+  }
 
   static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let shell = invocation.positionals[0]
@@ -383,7 +394,19 @@ private enum Script {
       elif (( $+functions[compdef] )); then
         compdef _conductor_profile conductor-profile
       else
-        print -u2 'conductor-profile completions: run compinit before loading them (autoload -Uz compinit && compinit)'
+        # compinit has not run yet (it often comes later in ~/.zshrc): register at the first prompt,
+        # once. Loaded with the hook (init), a zsh without compinit just has no completion.
+        _conductor_profile_compdef() {
+          precmd_functions=(${precmd_functions:#_conductor_profile_compdef})
+          unfunction _conductor_profile_compdef
+          if (( $+functions[compdef] )); then
+            compdef _conductor_profile conductor-profile
+          elif [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
+            print -u2 'conductor-profile completions: run compinit before loading them (autoload -Uz compinit && compinit)'
+          fi
+        }
+        typeset -ag precmd_functions
+        (( ${precmd_functions[(I)_conductor_profile_compdef]} )) || precmd_functions+=(_conductor_profile_compdef)
       fi
 
       """

@@ -1,5 +1,3 @@
-import Glibc
-
 /// `doctor`: one line a check, `ok:` or `problem:` with how to fix it; `--fix` applies the chmods.
 enum DoctorCommand {
   static let spec = CommandSpec(

@@ -1,5 +1,3 @@
-import Glibc
-
 /// export, and import from an export file, the conductor CLI's config files, or the current variables.
 enum ImportExportCommands {
   // MARK: export

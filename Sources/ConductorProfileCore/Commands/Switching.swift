@@ -1,5 +1,3 @@
-import Glibc
-
 /// Switching: env (the code a switch evaluates), use and off (through the hook), current, exec.
 enum SwitchCommands {
   /// Set by the hook for the program it runs: the shell whose code to print.
