@@ -1,5 +1,3 @@
-import Glibc
-
 /// `exec NAME,NAME… -- COMMAND` and `exec 'GLOB' -- COMMAND`: COMMAND once per profile, one after another,
 /// each child with its own environment (the switch plan, `Switch.apply`) and its own guard judgement.
 enum ExecFanOut {
