@@ -135,9 +135,7 @@ enum SwitchCommands {
       throw invocation.usageError("missing NAME")
     }
     if name == "-" {
-      guard let previous = context.environment[previousVariable], !previous.isEmpty else {
-        throw .error("no previous profile in this shell: 'use -' goes back to the profile active before the last switch")
-      }
+      guard case .profile(let previous) = try Seatbelt.previous(context) else { return try runOff(invocation, context) }
       name = previous
     }
     let target = try target(name, context, command: "use")
@@ -147,7 +145,7 @@ enum SwitchCommands {
     }
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.changes(exports: target.exports, environment: context.environment))
-    if let active = context.activeName, active != name { code += shell.setPrivate(previousVariable, active) }
+    if !startup { code += Seatbelt.rememberPrevious(shell, context, next: name) }
     context.write(code)
   }
 
@@ -155,7 +153,7 @@ enum SwitchCommands {
     let shell = try hookShell(context, command: "off")
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.unsets(Switch.cleared(environment: context.environment)))
-    if let active = context.activeName { code += shell.setPrivate(previousVariable, active) }
+    code += Seatbelt.rememberPrevious(shell, context, next: nil)
     context.write(code)
   }
 
