@@ -44,6 +44,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
       printf -v now '%(%s)T' -1
       if ((10#$expires <= now)); then name+=' expired'; fi
     fi
+    _conductor_profile_session_left
     if [[ -n $color && -z ${NO_COLOR-} ]]; then
       CONDUCTOR_PROFILE_PS1=$'\001\e['"$color"$'m\002'"$name"$'\001\e[0m\002'
     else
@@ -54,6 +55,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   # Runs from PROMPT_COMMAND before each prompt; keeps $? as the prompt sees it.
   _conductor_profile_precmd() {
     local _CONDUCTOR_PROFILE_status=$?
+    _conductor_profile_session_check
     _conductor_profile_segment
     return "$_CONDUCTOR_PROFILE_status"
   }
@@ -65,6 +67,47 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     printf '%s' "$CONDUCTOR_PROFILE_PS1"
     return "$_CONDUCTOR_PROFILE_status"
   }
+
+  # --- seatbelt: limited sessions (use --for, productionSession) -----------------------------------
+  # Ends a limited session at the first prompt after its deadline, as `off` would, and says so. No
+  # process: the clock is printf's, and the switch wrote the names to clear in _CONDUCTOR_PROFILE_SESSION
+  # ("DEADLINE NAME..."). A shell that inherited the session without them runs `off` once, at its end.
+  _conductor_profile_session_check() {
+    local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now name=${CONDUCTOR_PROFILE_ACTIVE-} session=${_CONDUCTOR_PROFILE_SESSION-}
+    [[ $ends =~ ^[0-9]{1,18}$ ]] || return 0
+    printf -v now '%(%s)T' -1
+    ((10#$ends <= now)) || return 0
+    if [[ $session =~ ^([0-9]{1,18})(( [A-Za-z_][A-Za-z0-9_]*)+)$ && ${BASH_REMATCH[1]} == "$ends" ]]; then
+      # shellcheck disable=SC2086  # checked names, split on their spaces
+      unset -v ${BASH_REMATCH[2]}
+      [[ -z $name ]] || _CONDUCTOR_PROFILE_PREVIOUS=$name
+    elif ! \conductor-profile off >/dev/null; then
+      return 0
+    fi
+    unset _CONDUCTOR_PROFILE_SESSION
+    printf 'conductor-profile: the limited session on %s has ended; its variables are cleared\n' "${name//[[:cntrl:]]/?}" >&2
+  }
+
+  # Appends the time left of a limited session to the caller's `name` (" 12m", " 1h30m", " 40s").
+  _conductor_profile_session_left() {
+    local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now left
+    [[ $ends =~ ^[0-9]{1,18}$ ]] || return 0
+    printf -v now '%(%s)T' -1
+    left=$((10#$ends - now))
+    if ((left < 60)); then
+      name+=" $((left < 0 ? 0 : left))s"
+    else
+      left=$(((left + 59) / 60))
+      if ((left < 60)); then
+        name+=" ${left}m"
+      elif ((left % 60)); then
+        name+=" $((left / 60))h$((left % 60))m"
+      else
+        name+=" $((left / 60))h"
+      fi
+    fi
+  }
+  # --- end of seatbelt ---------------------------------------------------------------------------------
 
   # Adds the prompt function to PROMPT_COMMAND once, first, keeping what is there: an array
   # (bash 5.1 or later runs every element) gets one more element, a string one more command.

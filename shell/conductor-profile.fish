@@ -51,6 +51,52 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         end
     end
 
+    # --- seatbelt: limited sessions (use --for, productionSession) -------------------------------
+    # Ends a limited session before the first prompt after its deadline, as `off` would, and says so.
+    # No process: the clock is _conductor_profile_now's, and the switch wrote the names to clear in
+    # _CONDUCTOR_PROFILE_SESSION ("DEADLINE NAME..."). A shell that inherited the session without them
+    # runs `off` once, at its end.
+    function _conductor_profile_session_check --on-event fish_prompt
+        set -l ends "$CONDUCTOR_PROFILE_SESSION_ENDS"
+        string match -qr '^[0-9]{1,18}$' -- "$ends"; or return 0
+        set -l now (_conductor_profile_now)
+        string match -qr '^[0-9]+$' -- "$now"; and test "$ends" -le "$now"; or return 0
+        set -l name "$CONDUCTOR_PROFILE_ACTIVE"
+        set -l words (string split ' ' -- "$_CONDUCTOR_PROFILE_SESSION")
+        if test "$words[1]" = "$ends"; and set -q words[2]; and not string match -qvr '^[A-Za-z_][A-Za-z0-9_]*$' -- $words[2..-1]
+            for word in $words[2..-1]
+                set -e -g $word
+            end
+            test -z "$name"; or set -g _CONDUCTOR_PROFILE_PREVIOUS $name
+        else if not conductor-profile off >/dev/null
+            return 0
+        end
+        set -e -g _CONDUCTOR_PROFILE_SESSION
+        printf 'conductor-profile: the limited session on %s has ended; its variables are cleared\n' (string replace -ra '[[:cntrl:]]' '?' -- "$name") >&2
+    end
+
+    # Prints the time left of a limited session (" 12m", " 1h30m", " 40s"), for the prompt segment.
+    function _conductor_profile_session_left
+        set -l ends "$CONDUCTOR_PROFILE_SESSION_ENDS"
+        string match -qr '^[0-9]{1,18}$' -- "$ends"; or return 0
+        set -l now (_conductor_profile_now)
+        string match -qr '^[0-9]+$' -- "$now"; or return 0
+        set -l left (math "$ends - $now")
+        if test $left -lt 60
+            printf ' %ss' (math "max(0, $left)")
+            return 0
+        end
+        set left (math "ceil($left / 60)")
+        if test $left -lt 60
+            printf ' %sm' $left
+        else if test (math "$left % 60") -ne 0
+            printf ' %sh%sm' (math "floor($left / 60)") (math "$left % 60")
+        else
+            printf ' %sh' (math "$left / 60")
+        end
+    end
+    # --- end of seatbelt -----------------------------------------------------------------------------
+
     # Prints the prompt segment from the exported variables alone: no process, nothing evaluated.
     # Keeps $status as it was, so the rest of fish_prompt sees the last command's.
     function conductor_profile_prompt --description 'Print the active conductor-profile for the prompt'
@@ -79,6 +125,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
                 set name "$name expired"
             end
         end
+        set name (string join '' -- $name (_conductor_profile_session_left))
         if set -q color[1]; and test -z "$NO_COLOR"
             set_color $color
             printf '%s' "$name"

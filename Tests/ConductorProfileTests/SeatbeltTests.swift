@@ -66,4 +66,224 @@ import Testing
     }
     #expect(steps.map(\.active) == ["dev", "prod", "", "prod", "", "prod"])
   }
+
+  // MARK: Limited sessions
+
+  /// Runs `use` as the hook does, for bash, and returns the result and its exported variables.
+  func hookUse(_ sandbox: Sandbox, _ arguments: [String], env: [String: String] = [:]) throws -> (
+    Sandbox.Result, [String: String]
+  ) {
+    let r = try sandbox.run(["use"] + arguments, env: env.merging(["_CONDUCTOR_PROFILE_SHELL": "bash"]) { $1 })
+    var exported: [String: String] = [:]
+    for line in r.stdout.split(separator: "\n") where line.hasPrefix("export ") {
+      let body = line.dropFirst("export ".count)
+      guard let eq = body.firstIndex(of: "=") else { continue }
+      exported[String(body[..<eq])] = String(body[body.index(after: eq)...]).trimmingCharacters(
+        in: CharacterSet(charactersIn: "';"))
+    }
+    return (r, exported)
+  }
+
+  static let durations: [(String, Int)] = [
+    ("30s", 30), ("15m", 900), ("1h", 3600), ("1h30m", 5400), ("90m", 5400), ("1h0m5s", 3605), ("168h", 604_800),
+  ]
+
+  @Test(arguments: durations) func forSetsTheDeadline(text: String, seconds: Int) throws {
+    let sandbox = try sandbox()
+    let before = nowSeconds()
+    let (r, exported) = try hookUse(sandbox, ["dev", "--for", text])
+    #expect(r.status == 0, "\(r)")
+    let ends = try #require(exported["CONDUCTOR_PROFILE_SESSION_ENDS"].flatMap { Int($0) }, "\(r)")
+    #expect(ends >= before + seconds && ends <= nowSeconds() + seconds)
+    // The hook's record: the deadline, then what off would clear (the managed names and dev's extra).
+    let record = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("_CONDUCTOR_PROFILE_SESSION=") })
+    #expect(record.hasPrefix("_CONDUCTOR_PROFILE_SESSION='\(ends) CONDUCTOR_AUTH_KEY CONDUCTOR_AUTH_SECRET "))
+    #expect(record.contains(" CONDUCTOR_PROFILE_SESSION_ENDS ") && record.hasSuffix(" X_ONE';"), "\(record)")
+    #expect(r.stderr.hasPrefix("the session on 'dev' ends in "), "\(r)")
+  }
+
+  @Test(arguments: ["", "0s", "1x", "10", "m", "1m1h", "1h1h", "169h", "-5m", "1 h", "1h30", "9999999s"])
+  func badDurationsAreUsageErrors(text: String) throws {
+    let sandbox = try sandbox()
+    let (r, _) = try hookUse(sandbox, ["dev", "--for", text])
+    #expect(r.status == 64, "\(r)")
+    #expect(r.stdout == "")
+    #expect(r.stderr.hasPrefix("Error: --for '\(text)' is not a duration such as 30s, 15m, 1h or 1h30m (at most 168h)\n"), "\(r)")
+  }
+
+  @Test func productionSessionLimitsEveryProductionSwitch() throws {
+    let sandbox = try sandbox()
+    var store = try String(contentsOfFile: sandbox.storePath, encoding: .utf8)
+    store = store.replacingOccurrences(of: "\"profiles\" : {", with: "\"productionSession\" : \"1h\",\n  \"profiles\" : {")
+    try sandbox.writeStore(store)
+    let now = nowSeconds()
+    func ends(_ arguments: [String]) throws -> Int? {
+      let (r, exported) = try hookUse(sandbox, arguments)
+      #expect(r.status == 0, "\(r)")
+      return exported["CONDUCTOR_PROFILE_SESSION_ENDS"].flatMap { Int($0) }.map { $0 - now }
+    }
+    #expect(try ends(["dev"]) == nil, "not production: unlimited")
+    #expect(try ends(["prod"]).map { (3600...3602).contains($0) } == true)
+    #expect(try ends(["prod", "--for", "2h"]).map { (3600...3602).contains($0) } == true, "the shorter wins")
+    #expect(try ends(["prod", "--for", "10m"]).map { (600...602).contains($0) } == true)
+    #expect(try ends(["dev", "--for", "2h"]).map { (7200...7202).contains($0) } == true)
+
+    try sandbox.writeStore(store.replacingOccurrences(of: "\"1h\"", with: "\"soon\""))
+    let before = sandbox.storeBytes()
+    let (r, _) = try hookUse(sandbox, ["prod"])
+    #expect(r.status == 1 && r.stdout == "", "\(r)")
+    #expect(r.stderr.hasPrefix("error: \"productionSession\" in \(sandbox.storePath) is \"soon\", not a duration"), "\(r)")
+    #expect(sandbox.storeBytes() == before)
+  }
+
+  @Test func aSessionIsNotADriftFromTheProfile() throws {
+    let sandbox = try sandbox()
+    let (_, exported) = try hookUse(sandbox, ["dev", "--for", "1h"])
+    let r = try sandbox.run(["current"], env: exported)
+    #expect(r.status == 0 && r.stdout == "dev\n" && r.stderr == "", "\(r)")
+  }
+
+  /// An interactive shell reading its commands from a pipe prints a prompt (on standard error) before each.
+  func interactive(_ shell: HookShell, _ sandbox: Sandbox, _ commands: String, env: [String: String] = [:]) throws
+    -> Sandbox.Result?
+  {
+    guard let path = try shell.path() else { return nil }
+    let hook = try sandbox.hookFile(shell)
+    try FileManager.default.createDirectory(at: sandbox.out, withIntermediateDirectories: true)
+    let setup =
+      shell == .bash
+      ? "source '\(hook)'\nPS1='<${CONDUCTOR_PROFILE_PS1}>'\n"
+      : "source '\(hook)'\nunsetopt prompt_sp prompt_cr\nsetopt prompt_subst\nPROMPT='<${CONDUCTOR_PROFILE_PS1}>'\n"
+    return try sandbox.execute(
+      path, shell.flags + ["-i"], stdin: "cd '\(sandbox.out.path)'\n" + setup + commands + "exit\n",
+      env: env.merging(["NO_COLOR": "1"]) { $1 })
+  }
+
+  @Test(arguments: [HookShell.bash, .zsh]) func aSessionEndsAtTheFirstPromptAfterItsDeadline(shell: HookShell) throws {
+    let sandbox = try sandbox()
+    let commands = """
+      conductor-profile use dev --for 2s
+      env -0 > before
+      sleep 3
+      env -0 > after
+      printf '%s' "$_CONDUCTOR_PROFILE_PREVIOUS" > previous
+
+      """
+    guard let r = try interactive(shell, sandbox, commands) else { return }
+    #expect(r.status == 0, "\(r)")
+    let before = try sandbox.environmentDump("before")
+    #expect(before["CONDUCTOR_PROFILE_ACTIVE"] == bytes("dev"), "before the deadline nothing changes")
+    #expect(before["X_ONE"] == bytes("1"))
+    #expect(r.stderr.contains("<dev 2s>") || r.stderr.contains("<dev 1s>"), "the prompt shows the time left: \(r)")
+    #expect(conductorNames(try sandbox.environmentDump("after")) == [], "the session ended as off would: \(r)")
+    #expect(try sandbox.outText("previous") == "dev", "use - goes back to it")
+    let announced = "conductor-profile: the limited session on dev has ended; its variables are cleared\n<>"
+    #expect(r.stderr.components(separatedBy: announced).count == 2, "announced once, before the prompt: \(r)")
+  }
+
+  @Test func fishEndsASessionBeforeThePromptAfterItsDeadline() throws {
+    let sandbox = try sandbox()
+    let script = """
+      conductor-profile init fish | source
+      conductor-profile use dev --for 2s 2> /dev/null
+      emit fish_prompt
+      env -0 > before
+      conductor_profile_prompt > segment
+      sleep 3
+      emit fish_prompt
+      env -0 > after
+      printf '%s' "$_CONDUCTOR_PROFILE_PREVIOUS" > previous
+
+      """
+    guard let r = try sandbox.shell(.fish, script, env: ["NO_COLOR": "1"]) else { return }
+    #expect(r.status == 0, "\(r)")
+    #expect(try sandbox.environmentDump("before")["CONDUCTOR_PROFILE_ACTIVE"] == bytes("dev"))
+    #expect(["dev 2s", "dev 1s"].contains(try sandbox.outText("segment")))
+    #expect(conductorNames(try sandbox.environmentDump("after")) == [])
+    #expect(try sandbox.outText("previous") == "dev")
+    #expect(r.stderr == "conductor-profile: the limited session on dev has ended; its variables are cleared\n", "\(r)")
+  }
+
+  @Test(arguments: HookShell.allCases) func aShellThatInheritedASessionEndsItWithOff(shell: HookShell) throws {
+    let sandbox = try sandbox()
+    let (_, exported) = try hookUse(sandbox, ["dev"])
+    var env = exported
+    env["CONDUCTOR_PROFILE_SESSION_ENDS"] = String(nowSeconds() - 1)
+    let script =
+      shell == .fish
+      ? "conductor-profile init fish | source\nemit fish_prompt\nenv -0 > after\n"
+      : "\(shell.load)\n_conductor_profile_precmd\nenv -0 > after\n"
+    guard let r = try sandbox.shell(shell, script, env: env) else { return }
+    #expect(r.status == 0, "\(r)")
+    #expect(conductorNames(try sandbox.environmentDump("after")) == [], "\(r)")
+    #expect(r.stderr == "conductor-profile: the limited session on dev has ended; its variables are cleared\n", "\(r)")
+  }
+
+  /// The segment's time left, exact bytes, with and without colour.
+  @Test(arguments: HookShell.allCases) func theSegmentShowsTheTimeLeft(shell: HookShell) throws {
+    let sandbox = try sandbox()
+    let hook = try sandbox.hookFile(shell)
+    let now = nowSeconds()
+    let cases: [(Int, String)] = [(725, " 13m"), (5430, " 1h31m"), (7170, " 2h"), (-100, " 0s")]
+    for (offset, left) in cases {
+      for noColor in ["", "1"] {
+        let env = [
+          "CONDUCTOR_PROFILE_ACTIVE": "prod", "CONDUCTOR_PROFILE_AUTH": "key", "CONDUCTOR_PROFILE_PRODUCTION": "1",
+          "CONDUCTOR_PROFILE_SESSION_ENDS": String(now + offset), "NO_COLOR": noColor, "TERM": "xterm-256color",
+        ]
+        guard let r = try sandbox.shell(shell, "source '\(hook)'\nconductor_profile_prompt > segment\n", env: env) else {
+          return
+        }
+        #expect(r.status == 0 && r.stderr == "", "\(r)")
+        let text = "prod" + left
+        let e = "\u{1B}"
+        let expected: String
+        switch (shell, noColor) {
+        case (_, "1"): expected = text
+        case (.bash, _): expected = "\u{1}\(e)[31m\u{2}\(text)\u{1}\(e)[0m\u{2}"
+        case (.zsh, _): expected = "%F{red}\(text)%f"
+        case (.fish, _): expected = "\(e)[31m\(text)\(e)(B\(e)[m"
+        }
+        #expect(try sandbox.outBytes("segment") == bytes(expected), "\(shell) \(offset) NO_COLOR=\(noColor)")
+      }
+    }
+  }
+
+  /// A prompt during a limited session starts no process: strace counts them.
+  @Test(arguments: [HookShell.bash, .zsh]) func theSessionCheckStartsNoProcess(shell: HookShell) throws {
+    let sandbox = try sandbox()
+    guard let strace = try requireShell("strace"), let path = try shell.path() else { return }
+    let hook = try sandbox.hookFile(shell)
+    let (_, exported) = try hookUse(sandbox, ["prod", "--for", "1h"])
+    let setup =
+      shell == .bash
+      ? "source '\(hook)'\nPS1='<${CONDUCTOR_PROFILE_PS1}>'\n"
+      : "source '\(hook)'\nunsetopt prompt_sp prompt_cr\nsetopt prompt_subst\nPROMPT='<${CONDUCTOR_PROFILE_PS1}>'\n"
+    let input = setup + String(repeating: "\n", count: 25) + "exit\n"
+    let trace = sandbox.root.appendingPathComponent("trace").path
+    let r = try sandbox.execute(
+      strace, ["-f", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork", "-o", trace, path] + shell.flags + ["-i"],
+      stdin: input, env: exported.merging(["NO_COLOR": "1"]) { $1 })
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stderr.components(separatedBy: "<prod 1h>").count - 1 >= 25, "\(r)")
+    let count = ShellPromptTests.processes(in: try String(contentsOfFile: trace, encoding: .utf8))
+    #expect(count.execs == 0 && count.forks == 0, "25 prompts started \(count) processes")
+  }
+
+  @Test func fishSessionCheckStartsNoProcess() throws {
+    let sandbox = try sandbox()
+    guard let strace = try requireShell("strace"), let path = try HookShell.fish.path() else { return }
+    let hook = try sandbox.hookFile(.fish)
+    let (_, exported) = try hookUse(sandbox, ["prod", "--for", "1h"])
+    let script =
+      "source '\(hook)'\nfor i in \((1...25).map(String.init).joined(separator: " "))\n  emit fish_prompt\n  conductor_profile_prompt\nend\n"
+    let trace = sandbox.root.appendingPathComponent("trace").path
+    let r = try sandbox.execute(
+      strace, ["-f", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork", "-o", trace, path, "--no-config", "-c", script],
+      env: exported.merging(["NO_COLOR": "1"]) { $1 })
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stdout.components(separatedBy: "prod 1h").count - 1 == 25, "\(r)")
+    let count = ShellPromptTests.processes(in: try String(contentsOfFile: trace, encoding: .utf8))
+    #expect(count.execs == 0 && count.forks == 0, "25 prompts started \(count) processes")
+  }
 }

@@ -22,7 +22,10 @@ enum SwitchCommands {
     func drift(environment: [String: String]) -> [String] {
       var expected: [String: String] = [:]
       for variable in exports { expected[variable.name] = variable.value }
-      return Set(expected.keys).union(ManagedVariable.cleared).filter { environment[$0] != expected[$0] }.sorted()
+      // A limited session's end is the switch's, not the profile's.
+      return Set(expected.keys).union(ManagedVariable.cleared).filter {
+        $0 != ManagedVariable.sessionEnds && environment[$0] != expected[$0]
+      }.sorted()
     }
   }
 
@@ -92,9 +95,19 @@ enum SwitchCommands {
   // MARK: use, off
 
   static let use = CommandSpec(
-    "use", usage: "NAME | -", summary: "Switch this shell to a profile (through the shell hook).",
-    arguments: [ArgumentSpec("NAME", "The profile, or - for the previous one.")], positionals: 0...1,
-    discussion: "Needs the shell hook: eval \"$(conductor-profile init bash)\" in ~/.bashrc (see init --help).",
+    "use", usage: "NAME | - [--for DURATION]", summary: "Switch this shell to a profile (through the shell hook).",
+    arguments: [
+      ArgumentSpec("NAME", "The profile, or - for what the shell had before the last switch (no profile included).")
+    ],
+    options: [
+      .value("for", "DURATION", "End the session (as off does, announced) at the first prompt after DURATION: 30s, 15m, 1h30m.")
+    ],
+    positionals: 0...1,
+    discussion: """
+      Needs the shell hook: eval "$(conductor-profile init bash)" in ~/.bashrc (see init --help).
+      The store's "productionSession" (a duration such as "1h") limits every switch to a production profile;
+      with --for too, the shorter wins. The prompt segment shows the time left.
+      """,
     run: runUse)
 
   static let off = CommandSpec(
@@ -120,6 +133,7 @@ enum SwitchCommands {
 
   static func runUse(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let shell = try hookShell(context, command: "use")
+    let requested = try Seatbelt.requestedSession(invocation)
     let startup = context.environment[startupVariable] == "1"
     var name: String
     if let given = invocation.positionals.first {
@@ -143,8 +157,16 @@ enum SwitchCommands {
     if let warning = Guard.expiryWarning(name: name, profile: target.profile, now: context.now, window: 3600) {
       context.warn(warning)
     }
+    var exports = target.exports
+    var sessionCode = ""
+    if let length = try Seatbelt.sessionLength(requested: requested, target, context) {
+      (exports, sessionCode) = Seatbelt.session(shell, deadline: context.now + length, exports: exports)
+      context.note(
+        "the session on '\(name)' ends \(relativeTime(context.now + length, now: context.now)) (at the first prompt after \(formatUTC(context.now + length)))"
+      )
+    }
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
-    var code = shell.render(Switch.changes(exports: target.exports, environment: context.environment))
+    var code = shell.render(Switch.changes(exports: exports, environment: context.environment)) + sessionCode
     if !startup { code += Seatbelt.rememberPrevious(shell, context, next: name) }
     context.write(code)
   }
