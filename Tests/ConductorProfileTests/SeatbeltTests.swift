@@ -162,9 +162,9 @@ import Testing
   @Test(arguments: [HookShell.bash, .zsh]) func aSessionEndsAtTheFirstPromptAfterItsDeadline(shell: HookShell) throws {
     let sandbox = try sandbox()
     let commands = """
-      conductor-profile use dev --for 2s
+      conductor-profile use dev --for 3s
       env -0 > before
-      sleep 3
+      sleep 4
       env -0 > after
       printf '%s' "$_CONDUCTOR_PROFILE_PREVIOUS" > previous
 
@@ -174,7 +174,7 @@ import Testing
     let before = try sandbox.environmentDump("before")
     #expect(before["CONDUCTOR_PROFILE_ACTIVE"] == bytes("dev"), "before the deadline nothing changes")
     #expect(before["X_ONE"] == bytes("1"))
-    #expect(r.stderr.contains("<dev 2s>") || r.stderr.contains("<dev 1s>"), "the prompt shows the time left: \(r)")
+    #expect(r.stderr.contains(/<dev [0-3]s>/), "the prompt shows the time left: \(r)")
     #expect(conductorNames(try sandbox.environmentDump("after")) == [], "the session ended as off would: \(r)")
     #expect(try sandbox.outText("previous") == "dev", "use - goes back to it")
     let announced = "conductor-profile: the limited session on dev has ended; its variables are cleared\n<>"
@@ -185,11 +185,11 @@ import Testing
     let sandbox = try sandbox()
     let script = """
       conductor-profile init fish | source
-      conductor-profile use dev --for 2s 2> /dev/null
+      conductor-profile use dev --for 3s 2> /dev/null
       emit fish_prompt
       env -0 > before
       conductor_profile_prompt > segment
-      sleep 3
+      sleep 4
       emit fish_prompt
       env -0 > after
       printf '%s' "$_CONDUCTOR_PROFILE_PREVIOUS" > previous
@@ -198,7 +198,8 @@ import Testing
     guard let r = try sandbox.shell(.fish, script, env: ["NO_COLOR": "1"]) else { return }
     #expect(r.status == 0, "\(r)")
     #expect(try sandbox.environmentDump("before")["CONDUCTOR_PROFILE_ACTIVE"] == bytes("dev"))
-    #expect(["dev 2s", "dev 1s"].contains(try sandbox.outText("segment")))
+    // fish's clock (boot time plus uptime, from /proc) may be a second behind time(2).
+    #expect(try sandbox.outText("segment").wholeMatch(of: /dev [0-4]s/) != nil)
     #expect(conductorNames(try sandbox.environmentDump("after")) == [])
     #expect(try sandbox.outText("previous") == "dev")
     #expect(r.stderr == "conductor-profile: the limited session on dev has ended; its variables are cleared\n", "\(r)")
@@ -285,5 +286,138 @@ import Testing
     #expect(r.stdout.components(separatedBy: "prod 1h").count - 1 == 25, "\(r)")
     let count = ShellPromptTests.processes(in: try String(contentsOfFile: trace, encoding: .utf8))
     #expect(count.execs == 0 && count.forks == 0, "25 prompts started \(count) processes")
+  }
+
+  // MARK: At a real terminal
+
+  static let sessionDriver = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Support/pty_session.py").path
+
+  enum Step {
+    case expect(String)
+    case send(String)
+    case sleep(Double)
+  }
+
+  /// Runs `shell` on a pseudo-terminal of its own (a new session: never the tester's terminal), loads the
+  /// hook with the prompt `$ `, then runs `steps`; the shell works in `out`. Nil when python3 is missing.
+  func atTerminal(_ shell: HookShell, _ sandbox: Sandbox, _ steps: [Step], env: [String: String] = [:]) throws
+    -> Sandbox.Result?
+  {
+    guard let python = try requireShell("python3"), let path = try shell.path() else { return nil }
+    let hook = try sandbox.hookFile(shell)
+    try FileManager.default.createDirectory(at: sandbox.out, withIntermediateDirectories: true)
+    let rc = sandbox.root.appendingPathComponent("rc").path
+    let setup: String
+    switch shell {
+    case .bash: setup = "PS1='$ '\nbind 'set enable-bracketed-paste off'\nsource '\(hook)'\n"
+    case .zsh: setup = "unsetopt prompt_sp prompt_cr\nPROMPT='$ '\nsource '\(hook)'\n"
+    case .fish: setup = "function fish_prompt; printf '$ '; end\nsource '\(hook)'\n"
+    }
+    try Data((setup + "cd '\(sandbox.out.path)'\n").utf8).write(to: URL(fileURLWithPath: rc))
+    var script: [[Any]] = [["send", "source '\(rc)'; echo RE\"\"ADY\n"], ["expect", "READY"], ["expect", "$ "]]
+    for step in steps {
+      switch step {
+      case .expect(let text): script.append(["expect", text])
+      case .send(let text): script.append(["send", text])
+      case .sleep(let seconds): script.append(["sleep", seconds])
+      }
+    }
+    script.append(["send", "exit\n"])
+    let json = String(decoding: try JSONSerialization.data(withJSONObject: script), as: UTF8.self)
+    var environment = env
+    environment["TERM"] = environment["TERM"] ?? "xterm-256color"
+    return try sandbox.execute(python, [Self.sessionDriver, json, path] + shell.flags + ["-i"], env: environment)
+  }
+
+  /// `prod` needs confirming.
+  func confirmingSandbox() throws -> Sandbox {
+    let sandbox = try sandbox()
+    var store = try String(contentsOfFile: sandbox.storePath, encoding: .utf8)
+    store = store.replacingOccurrences(of: "\"profiles\" : {", with: "\"confirmProduction\" : true,\n  \"profiles\" : {")
+    try sandbox.writeStore(store)
+    return sandbox
+  }
+
+  @Test(arguments: HookShell.allCases) func confirmationAtATerminal(shell: HookShell) throws {
+    let sandbox = try confirmingSandbox()
+    let question = "'prod' is production (https://prod.example.com/api). Type its name to switch: "
+    let record = shell == .fish ? "echo $status" : "echo $?"
+    var steps: [Step] = [.send("conductor-profile use dev; stty -a > stty0; env -0 > env0\n"), .expect("$ ")]
+    for (n, answer) in ["prd\n", "\n", "\u{3}"].enumerated() {
+      steps += [
+        .send("conductor-profile use prod; \(record) > st\(n + 1)\n"), .expect(question), .sleep(0.1), .send(answer),
+        .expect("$ "), .send("stty -a > stty\(n + 1); env -0 > env\(n + 1)\n"), .expect("$ "),
+      ]
+    }
+    steps += [
+      .send("conductor-profile use prod; \(record) > st4\n"), .expect(question), .sleep(0.1), .send("prod\n"),
+      .expect("$ "), .send("env -0 > env4\n"), .expect("$ "),
+    ]
+    guard let r = try atTerminal(shell, sandbox, steps) else { return }
+    #expect(r.status == 0, "\(r)")
+    let before = try sandbox.outBytes("env0")
+    for n in 1...3 {
+      #expect(try sandbox.outText("st\(n)") == "1\n", "answer \(n): \(r)")
+      #expect(try sandbox.outBytes("env\(n)") == before, "answer \(n) changed nothing")
+      #expect(try sandbox.outBytes("stty\(n)") == sandbox.outBytes("stty0"), "answer \(n) left the terminal's mode")
+    }
+    #expect(r.stdout.contains("error: not confirmed ('prd' is not 'prod'); nothing was changed"), "\(r)")
+    #expect(r.stdout.contains("error: not confirmed ('' is not 'prod'); nothing was changed"), "\(r)")
+    #expect(r.stdout.contains("^C\r\nerror: not confirmed; nothing was changed"), "\(r)")
+    #expect(try sandbox.outText("st4") == "0\n", "\(r)")
+    #expect(try sandbox.environmentDump("env4")["CONDUCTOR_PROFILE_ACTIVE"] == bytes("prod"))
+  }
+
+  @Test(arguments: HookShell.allCases) func confirmationWithoutATerminal(shell: HookShell) throws {
+    let sandbox = try confirmingSandbox()
+    let script = """
+      \(shell.load)
+      conductor-profile use dev
+      env -0 > env0
+      conductor-profile use prod 2> err; echo $? > st1
+      env -0 > env1
+      conductor-profile use prod --yes; echo $? > st2
+      env -0 > env2
+
+      """
+    guard let r = try sandbox.shell(shell, script) else { return }
+    #expect(r.status == 0, "\(r)")
+    #expect(try sandbox.outText("st1") == "1\n")
+    #expect(try sandbox.outBytes("env1") == sandbox.outBytes("env0"))
+    #expect(
+      try sandbox.outText("err")
+        == "error: profile 'prod' is a production profile and the store asks to confirm those (confirmProduction), and there is no terminal to ask on; nothing was changed. Confirm with: conductor-profile use prod --yes\n"
+    )
+    #expect(try sandbox.outText("st2") == "0\n")
+    #expect(try sandbox.environmentDump("env2")["CONDUCTOR_PROFILE_ACTIVE"] == bytes("prod"))
+  }
+
+  @Test func directoryAndStartupSwitchesToAProductionProfileAreRefused() throws {
+    let sandbox = try confirmingSandbox()
+    let (r, _) = try hookUse(sandbox, ["prod", "--yes"], env: ["_CONDUCTOR_PROFILE_DIRFILE": "/work/app/.conductor-profile"])
+    #expect(r.status == 1 && r.stdout == "", "\(r)")
+    #expect(
+      r.stderr
+        == "error: profile 'prod' is a production profile and the store asks to confirm those (confirmProduction): not switched for '/work/app/.conductor-profile'; switch by hand with: conductor-profile use prod\n"
+    )
+    #expect(try hookUse(sandbox, ["dev"], env: ["_CONDUCTOR_PROFILE_DIRFILE": "/work/app/.conductor-profile"]).0.status == 0)
+    #expect(try sandbox.run(["default", "prod"]).status == 0)
+    guard let shell = try sandbox.shell(.bash, "\(HookShell.bash.load)\nenv -0 > env0\n") else { return }
+    #expect(shell.status == 0)
+    #expect(conductorNames(try sandbox.environmentDump("env0")) == [], "not activated")
+    #expect(
+      shell.stderr.contains("(confirmProduction): not activated at start-up; switch by hand with: conductor-profile use prod\n"))
+  }
+
+  @Test func aConfirmProductionThatIsNotABooleanFails() throws {
+    let sandbox = try confirmingSandbox()
+    try sandbox.writeStore(
+      try String(contentsOfFile: sandbox.storePath, encoding: .utf8).replacingOccurrences(
+        of: "\"confirmProduction\" : true", with: "\"confirmProduction\" : \"yes\""))
+    let (r, _) = try hookUse(sandbox, ["prod", "--yes"])
+    #expect(r.status == 1 && r.stdout == "", "\(r)")
+    #expect(r.stderr.hasPrefix("error: \"confirmProduction\" in \(sandbox.storePath) is \"yes\", not true or false"), "\(r)")
+    #expect(try hookUse(sandbox, ["dev"]).0.status == 0, "only a switch to a production profile reads it")
   }
 }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The seatbelt around a switch (issue 16): `use -` back to whatever the shell had, "no profile"
 /// included; limited sessions; production confirmed.
 enum Seatbelt {
@@ -97,5 +99,68 @@ extension Seatbelt {
     let extras = exports.first { $0.name == ManagedVariable.vars }?.value ?? ""
     let names = Switch.cleared(environment: [ManagedVariable.vars: extras])
     return (variables, shell.setPrivate(sessionVariable, ([String(deadline)] + names).joined(separator: " ")))
+  }
+}
+
+// MARK: Confirmation
+
+extension Seatbelt {
+  /// Set by the hook for a directory switch (a `.conductor-profile` file): the file's path.
+  static let directoryFileVariable = "_CONDUCTOR_PROFILE_DIRFILE"
+
+  /// The store's `confirmProduction`.
+  static func confirmsProduction(_ store: Store, _ context: Context) throws(Failure) -> Bool {
+    guard let value = store.unknown["confirmProduction"], value != .null else { return false }
+    guard let flag = value.boolValue else {
+      throw .error(
+        "\"confirmProduction\" in \(try context.store().path) is \(value.compact()), not true or false; fix or remove it")
+    }
+    return flag
+  }
+
+  /// With `confirmProduction`, a switch to a production profile goes ahead only when the user types the
+  /// profile's name at the terminal, or gave `--yes`. A directory switch or the start-up switch is
+  /// refused (never silent, never a question): the user switches by hand.
+  static func confirm(_ target: SwitchCommands.Target, yes: Bool, startup: Bool, _ context: Context) throws(Failure) {
+    guard target.production, try confirmsProduction(target.store, context) else { return }
+    let name = target.name
+    let why = "profile '\(name)' is a production profile and the store asks to confirm those (confirmProduction)"
+    if let file = context.environment[directoryFileVariable] {
+      throw .error("\(why): not switched for \(quoted(file)); switch by hand with: conductor-profile use \(name)")
+    }
+    if startup { throw .error("\(why): not activated at start-up; switch by hand with: conductor-profile use \(name)") }
+    if yes { return }
+    guard let fd = Tty.open(context) else {
+      throw .error(
+        "\(why), and there is no terminal to ask on; nothing was changed. Confirm with: conductor-profile use \(name) --yes")
+    }
+    defer { close(fd) }
+    let refusal = "\nerror: not confirmed; nothing was changed\n"
+    let answer = try Tty.withMode(
+      fd, signalExit: ExitCode.failure, farewell: refusal,
+      configure: Tty.lineMode
+    ) { () throws(Failure) -> [UInt8]? in
+      Tty.write(fd, "'\(name)' is production (\(target.profile.server.url)). Type its name to switch: ")
+      return Tty.readLine(fd)
+    }
+    guard let answer else {
+      Tty.write(fd, "\n")
+      throw .error("not confirmed; nothing was changed")
+    }
+    let typed = String(decoding: answer, as: UTF8.self).trimmingBlanks()
+    guard typed == name else {
+      throw .error("not confirmed (\(quoted(typed)) is not '\(name)'); nothing was changed")
+    }
+  }
+}
+
+extension String {
+  /// Without leading and trailing spaces, tabs and carriage returns.
+  fileprivate func trimmingBlanks() -> String {
+    let blanks: Set<Character> = [" ", "\t", "\r"]
+    var s = Substring(self)
+    while let c = s.first, blanks.contains(c) { s = s.dropFirst() }
+    while let c = s.last, blanks.contains(c) { s = s.dropLast() }
+    return String(s)
   }
 }

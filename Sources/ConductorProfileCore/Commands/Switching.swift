@@ -95,18 +95,21 @@ enum SwitchCommands {
   // MARK: use, off
 
   static let use = CommandSpec(
-    "use", usage: "NAME | - [--for DURATION]", summary: "Switch this shell to a profile (through the shell hook).",
+    "use", usage: "NAME | - [--for DURATION] [--yes]", summary: "Switch this shell to a profile (through the shell hook).",
     arguments: [
       ArgumentSpec("NAME", "The profile, or - for what the shell had before the last switch (no profile included).")
     ],
     options: [
-      .value("for", "DURATION", "End the session (as off does, announced) at the first prompt after DURATION: 30s, 15m, 1h30m.")
+      .value("for", "DURATION", "End the session (as off does, announced) at the first prompt after DURATION: 30s, 15m, 1h30m."),
+      .flag("yes", "Switch to a production profile without the question confirmProduction asks (needed without a terminal)."),
     ],
     positionals: 0...1,
     discussion: """
       Needs the shell hook: eval "$(conductor-profile init bash)" in ~/.bashrc (see init --help).
       The store's "productionSession" (a duration such as "1h") limits every switch to a production profile;
       with --for too, the shorter wins. The prompt segment shows the time left.
+      With "confirmProduction": true in the store, a switch to a production profile asks, on the terminal, for
+      the profile's name; without a terminal it is refused unless --yes.
       """,
     run: runUse)
 
@@ -157,6 +160,7 @@ enum SwitchCommands {
     if let warning = Guard.expiryWarning(name: name, profile: target.profile, now: context.now, window: 3600) {
       context.warn(warning)
     }
+    try Seatbelt.confirm(target, yes: invocation.has("yes"), startup: startup, context)
     var exports = target.exports
     var sessionCode = ""
     if let length = try Seatbelt.sessionLength(requested: requested, target, context) {
