@@ -323,7 +323,7 @@ import Testing
       case .sleep(let seconds): script.append(["sleep", seconds])
       }
     }
-    script.append(["send", "exit\n"])
+    script.append(["send", "exit 0\n"])
     let json = String(decoding: try JSONSerialization.data(withJSONObject: script), as: UTF8.self)
     var environment = env
     environment["TERM"] = environment["TERM"] ?? "xterm-256color"

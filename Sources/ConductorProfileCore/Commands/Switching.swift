@@ -95,7 +95,7 @@ enum SwitchCommands {
   // MARK: use, off
 
   static let use = CommandSpec(
-    "use", usage: "NAME | - [--for DURATION] [--yes]", summary: "Switch this shell to a profile (through the shell hook).",
+    "use", usage: "[NAME | -] [--for DURATION] [--yes]", summary: "Switch this shell to a profile (through the shell hook).",
     arguments: [
       ArgumentSpec("NAME", "The profile, or - for what the shell had before the last switch (no profile included).")
     ],
@@ -110,6 +110,9 @@ enum SwitchCommands {
       with --for too, the shorter wins. The prompt segment shows the time left.
       With "confirmProduction": true in the store, a switch to a production profile asks, on the terminal, for
       the profile's name; without a terminal it is refused unless --yes.
+      With no NAME at a terminal, a picker opens: type to filter, arrows to move, Enter to switch, Esc to cancel;
+      the most recently used first. CONDUCTOR_PROFILE_PICKER names another picker (such as fzf): it gets the
+      names on standard input and prints one.
       """,
     run: runUse)
 
@@ -149,7 +152,7 @@ enum SwitchCommands {
       }
       name = fallback
     } else {
-      throw invocation.usageError("missing NAME")
+      name = try Picker.choose(invocation, context)
     }
     if name == "-" {
       guard case .profile(let previous) = try Seatbelt.previous(context) else { return try runOff(invocation, context) }
@@ -173,6 +176,7 @@ enum SwitchCommands {
     var code = shell.render(Switch.changes(exports: exports, environment: context.environment)) + sessionCode
     if !startup { code += Seatbelt.rememberPrevious(shell, context, next: name) }
     context.write(code)
+    if !startup { Recent.remember(name, context) }
   }
 
   static func runOff(_ invocation: Invocation, _ context: Context) throws(Failure) {

@@ -3,7 +3,7 @@ import Glibc
 /// The terminal the user sits at, opened as /dev/tty: through the hook the program's standard output is
 /// the shell's capture, so questions and the picker read and write here. While a mode is set, it is
 /// restored on every exit path: a return, a thrown failure, and SIGINT, SIGTERM, SIGHUP or SIGQUIT
-/// (which then end the program with `signalExit`, never a signal death).
+/// (which then end the program with `signalExit`, or 128 + the signal when it is -1: never a signal death).
 enum Tty {
   nonisolated(unsafe) static var fd: Int32 = -1
   nonisolated(unsafe) static var saved = termios()
@@ -34,12 +34,18 @@ enum Tty {
     Tty.signalExit = signalExit
     Tty.farewell = Array(farewell.utf8)
     for sig in signals {
-      signal(sig) { _ in
+      signal(sig) { sig in
         tcsetattr(Tty.fd, TCSANOW, &Tty.saved)
         Tty.farewell.withUnsafeBytes { _ = Glibc.write(Tty.fd, $0.baseAddress, $0.count) }
-        _exit(Tty.signalExit)
+        _exit(Tty.signalExit >= 0 ? Tty.signalExit : 128 + sig)
       }
     }
+    // A parent may have left them blocked (a mask is inherited across exec): unblock them, or a SIGTERM
+    // would wait, unseen, while the terminal stays in this mode.
+    var handled = sigset_t()
+    sigemptyset(&handled)
+    for sig in signals { sigaddset(&handled, sig) }
+    sigprocmask(SIG_UNBLOCK, &handled, nil)
     var mode = current
     configure(&mode)
     tcsetattr(fd, TCSANOW, &mode)
