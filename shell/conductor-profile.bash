@@ -39,6 +39,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     elif [[ ${CONDUCTOR_PROFILE_PRODUCTION-} == 1 ]]; then
       color=31
     fi
+    _conductor_profile_prompt_color
     # Only digits reach the arithmetic: a value from the environment is never evaluated.
     if [[ $expires =~ ^[0-9]{1,18}$ ]]; then
       printf -v now '%(%s)T' -1
@@ -68,7 +69,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     return "$_CONDUCTOR_PROFILE_status"
   }
 
-  # --- seatbelt: limited sessions (use --for, productionSession) -----------------------------------
+  # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
   # Ends a limited session at the first prompt after its deadline, as `off` would, and says so. No
   # process: the clock is printf's, and the switch wrote the names to clear in _CONDUCTOR_PROFILE_SESSION
   # ("DEADLINE NAME..."). A shell that inherited the session without them runs `off` once, at its end.
@@ -106,6 +107,23 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
         name+=" $((left / 60))h"
       fi
     fi
+  }
+  # Sets the caller's `color` to the profile's own (CONDUCTOR_PROFILE_COLOR), keeping the bold of a
+  # user token on production. Only the 8 names reach the prompt.
+  _conductor_profile_prompt_color() {
+    local code
+    case ${CONDUCTOR_PROFILE_COLOR-} in
+      black) code=30 ;;
+      red) code=31 ;;
+      green) code=32 ;;
+      yellow) code=33 ;;
+      blue) code=34 ;;
+      magenta) code=35 ;;
+      cyan) code=36 ;;
+      white) code=37 ;;
+      *) return 0 ;;
+    esac
+    if [[ $color == '1;'* ]]; then color="1;$code"; else color=$code; fi
   }
   # --- end of seatbelt ---------------------------------------------------------------------------------
 

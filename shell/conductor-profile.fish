@@ -51,7 +51,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         end
     end
 
-    # --- seatbelt: limited sessions (use --for, productionSession) -------------------------------
+    # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
     # Ends a limited session before the first prompt after its deadline, as `off` would, and says so.
     # No process: the clock is _conductor_profile_now's, and the switch wrote the names to clear in
     # _CONDUCTOR_PROFILE_SESSION ("DEADLINE NAME..."). A shell that inherited the session without them
@@ -95,6 +95,18 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
             printf ' %sh' (math "$left / 60")
         end
     end
+    # Prints the set_color arguments for the segment, one a line: the profile's own colour
+    # (CONDUCTOR_PROFILE_COLOR) in place of the kind's ($argv), keeping --bold. Only the 8 names pass.
+    function _conductor_profile_prompt_color
+        if not contains -- "$CONDUCTOR_PROFILE_COLOR" black red green yellow blue magenta cyan white
+            set -q argv[1]; and printf '%s\n' $argv
+            return 0
+        end
+        if contains -- --bold $argv
+            printf '%s\n' --bold
+        end
+        printf '%s\n' $CONDUCTOR_PROFILE_COLOR
+    end
     # --- end of seatbelt -----------------------------------------------------------------------------
 
     # Prints the prompt segment from the exported variables alone: no process, nothing evaluated.
@@ -117,6 +129,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         else if test "$CONDUCTOR_PROFILE_PRODUCTION" = 1
             set color red
         end
+        set color (_conductor_profile_prompt_color $color)
         # Only digits reach the comparison: a value from the environment is never evaluated.
         set -l expires "$CONDUCTOR_PROFILE_TOKEN_EXPIRES"
         if string match -qr '^[0-9]{1,18}$' -- "$expires"

@@ -49,6 +49,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     elif [[ ${CONDUCTOR_PROFILE_PRODUCTION-} == 1 ]]; then
       start='%F{red}' end='%f'
     fi
+    _conductor_profile_prompt_color
     # Only digits reach the arithmetic: a value from the environment is never evaluated.
     if [[ $expires == <-> && ${#expires} -le 18 && -n ${EPOCHSECONDS-} ]] && (( 10#$expires <= EPOCHSECONDS )); then
       name+=' expired'
@@ -76,7 +77,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     return $_CONDUCTOR_PROFILE_status
   }
 
-  # --- seatbelt: limited sessions (use --for, productionSession) -----------------------------------
+  # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
   # Ends a limited session at the first prompt after its deadline, as `off` would, and says so. No
   # process: the clock is zsh/datetime's (else the prompt's %D{%s}), and the switch wrote the names to
   # clear in _CONDUCTOR_PROFILE_SESSION ("DEADLINE NAME..."). A shell that inherited the session without
@@ -116,6 +117,21 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
       else
         name+=" $(( left / 60 ))h"
       fi
+    fi
+  }
+  # Sets the caller's `start` and `end` to the profile's own colour (CONDUCTOR_PROFILE_COLOR), keeping
+  # the bold of a user token on production. Only the 8 names reach the prompt.
+  _conductor_profile_prompt_color() {
+    emulate -L zsh
+    local color=${CONDUCTOR_PROFILE_COLOR-}
+    case $color in
+      black | red | green | yellow | blue | magenta | cyan | white) ;;
+      *) return 0 ;;
+    esac
+    if [[ $start == '%B'* ]]; then
+      start="%B%F{$color}" end='%f%b'
+    else
+      start="%F{$color}" end='%f'
     fi
   }
   # --- end of seatbelt ---------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ extension Profile {
       }
       env = vars
     }
+    if let c = object["color"], let problem = PromptColor.problem(c) { throw bad(problem) }
     unknown = object
   }
 

@@ -184,6 +184,8 @@ public enum ManagedVariable {
   public static let vars = "CONDUCTOR_PROFILE_VARS"
   /// The end of a limited session (`use --for`, `productionSession`), Unix seconds: the prompt hook ends it.
   public static let sessionEnds = "CONDUCTOR_PROFILE_SESSION_ENDS"
+  /// The profile's prompt colour (`--color`), for the prompt segment.
+  public static let color = "CONDUCTOR_PROFILE_COLOR"
   /// Older names the Java SDK falls back to, and the conductor CLI's profile-file selector: cleared on every switch.
   public static let legacyKey = "CONDUCTOR_SERVER_AUTH_KEY"
   public static let legacySecret = "CONDUCTOR_SERVER_AUTH_SECRET"
@@ -192,7 +194,7 @@ public enum ManagedVariable {
   /// Every variable a switch clears before it exports.
   public static let cleared: [String] = [
     serverURL, authKey, authSecret, authToken, active, auth, production, tokenExpires, vars, legacyKey, legacySecret,
-    cliProfile, sessionEnds,
+    cliProfile, sessionEnds, color,
   ]
 }
 

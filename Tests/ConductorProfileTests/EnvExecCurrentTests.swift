@@ -21,6 +21,7 @@ import Testing
   static let posixGolden = #"""
     unset CONDUCTOR_AUTH_TOKEN;
     unset CONDUCTOR_PROFILE;
+    unset CONDUCTOR_PROFILE_COLOR;
     unset CONDUCTOR_PROFILE_PRODUCTION;
     unset CONDUCTOR_PROFILE_SESSION_ENDS;
     unset CONDUCTOR_PROFILE_TOKEN_EXPIRES;
@@ -45,6 +46,7 @@ import Testing
   static let fishGolden = #"""
     set -e -g CONDUCTOR_AUTH_TOKEN;
     set -e -g CONDUCTOR_PROFILE;
+    set -e -g CONDUCTOR_PROFILE_COLOR;
     set -e -g CONDUCTOR_PROFILE_PRODUCTION;
     set -e -g CONDUCTOR_PROFILE_SESSION_ENDS;
     set -e -g CONDUCTOR_PROFILE_TOKEN_EXPIRES;
@@ -128,6 +130,7 @@ import Testing
         unset CONDUCTOR_AUTH_KEY;
         unset CONDUCTOR_AUTH_SECRET;
         unset CONDUCTOR_PROFILE;
+        unset CONDUCTOR_PROFILE_COLOR;
         unset CONDUCTOR_PROFILE_SESSION_ENDS;
         unset CONDUCTOR_SERVER_AUTH_KEY;
         unset CONDUCTOR_SERVER_AUTH_SECRET;
@@ -155,6 +158,7 @@ import Testing
         unset CONDUCTOR_PROFILE;
         unset CONDUCTOR_PROFILE_ACTIVE;
         unset CONDUCTOR_PROFILE_AUTH;
+        unset CONDUCTOR_PROFILE_COLOR;
         unset CONDUCTOR_PROFILE_PRODUCTION;
         unset CONDUCTOR_PROFILE_SESSION_ENDS;
         unset CONDUCTOR_PROFILE_TOKEN_EXPIRES;

@@ -88,7 +88,10 @@ final class Sandbox {
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    // A program that exits before reading its input (a usage error) must not end the test run with
+    // SIGPIPE: the write fails with EPIPE instead, and is ignored.
+    signal(SIGPIPE, SIG_IGN)
+    if let stdin { try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8)) }
     try input.fileHandleForWriting.close()
     process.waitUntilExit()
     let outData = try Data(contentsOf: outURL)

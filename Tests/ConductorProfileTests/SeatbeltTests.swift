@@ -264,7 +264,7 @@ import Testing
     let trace = sandbox.root.appendingPathComponent("trace").path
     let r = try sandbox.execute(
       strace, ["-f", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork", "-o", trace, path] + shell.flags + ["-i"],
-      stdin: input, env: exported.merging(["NO_COLOR": "1"]) { $1 })
+      stdin: input, env: exported.merging(["NO_COLOR": "1", "CONDUCTOR_PROFILE_COLOR": "blue"]) { $1 })
     #expect(r.status == 0, "\(r)")
     #expect(r.stderr.components(separatedBy: "<prod 1h>").count - 1 >= 25, "\(r)")
     let count = ShellPromptTests.processes(in: try String(contentsOfFile: trace, encoding: .utf8))
@@ -281,7 +281,7 @@ import Testing
     let trace = sandbox.root.appendingPathComponent("trace").path
     let r = try sandbox.execute(
       strace, ["-f", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork", "-o", trace, path, "--no-config", "-c", script],
-      env: exported.merging(["NO_COLOR": "1"]) { $1 })
+      env: exported.merging(["NO_COLOR": "1", "CONDUCTOR_PROFILE_COLOR": "blue"]) { $1 })
     #expect(r.status == 0, "\(r)")
     #expect(r.stdout.components(separatedBy: "prod 1h").count - 1 == 25, "\(r)")
     let count = ShellPromptTests.processes(in: try String(contentsOfFile: trace, encoding: .utf8))

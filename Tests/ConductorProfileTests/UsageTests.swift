@@ -39,7 +39,7 @@ import Testing
       r.stdout == """
         OVERVIEW: Add a profile.
 
-        USAGE: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--description TEXT] [--env NAME=VALUE]... [--force]
+        USAGE: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
 
         ARGUMENTS:
           NAME                    The profile's name: letters, digits, '.', '_', '-'.
@@ -50,6 +50,7 @@ import Testing
           --user-token            A user token (JWT) copied from the UI, read from standard input or prompted for. Non-production.
           --no-auth               A server without authentication (open-source Conductor).
           --production            Flag the server as a production cluster.
+          --color COLOR           The prompt segment's colour: black, red, green, yellow, blue, magenta, cyan or white.
           --description TEXT      A note shown by show.
           --env NAME=VALUE        An extra variable to export with the profile. (repeatable)
           --force                 Replace a profile of the same name.
@@ -89,7 +90,7 @@ import Testing
     #expect(
       r.stderr == """
         Error: unknown option '--sever'; did you mean '--server'?
-        Usage: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--description TEXT] [--env NAME=VALUE]... [--force]
+        Usage: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
           See 'conductor-profile add --help'.
 
         """)

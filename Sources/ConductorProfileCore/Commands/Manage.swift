@@ -3,7 +3,7 @@ enum ManageCommands {
   static let add = CommandSpec(
     "add",
     usage:
-      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--description TEXT] [--env NAME=VALUE]... [--force]",
+      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]",
     summary: "Add a profile.",
     arguments: [ArgumentSpec("NAME", "The profile's name: letters, digits, '.', '_', '-'.")],
     options: [
@@ -12,6 +12,7 @@ enum ManageCommands {
       .flag("user-token", "A user token (JWT) copied from the UI, read from standard input or prompted for. Non-production."),
       .flag("no-auth", "A server without authentication (open-source Conductor)."),
       .flag("production", "Flag the server as a production cluster."),
+      .value("color", "COLOR", "The prompt segment's colour: black, red, green, yellow, blue, magenta, cyan or white."),
       .value("description", "TEXT", "A note shown by show."),
       .value("env", "NAME=VALUE", repeatable: true, "An extra variable to export with the profile."),
       .flag("force", "Replace a profile of the same name."),
@@ -29,6 +30,7 @@ enum ManageCommands {
     let server = try Server(validating: serverText)
     try invocation.exclusive(["key-id", "user-token", "no-auth"])
     let extras = try parseAssignments(invocation.all("env"), command: "add")
+    let color = try PromptColor.option(invocation)
     let force = invocation.has("force")
     let file = try context.store()
     // Say "exists" before asking for a secret; the check is made again under the lock.
@@ -49,6 +51,7 @@ enum ManageCommands {
     }
     var profile = Profile(server: server, credential: credential)
     if invocation.has("production") { profile.production = true }
+    if let color { profile.color = color }
     if let d = invocation.value("description") { profile.description = d }
     if !extras.isEmpty { profile.env = Dictionary(extras.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
 
@@ -76,7 +79,7 @@ enum ManageCommands {
   static let set = CommandSpec(
     "set",
     usage:
-      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
+      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
     summary: "Change some fields of a profile.",
     arguments: [ArgumentSpec("NAME", "The profile to change.")],
     options: [
@@ -86,6 +89,7 @@ enum ManageCommands {
       .flag("user-token", "Read a new user token from standard input or a prompt (the profile becomes a user-token profile)."),
       .flag("production", "Flag the server as production."),
       .flag("no-production", "Remove the production flag."),
+      .value("color", "COLOR", "A new prompt colour (black, red, green, yellow, blue, magenta, cyan, white; empty removes it)."),
       .value("description", "TEXT", "A new description (empty removes it)."),
       .value("env", "NAME=VALUE", repeatable: true, "Set an extra variable."),
       .value("unset-env", "NAME", repeatable: true, "Remove an extra variable."),
@@ -98,13 +102,16 @@ enum ManageCommands {
     try invocation.exclusive(["production", "no-production"])
     try invocation.exclusive(["user-token", "key-id"])
     try invocation.exclusive(["user-token", "secret"])
-    let changing = ["server", "key-id", "secret", "user-token", "production", "no-production", "description", "env", "unset-env"]
+    let changing = [
+      "server", "key-id", "secret", "user-token", "production", "no-production", "color", "description", "env", "unset-env",
+    ]
     guard changing.contains(where: invocation.has) else {
       throw invocation.usageError("nothing to change: give at least one option (see --help)")
     }
     let server = try invocation.value("server").map { text throws(Failure) in try Server(validating: text) }
     if let id = invocation.value("key-id") { try validateKeyID(id) }
     let extras = try parseAssignments(invocation.all("env"), command: "set")
+    let color = try PromptColor.option(invocation)
     let removals = invocation.all("unset-env")
     for r in removals where extras.contains(where: { $0.name == r }) {
       throw invocation.usageError("\(r) is both set (--env) and unset (--unset-env)")
@@ -151,6 +158,7 @@ enum ManageCommands {
       }
       if invocation.has("production") { profile.production = true }
       if invocation.has("no-production") { profile.production = false }
+      if let color { profile.color = color }
       if let d = invocation.value("description") { profile.description = d.isEmpty ? nil : d }
       if !extras.isEmpty || !removals.isEmpty {
         var env = profile.env ?? [:]
