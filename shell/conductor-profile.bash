@@ -74,7 +74,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   # process: the clock is printf's, and the switch wrote the names to clear in _CONDUCTOR_PROFILE_SESSION
   # ("DEADLINE NAME..."). A shell that inherited the session without them runs `off` once, at its end.
   _conductor_profile_session_check() {
-    local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now name=${CONDUCTOR_PROFILE_ACTIVE-} session=${_CONDUCTOR_PROFILE_SESSION-}
+    local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now name=${CONDUCTOR_PROFILE_ACTIVE-} session=${_CONDUCTOR_PROFILE_SESSION-} IFS=' '
     [[ $ends =~ ^[0-9]{1,18}$ ]] || return 0
     printf -v now '%(%s)T' -1
     ((10#$ends <= now)) || return 0

@@ -78,6 +78,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   }
 
   # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
+  typeset -g _CONDUCTOR_PROFILE_SESSION=${_CONDUCTOR_PROFILE_SESSION-}
   # Ends a limited session at the first prompt after its deadline, as `off` would, and says so. No
   # process: the clock is zsh/datetime's (else the prompt's %D{%s}), and the switch wrote the names to
   # clear in _CONDUCTOR_PROFILE_SESSION ("DEADLINE NAME..."). A shell that inherited the session without
@@ -85,7 +86,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   _conductor_profile_session_check() {
     emulate -L zsh
     local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now=${EPOCHSECONDS-} name=${CONDUCTOR_PROFILE_ACTIVE-}
-    local session=${_CONDUCTOR_PROFILE_SESSION-}
+    local session=${_CONDUCTOR_PROFILE_SESSION-} IFS=' '
     [[ $ends == <-> && ${#ends} -le 18 ]] || return 0
     [[ -n $now ]] || now=${(%):-%D{%s}}
     (( 10#$ends <= now )) || return 0

@@ -115,4 +115,24 @@ import Testing
     #expect(try sandbox.outText("st") == "64\n")
     #expect(r.stderr.hasPrefix("Error: missing NAME (at a terminal, use without NAME opens a picker)\n"), "\(r)")
   }
+
+  @Test func theListScrollsTenRowsAtATime() throws {
+    let sandbox = try Sandbox()
+    let names = (1...15).map { String(format: "p%02d", $0) }
+    for name in names {
+      #expect(try sandbox.run(["add", name, "--server", "https://\(name).example.com", "--no-auth"]).status == 0)
+    }
+    let steps: [SeatbeltTests.Step] =
+      [.send("conductor-profile use\n"), .expect("use> "), .sleep(0.2)]
+      + Array(repeating: SeatbeltTests.Step.send("\u{1B}[B"), count: 12) + [
+        .sleep(0.3), .send("\r"), .expect("$ "), .send("env -0 > env1\n"), .expect("$ "),
+      ]
+    guard let r = try seatbelt.atTerminal(.bash, sandbox, steps, env: ["NO_COLOR": "1"]) else { return }
+    #expect(r.status == 0, "\(r)")
+    #expect(try sandbox.environmentDump("env1")["CONDUCTOR_PROFILE_ACTIVE"] == bytes("p13"), "\(r)")
+    let draws = r.stdout.components(separatedBy: "use> ")
+    #expect(draws.count > 2, "\(r)")
+    #expect(draws[1].contains("> p01") && draws[1].contains("  p10") && !draws[1].contains("p11"), "\(draws[1])")
+    #expect(draws.last?.contains("> p13") == true && draws.last?.contains("p03") == false, "\(r)")
+  }
 }
