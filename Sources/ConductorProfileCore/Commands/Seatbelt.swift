@@ -89,6 +89,19 @@ extension Seatbelt {
     return min(requested ?? policy, policy)
   }
 
+  /// The exports of a switch to `target`, with its session's end when it has one (said on standard
+  /// error), and the hook's record of that session ("" when unlimited).
+  static func limit(
+    _ target: SwitchCommands.Target, requested: Int64?, _ shell: ShellSyntax, _ context: Context
+  ) throws(Failure) -> (exports: [Variable], code: String) {
+    guard let length = try sessionLength(requested: requested, target, context) else { return (target.exports, "") }
+    let deadline = context.now + length
+    context.note(
+      "the session on '\(target.name)' ends \(relativeTime(deadline, now: context.now)) (at the first prompt after \(formatUTC(deadline)))"
+    )
+    return session(shell, deadline: deadline, exports: target.exports)
+  }
+
   /// The exports of a switch with a session ending at `deadline`, and the hook's record of it.
   static func session(
     _ shell: ShellSyntax, deadline: Int64, exports: [Variable]

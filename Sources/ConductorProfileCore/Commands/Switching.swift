@@ -164,14 +164,7 @@ enum SwitchCommands {
       context.warn(warning)
     }
     try Seatbelt.confirm(target, yes: invocation.has("yes"), startup: startup, context)
-    var exports = target.exports
-    var sessionCode = ""
-    if let length = try Seatbelt.sessionLength(requested: requested, target, context) {
-      (exports, sessionCode) = Seatbelt.session(shell, deadline: context.now + length, exports: exports)
-      context.note(
-        "the session on '\(name)' ends \(relativeTime(context.now + length, now: context.now)) (at the first prompt after \(formatUTC(context.now + length)))"
-      )
-    }
+    let (exports, sessionCode) = try Seatbelt.limit(target, requested: requested, shell, context)
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.changes(exports: exports, environment: context.environment)) + sessionCode
     if !startup { code += Seatbelt.rememberPrevious(shell, context, next: name) }
