@@ -88,8 +88,7 @@ final class Sandbox {
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)
     try process.run()
-    // A program that exits before reading its input (a usage error) must not end the test run with
-    // SIGPIPE: the write fails with EPIPE instead, and is ignored.
+    // A child that exits before reading its input (a refused option) must not kill this process with SIGPIPE.
     signal(SIGPIPE, SIG_IGN)
     if let stdin { try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8)) }
     try input.fileHandleForWriting.close()
