@@ -109,6 +109,15 @@ import Testing
     #expect(try sandbox.outBytes("env3") == sandbox.outBytes("env1"))
   }
 
+  @Test func withoutProfilesThePickerSaysHowToAddOne() throws {
+    let sandbox = try Sandbox()
+    let steps: [SeatbeltTests.Step] = [.send("conductor-profile use; echo $? > st\n"), .expect("$ ")]
+    guard let r = try seatbelt.atTerminal(.bash, sandbox, steps) else { return }
+    #expect(try sandbox.outText("st") == "1\n", "\(r)")
+    #expect(
+      r.stdout.contains("error: there are no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID"))
+  }
+
   @Test(arguments: HookShell.allCases) func withoutATerminalNoNameIsAUsageError(shell: HookShell) throws {
     let sandbox = try sandbox()
     guard let r = try sandbox.shell(shell, "\(shell.load)\nconductor-profile use; echo $? > st\n") else { return }

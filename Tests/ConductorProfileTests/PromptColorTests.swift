@@ -82,6 +82,8 @@ import Testing
     #expect(profiles["plain"]?["color"] == nil)
     let json = try sandbox.run(["env", "dev", "--format", "json"])
     #expect(json.stdout.contains("\"CONDUCTOR_PROFILE_COLOR\" : \"blue\""), "\(json)")
+    #expect(try sandbox.run(["show", "dev"]).stdout.contains("\ncolor:         blue\n"))
+    #expect(try sandbox.run(["show", "dev", "--json"]).stdout.contains("\"color\" : \"blue\""))
 
     let script = """
       \(HookShell.bash.load)

@@ -285,6 +285,7 @@ enum ManageCommands {
       lines.append(("auth", "none"))
     }
     if let d = profile.description { lines.append(("description", d)) }
+    if let c = profile.color { lines.append(("color", c.rawValue)) }
     for v in profile.extraVariables { lines.append(("env", "\(v.name)=\(v.value)")) }
     lines.append(("default", summary.isDefault ? "yes" : "no"))
     lines.append(("active", summary.isActive ? "yes (in this shell)" : "no"))
