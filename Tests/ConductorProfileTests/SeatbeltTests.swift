@@ -369,6 +369,24 @@ import Testing
     #expect(try sandbox.environmentDump("env4")["CONDUCTOR_PROFILE_ACTIVE"] == bytes("prod"))
   }
 
+  @Test func sigtermDuringTheQuestionRestoresTheTerminal() throws {
+    let sandbox = try confirmingSandbox()
+    let steps: [Step] = [
+      // Without job control the program stays in the terminal's foreground group, as through the hook.
+      .send(
+        "set +m; stty -a > stty0; _CONDUCTOR_PROFILE_SHELL=bash command conductor-profile use prod </dev/tty >/dev/null & sleep 1; kill -TERM $!; wait $!; echo $? > st; set -m\n"
+      ),
+      .expect("Type its name to switch: "), .expect("$ "), .sleep(0.2), .send("stty -a > stty1; env -0 > env1\n"),
+      .expect("$ "),
+    ]
+    guard let r = try atTerminal(.bash, sandbox, steps) else { return }
+    #expect(r.status == 0, "\(r)")
+    #expect(try sandbox.outText("st") == "1\n", "\(r)")
+    #expect(r.stdout.contains("error: not confirmed; nothing was changed"), "\(r)")
+    #expect(try sandbox.outBytes("stty1") == sandbox.outBytes("stty0"))
+    #expect(conductorNames(try sandbox.environmentDump("env1")) == [])
+  }
+
   @Test(arguments: HookShell.allCases) func confirmationWithoutATerminal(shell: HookShell) throws {
     let sandbox = try confirmingSandbox()
     let script = """
