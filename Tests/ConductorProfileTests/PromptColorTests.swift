@@ -103,6 +103,13 @@ import Testing
     #expect(profiles["dev"]?["color"] == nil, "an empty --color removes it")
   }
 
+  @Test func completionOffersTheEightColours() throws {
+    guard let shell = try requireShell("bash") else { return }
+    let (s, script) = try CompletionTests().setUp("bash")
+    let words = try CompletionTests().bash(s, shell, script, ["conductor-profile", "set", "dev", "--color", "b"])
+    #expect(words == ["black", "blue"])
+  }
+
   @Test(arguments: [["add", "x", "--server", "https://x.example.com", "--no-auth"], ["set", "dev"]])
   func anUnknownColourIsAUsageError(command: [String]) throws {
     let sandbox = try Sandbox()

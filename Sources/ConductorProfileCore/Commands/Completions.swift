@@ -63,6 +63,7 @@ enum CompletionCommands {
     switch option {
     case "shell": return ShellSyntax.allCases.map(\.rawValue)
     case "format": return FileFormat.allCases.map(\.rawValue)
+    case "color": return PromptColor.allCases.map(\.rawValue)
     default: return nil
     }
   }
