@@ -136,6 +136,23 @@ import Testing
     #expect(sandbox.storeBytes() == before)
   }
 
+  @Test func doctorReportsSettingsASwitchCannotUse() throws {
+    let sandbox = try sandbox()
+    var store = try String(contentsOfFile: sandbox.storePath, encoding: .utf8)
+    store = store.replacingOccurrences(
+      of: "\"profiles\" : {", with: "\"confirmProduction\" : 1,\n  \"productionSession\" : \"1d\",\n  \"profiles\" : {")
+    try sandbox.writeStore(store)
+    let r = try sandbox.run(["doctor"])
+    #expect(r.status == 1, "\(r)")
+    let path = sandbox.storePath
+    #expect(
+      r.stdout.contains(
+        "problem: \"productionSession\" in \(path) is \"1d\", not a duration such as 30s, 15m, 1h or 1h30m (at most 168h) in quotes; fix: edit \(path) by hand (see docs/seatbelt.md)\n"
+      ), "\(r)")
+    #expect(
+      r.stdout.contains("problem: \"confirmProduction\" in \(path) is 1, not true or false; fix: edit"), "\(r)")
+  }
+
   @Test func aSessionIsNotADriftFromTheProfile() throws {
     let sandbox = try sandbox()
     let (_, exported) = try hookUse(sandbox, ["dev", "--for", "1h"])

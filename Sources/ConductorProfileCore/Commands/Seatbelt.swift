@@ -177,3 +177,22 @@ extension String {
     return String(s)
   }
 }
+
+// MARK: doctor
+
+extension Seatbelt {
+  /// `doctor`: the store's `productionSession` and `confirmProduction` are values a switch can use (a
+  /// problem otherwise; nothing is said when they are fine or absent).
+  static func checkSettings(_ report: DoctorCommand.Report, store: Store) {
+    let context = report.context
+    let path = (try? context.store().path) ?? "the store"
+    do throws(Failure) { _ = try productionSession(store, context) } catch {
+      report.problem(
+        error.description.replacing("; fix or remove it", with: ""), fix: "edit \(path) by hand (see docs/seatbelt.md)")
+    }
+    do throws(Failure) { _ = try confirmsProduction(store, context) } catch {
+      report.problem(
+        error.description.replacing("; fix or remove it", with: ""), fix: "edit \(path) by hand (see docs/seatbelt.md)")
+    }
+  }
+}
