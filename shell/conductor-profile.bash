@@ -39,11 +39,13 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     elif [[ ${CONDUCTOR_PROFILE_PRODUCTION-} == 1 ]]; then
       color=31
     fi
+    _conductor_profile_prompt_color
     # Only digits reach the arithmetic: a value from the environment is never evaluated.
     if [[ $expires =~ ^[0-9]{1,18}$ ]]; then
       printf -v now '%(%s)T' -1
       if ((10#$expires <= now)); then name+=' expired'; fi
     fi
+    _conductor_profile_session_left
     if [[ -n $color && -z ${NO_COLOR-} ]]; then
       CONDUCTOR_PROFILE_PS1=$'\001\e['"$color"$'m\002'"$name"$'\001\e[0m\002'
     else
@@ -54,6 +56,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   # Runs from PROMPT_COMMAND before each prompt; keeps $? as the prompt sees it.
   _conductor_profile_precmd() {
     local _CONDUCTOR_PROFILE_status=$?
+    _conductor_profile_session_check
     _conductor_profile_segment
     return "$_CONDUCTOR_PROFILE_status"
   }
@@ -65,6 +68,64 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     printf '%s' "$CONDUCTOR_PROFILE_PS1"
     return "$_CONDUCTOR_PROFILE_status"
   }
+
+  # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
+  # Ends a limited session at the first prompt after its deadline, as `off` would, and says so. No
+  # process: the clock is printf's, and the switch wrote the names to clear in _CONDUCTOR_PROFILE_SESSION
+  # ("DEADLINE NAME..."). A shell that inherited the session without them runs `off` once, at its end.
+  _conductor_profile_session_check() {
+    local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now name=${CONDUCTOR_PROFILE_ACTIVE-} session=${_CONDUCTOR_PROFILE_SESSION-} IFS=' '
+    [[ $ends =~ ^[0-9]{1,18}$ ]] || return 0
+    printf -v now '%(%s)T' -1
+    ((10#$ends <= now)) || return 0
+    if [[ $session =~ ^([0-9]{1,18})(( [A-Za-z_][A-Za-z0-9_]*)+)$ && ${BASH_REMATCH[1]} == "$ends" ]]; then
+      # shellcheck disable=SC2086  # checked names, split on their spaces
+      unset -v ${BASH_REMATCH[2]}
+      [[ -z $name ]] || _CONDUCTOR_PROFILE_PREVIOUS=$name
+    elif ! \conductor-profile off >/dev/null; then
+      return 0
+    fi
+    unset _CONDUCTOR_PROFILE_SESSION
+    printf 'conductor-profile: the limited session on %s has ended; its variables are cleared\n' "${name//[[:cntrl:]]/?}" >&2
+  }
+
+  # Appends the time left of a limited session to the caller's `name` (" 12m", " 1h30m", " 40s").
+  _conductor_profile_session_left() {
+    local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now left
+    [[ $ends =~ ^[0-9]{1,18}$ ]] || return 0
+    printf -v now '%(%s)T' -1
+    left=$((10#$ends - now))
+    if ((left < 60)); then
+      name+=" $((left < 0 ? 0 : left))s"
+    else
+      left=$(((left + 59) / 60))
+      if ((left < 60)); then
+        name+=" ${left}m"
+      elif ((left % 60)); then
+        name+=" $((left / 60))h$((left % 60))m"
+      else
+        name+=" $((left / 60))h"
+      fi
+    fi
+  }
+  # Sets the caller's `color` to the profile's own (CONDUCTOR_PROFILE_COLOR), keeping the bold of a
+  # user token on production. Only the 8 names reach the prompt.
+  _conductor_profile_prompt_color() {
+    local code
+    case ${CONDUCTOR_PROFILE_COLOR-} in
+      black) code=30 ;;
+      red) code=31 ;;
+      green) code=32 ;;
+      yellow) code=33 ;;
+      blue) code=34 ;;
+      magenta) code=35 ;;
+      cyan) code=36 ;;
+      white) code=37 ;;
+      *) return 0 ;;
+    esac
+    if [[ $color == '1;'* ]]; then color="1;$code"; else color=$code; fi
+  }
+  # --- end of seatbelt ---------------------------------------------------------------------------------
 
   # Adds the prompt function to PROMPT_COMMAND once, first, keeping what is there: an array
   # (bash 5.1 or later runs every element) gets one more element, a string one more command.

@@ -58,6 +58,64 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         end
     end
 
+    # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
+    # Ends a limited session before the first prompt after its deadline, as `off` would, and says so.
+    # No process: the clock is _conductor_profile_now's, and the switch wrote the names to clear in
+    # _CONDUCTOR_PROFILE_SESSION ("DEADLINE NAME..."). A shell that inherited the session without them
+    # runs `off` once, at its end.
+    function _conductor_profile_session_check --on-event fish_prompt
+        set -l ends "$CONDUCTOR_PROFILE_SESSION_ENDS"
+        string match -qr '^[0-9]{1,18}$' -- "$ends"; or return 0
+        set -l now (_conductor_profile_now)
+        string match -qr '^[0-9]+$' -- "$now"; and test "$ends" -le "$now"; or return 0
+        set -l name "$CONDUCTOR_PROFILE_ACTIVE"
+        set -l words (string split ' ' -- "$_CONDUCTOR_PROFILE_SESSION")
+        if test "$words[1]" = "$ends"; and set -q words[2]; and not string match -qvr '^[A-Za-z_][A-Za-z0-9_]*$' -- $words[2..-1]
+            for word in $words[2..-1]
+                set -e -g $word
+            end
+            test -z "$name"; or set -g _CONDUCTOR_PROFILE_PREVIOUS $name
+        else if not conductor-profile off >/dev/null
+            return 0
+        end
+        set -e -g _CONDUCTOR_PROFILE_SESSION
+        printf 'conductor-profile: the limited session on %s has ended; its variables are cleared\n' (string replace -ra '[[:cntrl:]]' '?' -- "$name") >&2
+    end
+
+    # Prints the time left of a limited session (" 12m", " 1h30m", " 40s"), for the prompt segment.
+    function _conductor_profile_session_left
+        set -l ends "$CONDUCTOR_PROFILE_SESSION_ENDS"
+        string match -qr '^[0-9]{1,18}$' -- "$ends"; or return 0
+        set -l now (_conductor_profile_now)
+        string match -qr '^[0-9]+$' -- "$now"; or return 0
+        set -l left (math "$ends - $now")
+        if test $left -lt 60
+            printf ' %ss' (math "max(0, $left)")
+            return 0
+        end
+        set left (math "ceil($left / 60)")
+        if test $left -lt 60
+            printf ' %sm' $left
+        else if test (math "$left % 60") -ne 0
+            printf ' %sh%sm' (math "floor($left / 60)") (math "$left % 60")
+        else
+            printf ' %sh' (math "$left / 60")
+        end
+    end
+    # Prints the set_color arguments for the segment, one a line: the profile's own colour
+    # (CONDUCTOR_PROFILE_COLOR) in place of the kind's ($argv), keeping --bold. Only the 8 names pass.
+    function _conductor_profile_prompt_color
+        if not contains -- "$CONDUCTOR_PROFILE_COLOR" black red green yellow blue magenta cyan white
+            set -q argv[1]; and printf '%s\n' $argv
+            return 0
+        end
+        if contains -- --bold $argv
+            printf '%s\n' --bold
+        end
+        printf '%s\n' $CONDUCTOR_PROFILE_COLOR
+    end
+    # --- end of seatbelt -----------------------------------------------------------------------------
+
     # Prints the prompt segment from the exported variables alone: no process, nothing evaluated.
     # Keeps $status as it was, so the rest of fish_prompt sees the last command's.
     function conductor_profile_prompt --description 'Print the active conductor-profile for the prompt'
@@ -78,6 +136,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         else if test "$CONDUCTOR_PROFILE_PRODUCTION" = 1
             set color red
         end
+        set color (_conductor_profile_prompt_color $color)
         # Only digits reach the comparison: a value from the environment is never evaluated.
         set -l expires "$CONDUCTOR_PROFILE_TOKEN_EXPIRES"
         if string match -qr '^[0-9]{1,18}$' -- "$expires"
@@ -86,6 +145,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
                 set name "$name expired"
             end
         end
+        set name (string join '' -- $name (_conductor_profile_session_left))
         if set -q color[1]; and test -z "$NO_COLOR"
             set_color $color
             printf '%s' "$name"

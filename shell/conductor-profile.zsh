@@ -49,10 +49,12 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     elif [[ ${CONDUCTOR_PROFILE_PRODUCTION-} == 1 ]]; then
       start='%F{red}' end='%f'
     fi
+    _conductor_profile_prompt_color
     # Only digits reach the arithmetic: a value from the environment is never evaluated.
     if [[ $expires == <-> && ${#expires} -le 18 && -n ${EPOCHSECONDS-} ]] && (( 10#$expires <= EPOCHSECONDS )); then
       name+=' expired'
     fi
+    _conductor_profile_session_left
     if [[ -n ${NO_COLOR-} ]]; then
       start= end=
     fi
@@ -62,6 +64,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   # Runs from precmd_functions before each prompt; keeps $? as the prompt sees it.
   _conductor_profile_precmd() {
     local _CONDUCTOR_PROFILE_status=$?
+    _conductor_profile_session_check
     _conductor_profile_segment
     return $_CONDUCTOR_PROFILE_status
   }
@@ -73,6 +76,66 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     print -rn -- "$CONDUCTOR_PROFILE_PS1"
     return $_CONDUCTOR_PROFILE_status
   }
+
+  # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
+  typeset -g _CONDUCTOR_PROFILE_SESSION=${_CONDUCTOR_PROFILE_SESSION-}
+  # Ends a limited session at the first prompt after its deadline, as `off` would, and says so. No
+  # process: the clock is zsh/datetime's (else the prompt's %D{%s}), and the switch wrote the names to
+  # clear in _CONDUCTOR_PROFILE_SESSION ("DEADLINE NAME..."). A shell that inherited the session without
+  # them runs `off` once, at its end.
+  _conductor_profile_session_check() {
+    emulate -L zsh
+    local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now=${EPOCHSECONDS-} name=${CONDUCTOR_PROFILE_ACTIVE-}
+    local session=${_CONDUCTOR_PROFILE_SESSION-} IFS=' '
+    [[ $ends == <-> && ${#ends} -le 18 ]] || return 0
+    [[ -n $now ]] || now=${(%):-%D{%s}}
+    (( 10#$ends <= now )) || return 0
+    if [[ $session =~ '^([0-9]+)(( [A-Za-z_][A-Za-z0-9_]*)+)$' && $match[1] == $ends ]]; then
+      unset -v ${=match[2]}
+      [[ -z $name ]] || _CONDUCTOR_PROFILE_PREVIOUS=$name
+    elif ! \conductor-profile off >/dev/null; then
+      return 0
+    fi
+    unset _CONDUCTOR_PROFILE_SESSION
+    print -r -- "conductor-profile: the limited session on ${name//[[:cntrl:]]/?} has ended; its variables are cleared" >&2
+  }
+
+  # Appends the time left of a limited session to the caller's `name` (" 12m", " 1h30m", " 40s").
+  _conductor_profile_session_left() {
+    emulate -L zsh
+    local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now=${EPOCHSECONDS-} left
+    [[ $ends == <-> && ${#ends} -le 18 ]] || return 0
+    [[ -n $now ]] || now=${(%):-%D{%s}}
+    (( left = 10#$ends - now ))
+    if (( left < 60 )); then
+      name+=" $(( left < 0 ? 0 : left ))s"
+    else
+      (( left = (left + 59) / 60 ))
+      if (( left < 60 )); then
+        name+=" ${left}m"
+      elif (( left % 60 )); then
+        name+=" $(( left / 60 ))h$(( left % 60 ))m"
+      else
+        name+=" $(( left / 60 ))h"
+      fi
+    fi
+  }
+  # Sets the caller's `start` and `end` to the profile's own colour (CONDUCTOR_PROFILE_COLOR), keeping
+  # the bold of a user token on production. Only the 8 names reach the prompt.
+  _conductor_profile_prompt_color() {
+    emulate -L zsh
+    local color=${CONDUCTOR_PROFILE_COLOR-}
+    case $color in
+      black | red | green | yellow | blue | magenta | cyan | white) ;;
+      *) return 0 ;;
+    esac
+    if [[ $start == '%B'* ]]; then
+      start="%B%F{$color}" end='%f%b'
+    else
+      start="%F{$color}" end='%f'
+    fi
+  }
+  # --- end of seatbelt ---------------------------------------------------------------------------------
 
   typeset -ag precmd_functions
   if (( ${precmd_functions[(I)_conductor_profile_precmd]} == 0 )); then

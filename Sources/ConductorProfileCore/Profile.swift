@@ -103,6 +103,7 @@ extension Profile {
       // An env that held only the legacy CONDUCTOR_SERVER_TYPE is written back without it.
       if !vars.isEmpty || e.objectValue?.isEmpty == true { env = vars }
     }
+    if let c = object["color"], let problem = PromptColor.problem(c) { throw bad(problem) }
     unknown = object
   }
 

@@ -46,6 +46,7 @@ public struct Switch {
       break
     }
     if production { vars.append(Variable(ManagedVariable.production, "1")) }
+    if let color = profile.color { vars.append(Variable(ManagedVariable.color, color.rawValue)) }
     // Extras never use a managed name (`validateExtraVariable`), so none replaces a variable above.
     let extras = profile.extraVariables
     var names = ""

@@ -186,6 +186,10 @@ public enum ManagedVariable {
   public static let serverType = "CONDUCTOR_SERVER_TYPE"
   /// The server without `/api`: the Python SDK's links into the UI.
   public static let uiServerURL = "CONDUCTOR_UI_SERVER_URL"
+  /// The end of a limited session (`use --for`, `productionSession`), Unix seconds: the prompt hook ends it.
+  public static let sessionEnds = "CONDUCTOR_PROFILE_SESSION_ENDS"
+  /// The profile's prompt colour (`--color`), for the prompt segment.
+  public static let color = "CONDUCTOR_PROFILE_COLOR"
   /// Older names the Java SDK falls back to, and the conductor CLI's profile-file selector: cleared on every switch.
   public static let legacyKey = "CONDUCTOR_SERVER_AUTH_KEY"
   public static let legacySecret = "CONDUCTOR_SERVER_AUTH_SECRET"
@@ -198,7 +202,7 @@ public enum ManagedVariable {
   /// Every variable a switch clears before it exports.
   public static let cleared: [String] = [
     serverURL, authKey, authSecret, authToken, active, auth, production, tokenExpires, vars, legacyKey, legacySecret,
-    cliProfile, serverType, uiServerURL, orkesProfile,
+    cliProfile, serverType, uiServerURL, orkesProfile, sessionEnds, color,
   ]
 }
 

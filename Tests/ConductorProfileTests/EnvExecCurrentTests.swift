@@ -21,7 +21,9 @@ import Testing
   static let posixGolden = #"""
     unset CONDUCTOR_AUTH_TOKEN;
     unset CONDUCTOR_PROFILE;
+    unset CONDUCTOR_PROFILE_COLOR;
     unset CONDUCTOR_PROFILE_PRODUCTION;
+    unset CONDUCTOR_PROFILE_SESSION_ENDS;
     unset CONDUCTOR_PROFILE_TOKEN_EXPIRES;
     unset CONDUCTOR_SERVER_AUTH_KEY;
     unset CONDUCTOR_SERVER_AUTH_SECRET;
@@ -47,7 +49,9 @@ import Testing
   static let fishGolden = #"""
     set -e -g CONDUCTOR_AUTH_TOKEN;
     set -e -g CONDUCTOR_PROFILE;
+    set -e -g CONDUCTOR_PROFILE_COLOR;
     set -e -g CONDUCTOR_PROFILE_PRODUCTION;
+    set -e -g CONDUCTOR_PROFILE_SESSION_ENDS;
     set -e -g CONDUCTOR_PROFILE_TOKEN_EXPIRES;
     set -e -g CONDUCTOR_SERVER_AUTH_KEY;
     set -e -g CONDUCTOR_SERVER_AUTH_SECRET;
@@ -136,6 +140,8 @@ import Testing
         unset CONDUCTOR_AUTH_KEY;
         unset CONDUCTOR_AUTH_SECRET;
         unset CONDUCTOR_PROFILE;
+        unset CONDUCTOR_PROFILE_COLOR;
+        unset CONDUCTOR_PROFILE_SESSION_ENDS;
         unset CONDUCTOR_SERVER_AUTH_KEY;
         unset CONDUCTOR_SERVER_AUTH_SECRET;
         unset ORKES_PROFILE;
@@ -165,7 +171,9 @@ import Testing
         unset CONDUCTOR_PROFILE;
         unset CONDUCTOR_PROFILE_ACTIVE;
         unset CONDUCTOR_PROFILE_AUTH;
+        unset CONDUCTOR_PROFILE_COLOR;
         unset CONDUCTOR_PROFILE_PRODUCTION;
+        unset CONDUCTOR_PROFILE_SESSION_ENDS;
         unset CONDUCTOR_PROFILE_TOKEN_EXPIRES;
         unset CONDUCTOR_PROFILE_VARS;
         unset CONDUCTOR_SERVER_AUTH_KEY;

@@ -39,7 +39,7 @@ import Testing
       r.stdout == """
         OVERVIEW: Add a profile.
 
-        USAGE: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--description TEXT] [--env NAME=VALUE]... [--force]
+        USAGE: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
 
         ARGUMENTS:
           NAME                    The profile's name: letters, digits, '.', '_', '-'.
@@ -51,6 +51,7 @@ import Testing
           --no-auth               A server without authentication (open-source Conductor).
           --production            Flag the server as a production cluster.
           --server-type TYPE      OSS or Enterprise, exported as CONDUCTOR_SERVER_TYPE (default: Enterprise with a credential, OSS without).
+          --color COLOR           The prompt segment's colour: black, red, green, yellow, blue, magenta, cyan or white.
           --description TEXT      A note shown by show.
           --env NAME=VALUE        An extra variable to export with the profile. (repeatable)
           --force                 Replace a profile of the same name.
@@ -90,7 +91,7 @@ import Testing
     #expect(
       r.stderr == """
         Error: unknown option '--sever'; did you mean '--server'?
-        Usage: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--description TEXT] [--env NAME=VALUE]... [--force]
+        Usage: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
           See 'conductor-profile add --help'.
 
         """)

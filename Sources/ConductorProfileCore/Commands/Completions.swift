@@ -75,6 +75,7 @@ enum CompletionCommands {
     case "shell": return ShellSyntax.allCases.map(\.rawValue)
     case "format": return FileFormat.allCases.map(\.rawValue)
     case "server-type": return ServerType.allCases.map(\.rawValue)
+    case "color": return PromptColor.allCases.map(\.rawValue)
     default: return nil
     }
   }

@@ -3,7 +3,7 @@ enum ManageCommands {
   static let add = CommandSpec(
     "add",
     usage:
-      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--description TEXT] [--env NAME=VALUE]... [--force]",
+      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]",
     summary: "Add a profile.",
     arguments: [ArgumentSpec("NAME", "The profile's name: letters, digits, '.', '_', '-'.")],
     options: [
@@ -13,6 +13,7 @@ enum ManageCommands {
       .flag("no-auth", "A server without authentication (open-source Conductor)."),
       .flag("production", "Flag the server as a production cluster."),
       ServerType.option(),
+      .value("color", "COLOR", "The prompt segment's colour: black, red, green, yellow, blue, magenta, cyan or white."),
       .value("description", "TEXT", "A note shown by show."),
       .value("env", "NAME=VALUE", repeatable: true, "An extra variable to export with the profile."),
       .flag("force", "Replace a profile of the same name."),
@@ -30,6 +31,7 @@ enum ManageCommands {
     let server = try Server(validating: serverText)
     try invocation.exclusive(["key-id", "user-token", "no-auth"])
     let extras = try parseAssignments(invocation.all("env"), command: "add")
+    let color = try PromptColor.option(invocation)
     let force = invocation.has("force")
     let file = try context.store()
     // Say "exists" before asking for a secret; the check is made again under the lock.
@@ -51,6 +53,7 @@ enum ManageCommands {
     var profile = Profile(server: server, credential: credential)
     if invocation.has("production") { profile.production = true }
     profile.serverType = try ServerType.given(invocation) ?? nil
+    if let color { profile.color = color }
     if let d = invocation.value("description") { profile.description = d }
     if !extras.isEmpty { profile.env = Dictionary(extras.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
 
@@ -78,7 +81,7 @@ enum ManageCommands {
   static let set = CommandSpec(
     "set",
     usage:
-      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--server-type T] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
+      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--server-type T] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
     summary: "Change some fields of a profile.",
     arguments: [ArgumentSpec("NAME", "The profile to change.")],
     options: [
@@ -89,6 +92,7 @@ enum ManageCommands {
       .flag("production", "Flag the server as production."),
       .flag("no-production", "Remove the production flag."),
       ServerType.option(forSet: true),
+      .value("color", "COLOR", "A new prompt colour (black, red, green, yellow, blue, magenta, cyan, white; empty removes it)."),
       .value("description", "TEXT", "A new description (empty removes it)."),
       .value("env", "NAME=VALUE", repeatable: true, "Set an extra variable."),
       .value("unset-env", "NAME", repeatable: true, "Remove an extra variable."),
@@ -102,7 +106,8 @@ enum ManageCommands {
     try invocation.exclusive(["user-token", "key-id"])
     try invocation.exclusive(["user-token", "secret"])
     let changing = [
-      "server", "key-id", "secret", "user-token", "production", "no-production", "server-type", "description", "env", "unset-env",
+      "server", "key-id", "secret", "user-token", "production", "no-production", "server-type", "color", "description", "env",
+      "unset-env",
     ]
     guard changing.contains(where: invocation.has) else {
       throw invocation.usageError("nothing to change: give at least one option (see --help)")
@@ -111,6 +116,7 @@ enum ManageCommands {
     let serverType = try ServerType.given(invocation)
     if let id = invocation.value("key-id") { try validateKeyID(id) }
     let extras = try parseAssignments(invocation.all("env"), command: "set")
+    let color = try PromptColor.option(invocation)
     let removals = invocation.all("unset-env")
     for r in removals where extras.contains(where: { $0.name == r }) {
       throw invocation.usageError("\(r) is both set (--env) and unset (--unset-env)")
@@ -158,6 +164,7 @@ enum ManageCommands {
       if invocation.has("production") { profile.production = true }
       if invocation.has("no-production") { profile.production = false }
       if let serverType { profile.serverType = serverType }
+      if let color { profile.color = color }
       if let d = invocation.value("description") { profile.description = d.isEmpty ? nil : d }
       if !extras.isEmpty || !removals.isEmpty {
         var env = profile.env ?? [:]
@@ -289,6 +296,7 @@ enum ManageCommands {
     let inferred = profile.serverType == nil ? " (from the credential)" : ""
     lines.append(("server type", profile.effectiveServerType.rawValue + inferred))
     if let d = profile.description { lines.append(("description", d)) }
+    if let c = profile.color { lines.append(("color", c.rawValue)) }
     for v in profile.extraVariables { lines.append(("env", "\(v.name)=\(v.value)")) }
     lines.append(("default", summary.isDefault ? "yes" : "no"))
     lines.append(("active", summary.isActive ? "yes (in this shell)" : "no"))

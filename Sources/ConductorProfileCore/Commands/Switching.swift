@@ -20,7 +20,10 @@ enum SwitchCommands {
     func drift(environment: [String: String]) -> [String] {
       var expected: [String: String] = [:]
       for variable in exports { expected[variable.name] = variable.value }
-      return Set(expected.keys).union(ManagedVariable.cleared).filter { environment[$0] != expected[$0] }.sorted()
+      // A limited session's end is the switch's, not the profile's.
+      return Set(expected.keys).union(ManagedVariable.cleared).filter {
+        $0 != ManagedVariable.sessionEnds && environment[$0] != expected[$0]
+      }.sorted()
     }
   }
 
@@ -90,9 +93,25 @@ enum SwitchCommands {
   // MARK: use, off
 
   static let use = CommandSpec(
-    "use", usage: "NAME | -", summary: "Switch this shell to a profile (through the shell hook).",
-    arguments: [ArgumentSpec("NAME", "The profile, or - for the previous one.")], positionals: 0...1,
-    discussion: "Needs the shell hook: eval \"$(conductor-profile init bash)\" in ~/.bashrc (see init --help).",
+    "use", usage: "[NAME | -] [--for DURATION] [--yes]", summary: "Switch this shell to a profile (through the shell hook).",
+    arguments: [
+      ArgumentSpec("NAME", "The profile, or - for what the shell had before the last switch (no profile included).")
+    ],
+    options: [
+      .value("for", "DURATION", "End the session (as off does, announced) at the first prompt after DURATION: 30s, 15m, 1h30m."),
+      .flag("yes", "Switch to a production profile without the question confirmProduction asks (needed without a terminal)."),
+    ],
+    positionals: 0...1,
+    discussion: """
+      Needs the shell hook: eval "$(conductor-profile init bash)" in ~/.bashrc (see init --help).
+      The store's "productionSession" (a duration such as "1h") limits every switch to a production profile;
+      with --for too, the shorter wins. The prompt segment shows the time left.
+      With "confirmProduction": true in the store, a switch to a production profile asks, on the terminal, for
+      the profile's name; without a terminal it is refused unless --yes.
+      With no NAME at a terminal, a picker opens: type to filter, arrows to move, Enter to switch, Esc to cancel;
+      the most recently used first. CONDUCTOR_PROFILE_PICKER names another picker (such as fzf): it gets the
+      names on standard input and prints one.
+      """,
     run: runUse)
 
   static let off = CommandSpec(
@@ -118,6 +137,7 @@ enum SwitchCommands {
 
   static func runUse(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let shell = try hookShell(context, command: "use")
+    let requested = try Seatbelt.requestedSession(invocation)
     let startup = context.environment[startupVariable] == "1"
     var name: String
     if let given = invocation.positionals.first {
@@ -130,12 +150,10 @@ enum SwitchCommands {
       }
       name = fallback
     } else {
-      throw invocation.usageError("missing NAME")
+      name = try Picker.choose(invocation, context)
     }
     if name == "-" {
-      guard let previous = context.environment[previousVariable], !previous.isEmpty else {
-        throw .error("no previous profile in this shell: 'use -' goes back to the profile active before the last switch")
-      }
+      guard case .profile(let previous) = try Seatbelt.previous(context) else { return try runOff(invocation, context) }
       name = previous
     }
     let target = try target(name, context, command: "use")
@@ -143,17 +161,20 @@ enum SwitchCommands {
     if let warning = Guard.expiryWarning(name: name, profile: target.profile, now: context.now, window: 3600) {
       context.warn(warning)
     }
+    try Seatbelt.confirm(target, yes: invocation.has("yes"), startup: startup, context)
+    let (exports, sessionCode) = try Seatbelt.limit(target, requested: requested, shell, context)
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
-    var code = shell.render(Switch.changes(exports: target.exports, environment: context.environment))
-    if let active = context.activeName, active != name { code += shell.setPrivate(previousVariable, active) }
+    var code = shell.render(Switch.changes(exports: exports, environment: context.environment)) + sessionCode
+    if !startup { code += Seatbelt.rememberPrevious(shell, context, next: name) }
     context.write(code)
+    if !startup { Recent.remember(name, context) }
   }
 
   static func runOff(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let shell = try hookShell(context, command: "off")
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.unsets(Switch.cleared(environment: context.environment)))
-    if let active = context.activeName { code += shell.setPrivate(previousVariable, active) }
+    code += Seatbelt.rememberPrevious(shell, context, next: nil)
     context.write(code)
   }
 
