@@ -1,5 +1,3 @@
-import Glibc
-
 /// `use` with no NAME at a terminal: pick a profile. The built-in picker draws on the terminal (never on
 /// standard output, which the hook evaluates); `CONDUCTOR_PROFILE_PICKER` hands off to another one.
 enum Picker {

@@ -1,5 +1,3 @@
-import Glibc
-
 /// The seatbelt around a switch (issue 16): `use -` back to whatever the shell had, "no profile"
 /// included; limited sessions; production confirmed.
 enum Seatbelt {

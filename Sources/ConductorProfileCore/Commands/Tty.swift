@@ -1,5 +1,3 @@
-import Glibc
-
 /// The terminal the user sits at, opened as /dev/tty: through the hook the program's standard output is
 /// the shell's capture, so questions and the picker read and write here. While a mode is set, it is
 /// restored on every exit path: a return, a thrown failure, and SIGINT, SIGTERM, SIGHUP or SIGQUIT
