@@ -189,6 +189,62 @@ import Testing
     #expect(try sandbox.outText("s3") == "0\n", "\(r)")
   }
 
+  @Test(arguments: shells) func nestedTreesSwitchToTheNearestFileAndLeavingRestoresTheFirstBefore(shell: HookShell) throws {
+    let sandbox = try treeSandbox()
+    // tree/l1/l2 holds its own file, naming prod (allowed): the nearest file applies.
+    let inner = sandbox.out.appendingPathComponent("tree/l1/l2")
+    try Data("prod\n".utf8).write(to: inner.appendingPathComponent(".conductor-profile"))
+    #expect(try sandbox.run(["allow", inner.path]).status == 0)
+    // bash under `set -u`: the hook's functions read no unset variable.
+    let script = """
+      \(shell == .bash ? "set -u" : "")
+      cd tree/l1
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/outer"
+      cd l2/l3
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/inner"
+      cd "$OUT/tree"
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/outer-again"
+      cd "$OUT/untrusted"
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/untrusted-kept"
+      cd "$OUT"
+      env -0 > "$OUT/left"
+      """
+    guard let r = try interactive(sandbox, shell, script) else { return }
+    #expect(r.status == 0, "\(r)")
+    #expect(try sandbox.outText("outer") == "dev", "\(r)")
+    #expect(try sandbox.outText("inner") == "prod", "\(r)")
+    #expect(try sandbox.outText("outer-again") == "dev", "\(r)")
+    #expect(try sandbox.outText("untrusted-kept") == "dev", "an untrusted tree switches nothing: \(r)")
+    #expect(conductorNames(try sandbox.environmentDump("left")) == [], "\(r)")
+    #expect(!r.stderr.contains("unbound variable"), "\(r)")
+  }
+
+  @Test(arguments: shells) func aShellThatStartsInATreeSwitchesAfterTheDefault(shell: HookShell) throws {
+    let sandbox = try treeSandbox()
+    #expect(try sandbox.run(["default", "other"]).status == 0)
+    guard let path = try shell.path(), let setsid = try requireShell("setsid"), let timeout = try requireShell("timeout")
+    else { return }
+    // Starts in tree/l1 and loads the hook as the README says: bash looks at its first prompt, zsh and
+    // fish when the hook loads, after the start-up switch to the default.
+    let prelude = shell == .bash ? "PS1=''\n" : shell == .zsh ? "PROMPT=''\n" : ""
+    let script = """
+      \(prelude)\(shell.load)
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/inside"
+      cd "$OUT"
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/outside"
+      exit
+
+      """
+    try FileManager.default.createDirectory(at: sandbox.out, withIntermediateDirectories: true)
+    let r = try sandbox.execute(
+      setsid,
+      ["-w", timeout, "-k", "5", "120", "sh", "-c", "cd \"$OUT/tree/l1\" && exec \"$@\"", "sh", path] + shell.flags
+        + (shell == .fish ? [] : ["-i"]),
+      stdin: script, env: ["OUT": sandbox.out.path])
+    #expect(try sandbox.outText("inside") == "dev", "\(r)")
+    #expect(try sandbox.outText("outside") == "other", "leaving returns to the default it started with: \(r)")
+  }
+
   // MARK: The cost
 
   @Test(arguments: shells) func onlyEnteringATreeStartsAProcess(shell: HookShell) throws {

@@ -156,6 +156,32 @@ import Testing
     )
   }
 
+  @Test func aLinkNamedConductorProfileIsTrustedWhereItIsNotThroughItsTarget() throws {
+    let (sandbox, project) = try treeSandbox()
+    #expect(try run(sandbox, ["allow"], in: project).status == 0)
+    // Another tree whose .conductor-profile is a link to the trusted file: not trusted.
+    let other = sandbox.root.appendingPathComponent("other")
+    try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: other.path + "/.conductor-profile", withDestinationPath: project.path + "/.conductor-profile")
+    let r = try directorySwitch(sandbox, other)
+    #expect(r.status == 1 && r.stdout == "", "\(r)")
+    #expect(r.stderr.contains("is not trusted"), "\(r)")
+  }
+
+  @Test func aTrustFileOthersCanWriteIsNotUsed() throws {
+    let (sandbox, project) = try treeSandbox()
+    #expect(try run(sandbox, ["allow"], in: project).status == 0)
+    let path = trustPath(sandbox)
+    try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: path)
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    expectError(
+      try directorySwitch(sandbox, project),
+      containing: ["the trust file \(path) can be written by group or others, so it is not used; fix it with: chmod 600 \(path)"])
+    expectError(try run(sandbox, ["allow"], in: project), containing: ["chmod 600"])
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+  }
+
   @Test func aMissingProfileIsOneLine() throws {
     let (sandbox, project) = try treeSandbox("gone\n")
     #expect(try run(sandbox, ["allow"], in: project).status == 0)
