@@ -114,12 +114,8 @@ struct TrustFile {
   func update(_ change: (inout [String: String]) -> Void) throws(Failure) {
     try Posix.makeDirectories(store.directory)
     try store.checkDirectory()
-    let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    if lock < 0 { throw .error("cannot open the lock file \(lockPath): \(Posix.errorText())") }
+    let lock = try StoreFile.lock(lockPath)
     defer { close(lock) }  // closing releases the lock
-    while flock(lock, LOCK_EX) != 0 {
-      if errno != EINTR { throw .error("cannot lock \(lockPath): \(Posix.errorText())") }
-    }
     let json = try read()
     let before = try entries(json)
     var after = before

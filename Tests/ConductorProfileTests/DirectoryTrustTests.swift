@@ -105,6 +105,33 @@ import Testing
     #expect(r.stderr.hasPrefix("warning: there is no profile 'later' yet"), "\(r)")
   }
 
+  @Test func concurrentAllowsLoseNoUpdate() throws {
+    let (sandbox, project) = try treeSandbox()
+    let trees = (1...12).map { project.appendingPathComponent("t\($0)") }
+    for tree in trees {
+      try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+      try Data("dev\n".utf8).write(to: tree.appendingPathComponent(".conductor-profile"))
+    }
+    // All at once: the lock makes each writer re-read what the others wrote.
+    let processes = try trees.map { tree in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: Sandbox.program)
+      process.arguments = ["allow", tree.path]
+      process.environment = sandbox.environment
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      return process
+    }
+    for process in processes {
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0)
+    }
+    let entries = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: trustPath(sandbox)))) as? [String: Any])
+    #expect((entries["trusted"] as? [String: String])?.count == trees.count, "\(entries)")
+  }
+
   // MARK: The directory switch
 
   func directorySwitch(_ sandbox: Sandbox, _ project: URL, env: [String: String] = [:]) throws -> Sandbox.Result {
