@@ -73,7 +73,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   # set, which switches only to a trusted file's profile (conductor-profile allow) and asks the guard.
   # Leaving the tree goes back to what the shell had when it entered (a `use` inside lasts until then).
   _conductor_profile_dir_check() {
-    [[ $PWD == "${_CONDUCTOR_PROFILE_DIR_PWD-}" ]] && return 0
+    [[ -z ${PWD-} || $PWD == "${_CONDUCTOR_PROFILE_DIR_PWD-}" ]] && return 0
     _CONDUCTOR_PROFILE_DIR_PWD=$PWD
     local dir=$PWD file='' name='' left=${_CONDUCTOR_PROFILE_DIR_FILE-}
     [[ $dir == / ]] && dir=

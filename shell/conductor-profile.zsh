@@ -83,6 +83,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   _conductor_profile_dir_check() {
     local _CONDUCTOR_PROFILE_status=$?
     emulate -L zsh
+    [[ -n ${PWD-} ]] || return $_CONDUCTOR_PROFILE_status
     local dir=$PWD file='' name='' left=$_CONDUCTOR_PROFILE_DIR_FILE
     [[ $dir == / ]] && dir=
     while :; do

@@ -132,6 +132,40 @@ import Testing
     #expect((entries["trusted"] as? [String: String])?.count == trees.count, "\(entries)")
   }
 
+  // MARK: Completion
+
+  @Test func allowAndDenyCompleteDirectories() throws {
+    let (sandbox, project) = try treeSandbox()
+    try Data().write(to: project.appendingPathComponent("a-file"))
+    if let bash = try requireShell("bash") {
+      let script = try sandbox.run(["completions", "bash"]).stdout
+      for command in ["allow", "deny"] {
+        let program = """
+          \(script)
+          cd \(ShellSyntax.bash.quote(project.path))
+          COMP_WORDS=(conductor-profile \(command) a); COMP_CWORD=2; COMPREPLY=()
+          _conductor_profile_complete
+          printf '%s\\n' "${COMPREPLY[@]}"
+          """
+        let r = try sandbox.execute(bash, ["--norc", "--noprofile", "-c", program])
+        #expect(r.status == 0 && r.stderr == "", "\(r)")
+        #expect(r.stdout == "a\n", "directories only: \(r)")
+      }
+    }
+    if let fish = try requireShell("fish") {
+      let script = sandbox.root.appendingPathComponent("completion.fish").path
+      try Data(try sandbox.run(["completions", "fish"]).stdout.utf8).write(to: URL(fileURLWithPath: script))
+      let r = try sandbox.execute(
+        fish,
+        [
+          "--no-config", "-c",
+          "source \(ShellSyntax.fish.quote(script)); cd \(ShellSyntax.fish.quote(project.path)); complete -C 'conductor-profile allow a'",
+        ])
+      #expect(r.status == 0 && r.stderr == "", "\(r)")
+      #expect(r.stdout.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) } == ["a/"], "\(r)")
+    }
+  }
+
   // MARK: The directory switch
 
   func directorySwitch(_ sandbox: Sandbox, _ project: URL, env: [String: String] = [:]) throws -> Sandbox.Result {
