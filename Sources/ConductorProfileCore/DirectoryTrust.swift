@@ -37,10 +37,11 @@ struct DirectoryFile {
     }
     while let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { line.removeFirst() }
     let text = String(decoding: line, as: UTF8.self)
-    do throws(Failure) {
-      _ = try ProfileName(validating: text)
-    } catch {
-      throw .error("the first line of \(shown) is not a profile name: \(error.description)")
+    // The line itself is not shown: whatever was put there by mistake (a token, say) stays off the screen.
+    guard (try? ProfileName(validating: text)) != nil else {
+      throw .error(
+        "the first line of \(shown) is not a profile name (1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit); it names the profile for its directory tree"
+      )
     }
     return DirectoryFile(path: path, key: key(for: path), profileName: text, hash: "sha256:" + SHA256.hex(bytes))
   }

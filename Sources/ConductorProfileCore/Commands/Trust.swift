@@ -97,7 +97,7 @@ enum TrustCommands {
     do throws(Failure) {
       entries = try TrustFile(store: try report.context.store()).load()
     } catch {
-      report.problem(error.description, fix: "see the message")
+      report.problem(error.description, fix: "mend or remove the trust file, then allow the trees again")
       return
     }
     guard !entries.isEmpty else { return }
