@@ -108,7 +108,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
                 break
             end
             test -n "$dir"; or break
-            set dir (string replace -r '/[^/]*$' '' -- "$dir")
+            set dir (string replace -r '/[^/]*$' '' -- "$dir" | string collect)
         end
         set -l left "$_CONDUCTOR_PROFILE_DIR_FILE"
         if test "$file" = "$left"

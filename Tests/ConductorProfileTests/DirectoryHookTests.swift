@@ -245,6 +245,26 @@ import Testing
     #expect(try sandbox.outText("outside") == "other", "leaving returns to the default it started with: \(r)")
   }
 
+  @Test(arguments: shells) func aDirectoryNameWithControlCharactersWorksAndIsShownAsText(shell: HookShell) throws {
+    let sandbox = try treeSandbox()
+    let odd = sandbox.out.appendingPathComponent("odd\n\u{1B}[31mname $(x)")
+    try FileManager.default.createDirectory(at: odd.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    try Data("dev\n".utf8).write(to: odd.appendingPathComponent(".conductor-profile"))
+    #expect(try sandbox.run(["allow", odd.path]).status == 0)
+    // The directory is found with a glob, so the script holds no control character.
+    let script = """
+      cd "$OUT"/odd*/sub
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/inside"
+      cd "$OUT"
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/outside"
+      """
+    guard let r = try interactive(sandbox, shell, script) else { return }
+    #expect(try sandbox.outText("inside") == "dev", "\(r)")
+    #expect(try sandbox.outText("outside") == "", "\(r)")
+    #expect(!r.stderr.contains("\u{1B}[31mname"), "no control character reaches the terminal: \(r)")
+    #expect(r.stderr.contains("switched to 'dev'") && r.stderr.contains("back to no profile"), "\(r)")
+  }
+
   // MARK: The cost
 
   @Test(arguments: shells) func onlyEnteringATreeStartsAProcess(shell: HookShell) throws {
