@@ -83,7 +83,8 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   _conductor_profile_dir_check() {
     local _CONDUCTOR_PROFILE_status=$?
     emulate -L zsh
-    [[ -n ${PWD-} ]] || return $_CONDUCTOR_PROFILE_status
+    # Not in a subshell ( `$(cd dir; …)` ): its switch would end with it.
+    [[ -n ${PWD-} ]] && (( ! ZSH_SUBSHELL )) || return $_CONDUCTOR_PROFILE_status
     local dir=$PWD file='' name='' left=$_CONDUCTOR_PROFILE_DIR_FILE
     [[ $dir == / ]] && dir=
     while :; do

@@ -265,6 +265,20 @@ import Testing
     #expect(r.stderr.contains("switched to 'dev'") && r.stderr.contains("back to no profile"), "\(r)")
   }
 
+  @Test func zshDoesNotSwitchInASubshell() throws {
+    let sandbox = try treeSandbox()
+    let script = """
+      x=$(cd tree; print -rn -- in)
+      printf '%s|%s' "$x" "${CONDUCTOR_PROFILE_ACTIVE-}" > "$OUT/after-subshell"
+      cd tree
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/inside"
+      """
+    guard let r = try interactive(sandbox, .zsh, script) else { return }
+    #expect(try sandbox.outText("after-subshell") == "in|", "\(r)")
+    #expect(try sandbox.outText("inside") == "dev", "the shell itself still switches: \(r)")
+    #expect(lines(r, containing: "switched to").count == 1, "\(r)")
+  }
+
   // MARK: The cost
 
   @Test(arguments: shells) func onlyEnteringATreeStartsAProcess(shell: HookShell) throws {
