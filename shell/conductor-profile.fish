@@ -127,7 +127,8 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
             set -g _CONDUCTOR_PROFILE_DIR_INSIDE
             # Nothing to undo when no switch happened inside (the file was not trusted, say).
             if test "$CONDUCTOR_PROFILE_ACTIVE" != "$_CONDUCTOR_PROFILE_DIR_BEFORE"; or test -n "$CONDUCTOR_PROFILE_FILE"
-                set left (string replace -ra '[[:cntrl:]]' '?' -- (string replace -r '/[^/]*$' '' -- "$left"))
+                set left (string replace -ra '[[:cntrl:]]' '?' -- "$left")
+                set left (string replace -r '/[^/]*$' '' -- "$left")
                 if test -n "$_CONDUCTOR_PROFILE_DIR_BEFORE"
                     conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"
                     and printf "conductor-profile: left %s; back to '%s'\n" "$left" "$_CONDUCTOR_PROFILE_DIR_BEFORE" >&2
