@@ -125,6 +125,7 @@ struct TrustFile {
     var object = json?.objectValue ?? [:]
     object["version"] = .integer(1)
     object["trusted"] = .object(after.mapValues { .string($0) })
+    StoreFile(path: path).removeStaleTemporaryFiles()  // of writers killed before their rename
     try Posix.writeAtomically(Array(JSON.object(object).pretty().utf8), to: path)
   }
 }
