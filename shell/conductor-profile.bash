@@ -99,11 +99,11 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
       # Nothing to undo when no switch happened inside (the file was not trusted, say).
       [[ ${CONDUCTOR_PROFILE_ACTIVE-} == "${_CONDUCTOR_PROFILE_DIR_BEFORE-}" && -z ${CONDUCTOR_PROFILE_FILE-} ]] && return 0
       left=${left%/*}
-      if [[ -n ${_CONDUCTOR_PROFILE_DIR_BEFORE-} ]]; then
-        \conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE" &&
-          printf "conductor-profile: left %s; back to '%s'\n" "${left//[[:cntrl:]]/?}" "$_CONDUCTOR_PROFILE_DIR_BEFORE" >&2
-      else
-        \conductor-profile off && printf 'conductor-profile: left %s; back to no profile\n' "${left//[[:cntrl:]]/?}" >&2
+      # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
+      if [[ -n ${_CONDUCTOR_PROFILE_DIR_BEFORE-} ]] && \conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"; then
+        printf "conductor-profile: left %s; back to '%s'\n" "${left//[[:cntrl:]]/?}" "$_CONDUCTOR_PROFILE_DIR_BEFORE" >&2
+      elif \conductor-profile off; then
+        printf 'conductor-profile: left %s; back to no profile\n' "${left//[[:cntrl:]]/?}" >&2
       fi
     fi
     return 0

@@ -129,12 +129,11 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
             if test "$CONDUCTOR_PROFILE_ACTIVE" != "$_CONDUCTOR_PROFILE_DIR_BEFORE"; or test -n "$CONDUCTOR_PROFILE_FILE"
                 set left (string replace -ra '[[:cntrl:]]' '?' -- "$left")
                 set left (string replace -r '/[^/]*$' '' -- "$left")
-                if test -n "$_CONDUCTOR_PROFILE_DIR_BEFORE"
-                    conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"
-                    and printf "conductor-profile: left %s; back to '%s'\n" "$left" "$_CONDUCTOR_PROFILE_DIR_BEFORE" >&2
-                else
-                    conductor-profile off
-                    and printf 'conductor-profile: left %s; back to no profile\n' "$left" >&2
+                # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
+                if test -n "$_CONDUCTOR_PROFILE_DIR_BEFORE"; and conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"
+                    printf "conductor-profile: left %s; back to '%s'\n" "$left" "$_CONDUCTOR_PROFILE_DIR_BEFORE" >&2
+                else if conductor-profile off
+                    printf 'conductor-profile: left %s; back to no profile\n' "$left" >&2
                 end
             end
         end

@@ -109,11 +109,11 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
       # Nothing to undo when no switch happened inside (the file was not trusted, say).
       if [[ ${CONDUCTOR_PROFILE_ACTIVE-} != "$_CONDUCTOR_PROFILE_DIR_BEFORE" || -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
         left=${left%/*}
-        if [[ -n $_CONDUCTOR_PROFILE_DIR_BEFORE ]]; then
-          \conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE" &&
-            print -ru2 -- "conductor-profile: left ${left//[[:cntrl:]]/?}; back to '$_CONDUCTOR_PROFILE_DIR_BEFORE'"
-        else
-          \conductor-profile off && print -ru2 -- "conductor-profile: left ${left//[[:cntrl:]]/?}; back to no profile"
+        # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
+        if [[ -n $_CONDUCTOR_PROFILE_DIR_BEFORE ]] && \conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"; then
+          print -ru2 -- "conductor-profile: left ${left//[[:cntrl:]]/?}; back to '$_CONDUCTOR_PROFILE_DIR_BEFORE'"
+        elif \conductor-profile off; then
+          print -ru2 -- "conductor-profile: left ${left//[[:cntrl:]]/?}; back to no profile"
         fi
       fi
     fi

@@ -266,6 +266,21 @@ import Testing
     #expect(lines(r, containing: "name $(x); back to no profile").count == 1, "\(r)")
   }
 
+  @Test(arguments: shells) func leavingWhenTheProfileBeforeIsGoneLeavesNoProfile(shell: HookShell) throws {
+    let sandbox = try treeSandbox()
+    let script = """
+      conductor-profile use other
+      cd tree
+      conductor-profile remove other
+      cd "$OUT"
+      env -0 > "$OUT/left"
+      """
+    guard let r = try interactive(sandbox, shell, script) else { return }
+    #expect(r.status == 0, "\(r)")
+    #expect(conductorNames(try sandbox.environmentDump("left")) == [], "never the tree's profile outside it: \(r)")
+    #expect(lines(r, containing: "back to no profile").count == 1, "\(r)")
+  }
+
   @Test func zshDoesNotSwitchInASubshell() throws {
     let sandbox = try treeSandbox()
     let script = """
