@@ -91,6 +91,12 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
       if [[ -z ${_CONDUCTOR_PROFILE_DIR_INSIDE-} ]]; then
         _CONDUCTOR_PROFILE_DIR_INSIDE=1
         _CONDUCTOR_PROFILE_DIR_BEFORE=${CONDUCTOR_PROFILE_ACTIVE-}
+        # A profile inherited from a directory switch (a shell started inside a tree) is no profile to go
+        # back to; when it came from this very file, it is in force already: no process.
+        if [[ -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
+          _CONDUCTOR_PROFILE_DIR_BEFORE=
+          [[ $file == "$CONDUCTOR_PROFILE_FILE" && -n ${CONDUCTOR_PROFILE_ACTIVE-} ]] && return 0
+        fi
       fi
       { read -r name <"$file"; } 2>/dev/null
       _CONDUCTOR_PROFILE_DIRFILE=$file \conductor-profile use "$name"

@@ -119,6 +119,14 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
             if test -z "$_CONDUCTOR_PROFILE_DIR_INSIDE"
                 set -g _CONDUCTOR_PROFILE_DIR_INSIDE 1
                 set -g _CONDUCTOR_PROFILE_DIR_BEFORE "$CONDUCTOR_PROFILE_ACTIVE"
+                # A profile inherited from a directory switch (a shell started inside a tree) is no profile to
+                # go back to; when it came from this very file, it is in force already: no process.
+                if test -n "$CONDUCTOR_PROFILE_FILE"
+                    set -g _CONDUCTOR_PROFILE_DIR_BEFORE
+                    if test "$file" = "$CONDUCTOR_PROFILE_FILE"; and test -n "$CONDUCTOR_PROFILE_ACTIVE"
+                        return $_CONDUCTOR_PROFILE_status
+                    end
+                end
             end
             set -l name ''
             read -l name <$file 2>/dev/null

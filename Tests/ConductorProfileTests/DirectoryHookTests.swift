@@ -281,6 +281,29 @@ import Testing
     #expect(lines(r, containing: "back to no profile").count == 1, "\(r)")
   }
 
+  @Test(arguments: shells) func aShellThatInheritsATreesProfileKeepsItThereAndDropsItOutside(shell: HookShell) throws {
+    let sandbox = try treeSandbox()
+    // The environment a shell inside the tree exports to a shell it starts.
+    var inherited =
+      try JSONSerialization.jsonObject(
+        with: Data(try sandbox.run(["env", "dev", "--format", "json"]).stdout.utf8)) as! [String: String]
+    inherited["CONDUCTOR_PROFILE_FILE"] = sandbox.out.path + "/tree/.conductor-profile"
+    let trace = sandbox.root.appendingPathComponent("trace").path
+    let script = """
+      cd tree/l1
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/inside"
+      """
+    guard let r = try interactive(sandbox, shell, script, env: inherited, trace: trace) else { return }
+    #expect(try sandbox.outText("inside") == "dev", "\(r)")
+    let count = ShellPromptTests.processes(in: try String(contentsOfFile: trace, encoding: .utf8))
+    #expect(count.execs == 0 && count.forks == 0, "already in force: no process \(count)")
+    // Leaving: no profile (the one it inherited belongs to the tree).
+    guard let left = try interactive(sandbox, shell, script + "\ncd \"$OUT\"\nenv -0 > \"$OUT/left\"\n", env: inherited)
+    else { return }
+    #expect(conductorNames(try sandbox.environmentDump("left")) == [], "\(left)")
+    #expect(lines(left, containing: "back to no profile").count == 1, "\(left)")
+  }
+
   @Test func zshDoesNotSwitchInASubshell() throws {
     let sandbox = try treeSandbox()
     let script = """
