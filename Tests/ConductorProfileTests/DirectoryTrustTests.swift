@@ -98,6 +98,17 @@ import Testing
     #expect(sandbox.storeBytes() == store)
   }
 
+  @Test func allowAndDenyUsageErrors() throws {
+    let (sandbox, project) = try treeSandbox()
+    expectUsageError(try sandbox.run(["allow", "a", "b"]), command: "allow", containing: "unexpected argument 'b'")
+    expectUsageError(try sandbox.run(["deny", "--force"]), command: "deny", containing: "unknown option '--force'")
+    expectUsageError(try sandbox.run(["allow", ""]), command: "allow", containing: "DIR is empty")
+    expectError(try run(sandbox, ["deny"], in: sandbox.root), containing: ["no .conductor-profile file in"])
+    // The file itself may be named.
+    let r = try run(sandbox, ["allow", ".conductor-profile"], in: project)
+    #expect(r.status == 0 && r.stdout.hasPrefix("allowed \(project.path)/.conductor-profile "), "\(r)")
+  }
+
   @Test func allowWarnsAboutAProfileThatDoesNotExist() throws {
     let (sandbox, project) = try treeSandbox("  later \r\nanything else\n")
     let r = try run(sandbox, ["allow"], in: project)
