@@ -57,6 +57,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   _conductor_profile_precmd() {
     local _CONDUCTOR_PROFILE_status=$?
     _conductor_profile_session_check
+    _conductor_profile_dir_check
     _conductor_profile_segment
     return "$_CONDUCTOR_PROFILE_status"
   }
@@ -126,6 +127,55 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     if [[ $color == '1;'* ]]; then color="1;$code"; else color=$code; fi
   }
   # --- end of seatbelt ---------------------------------------------------------------------------------
+
+  # --- Directory profiles ------------------------------------------------------------------------
+  # When $PWD changed since the last prompt, finds the nearest .conductor-profile upward with builtins
+  # only. When the file that applies changed, one process: `use NAME` with _CONDUCTOR_PROFILE_DIRFILE
+  # set, which switches only to a trusted file's profile (conductor-profile allow) and asks the guard.
+  # Leaving the tree goes back to what the shell had when it entered (a `use` inside lasts until then).
+  _conductor_profile_dir_check() {
+    [[ -z ${PWD-} || $PWD == "${_CONDUCTOR_PROFILE_DIR_PWD-}" ]] && return 0
+    _CONDUCTOR_PROFILE_DIR_PWD=$PWD
+    local dir=$PWD file='' name='' left=${_CONDUCTOR_PROFILE_DIR_FILE-}
+    [[ $dir == / ]] && dir=
+    while :; do
+      if [[ -f $dir/.conductor-profile ]]; then
+        file=$dir/.conductor-profile
+        break
+      fi
+      [[ -n $dir ]] || break
+      dir=${dir%/*}
+    done
+    [[ $file == "$left" ]] && return 0
+    _CONDUCTOR_PROFILE_DIR_FILE=$file
+    if [[ -n $file ]]; then
+      if [[ -z ${_CONDUCTOR_PROFILE_DIR_INSIDE-} ]]; then
+        _CONDUCTOR_PROFILE_DIR_INSIDE=1
+        _CONDUCTOR_PROFILE_DIR_BEFORE=${CONDUCTOR_PROFILE_ACTIVE-}
+        # A profile inherited from a directory switch (a shell started inside a tree) is no profile to go
+        # back to; when it came from this very file, it is in force already: no process.
+        if [[ -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
+          _CONDUCTOR_PROFILE_DIR_BEFORE=
+          [[ $file == "$CONDUCTOR_PROFILE_FILE" && -n ${CONDUCTOR_PROFILE_ACTIVE-} ]] && return 0
+        fi
+      fi
+      { read -r name <"$file"; } 2>/dev/null
+      _CONDUCTOR_PROFILE_DIRFILE=$file \conductor-profile use "$name"
+    elif [[ -n ${_CONDUCTOR_PROFILE_DIR_INSIDE-} ]]; then
+      _CONDUCTOR_PROFILE_DIR_INSIDE=
+      # Nothing to undo when no switch happened inside (the file was not trusted, say).
+      [[ ${CONDUCTOR_PROFILE_ACTIVE-} == "${_CONDUCTOR_PROFILE_DIR_BEFORE-}" && -z ${CONDUCTOR_PROFILE_FILE-} ]] && return 0
+      left=${left%/*}
+      # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
+      if [[ -n ${_CONDUCTOR_PROFILE_DIR_BEFORE-} ]] && \conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"; then
+        printf "conductor-profile: left %s; back to '%s'\n" "${left//[[:cntrl:]]/?}" "$_CONDUCTOR_PROFILE_DIR_BEFORE" >&2
+      elif \conductor-profile off; then
+        printf 'conductor-profile: left %s; back to no profile\n' "${left//[[:cntrl:]]/?}" >&2
+      fi
+    fi
+    return 0
+  }
+  # --- end of directory profiles -----------------------------------------------------------------
 
   # Adds the prompt function to PROMPT_COMMAND once, first, keeping what is there: an array
   # (bash 5.1 or later runs every element) gets one more element, a string one more command.

@@ -156,10 +156,71 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         return $_CONDUCTOR_PROFILE_status
     end
 
+    # --- Directory profiles --------------------------------------------------------------------
+    # On a directory change (PWD set), finds the nearest .conductor-profile upward with builtins only.
+    # When the file that applies changed, one process: `use NAME` with _CONDUCTOR_PROFILE_DIRFILE set,
+    # which switches only to a trusted file's profile (conductor-profile allow) and asks the guard.
+    # Leaving the tree goes back to what the shell had when it entered (a `use` inside lasts until then).
+    set -g _CONDUCTOR_PROFILE_DIR_FILE
+    set -g _CONDUCTOR_PROFILE_DIR_INSIDE
+    set -g _CONDUCTOR_PROFILE_DIR_BEFORE
+    function _conductor_profile_dir_check --on-variable PWD
+        set -l _CONDUCTOR_PROFILE_status $status
+        set -l dir $PWD
+        test "$dir" = /; and set dir ''
+        set -l file ''
+        while true
+            if test -f "$dir/.conductor-profile"
+                set file "$dir/.conductor-profile"
+                break
+            end
+            test -n "$dir"; or break
+            set dir (string replace -r '/[^/]*$' '' -- "$dir" | string collect)
+        end
+        set -l left "$_CONDUCTOR_PROFILE_DIR_FILE"
+        if test "$file" = "$left"
+            return $_CONDUCTOR_PROFILE_status
+        end
+        set -g _CONDUCTOR_PROFILE_DIR_FILE $file
+        if test -n "$file"
+            if test -z "$_CONDUCTOR_PROFILE_DIR_INSIDE"
+                set -g _CONDUCTOR_PROFILE_DIR_INSIDE 1
+                set -g _CONDUCTOR_PROFILE_DIR_BEFORE "$CONDUCTOR_PROFILE_ACTIVE"
+                # A profile inherited from a directory switch (a shell started inside a tree) is no profile to
+                # go back to; when it came from this very file, it is in force already: no process.
+                if test -n "$CONDUCTOR_PROFILE_FILE"
+                    set -g _CONDUCTOR_PROFILE_DIR_BEFORE
+                    if test "$file" = "$CONDUCTOR_PROFILE_FILE"; and test -n "$CONDUCTOR_PROFILE_ACTIVE"
+                        return $_CONDUCTOR_PROFILE_status
+                    end
+                end
+            end
+            set -l name ''
+            read -l name <$file 2>/dev/null
+            _CONDUCTOR_PROFILE_DIRFILE=$file conductor-profile use "$name"
+        else if test -n "$_CONDUCTOR_PROFILE_DIR_INSIDE"
+            set -g _CONDUCTOR_PROFILE_DIR_INSIDE
+            # Nothing to undo when no switch happened inside (the file was not trusted, say).
+            if test "$CONDUCTOR_PROFILE_ACTIVE" != "$_CONDUCTOR_PROFILE_DIR_BEFORE"; or test -n "$CONDUCTOR_PROFILE_FILE"
+                set left (string replace -ra '[[:cntrl:]]' '?' -- "$left")
+                set left (string replace -r '/[^/]*$' '' -- "$left")
+                # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
+                if test -n "$_CONDUCTOR_PROFILE_DIR_BEFORE"; and conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"
+                    printf "conductor-profile: left %s; back to '%s'\n" "$left" "$_CONDUCTOR_PROFILE_DIR_BEFORE" >&2
+                else if conductor-profile off
+                    printf 'conductor-profile: left %s; back to no profile\n' "$left" >&2
+                end
+            end
+        end
+        return $_CONDUCTOR_PROFILE_status
+    end
+    # --- end of directory profiles -------------------------------------------------------------
+
     # A new shell with no active profile starts with the default one (nothing when none is set).
     # (`init` prints that switch itself, after this file, and sets _CONDUCTOR_PROFILE_INIT meanwhile.)
     if test -z "$CONDUCTOR_PROFILE_ACTIVE"; and not set -q _CONDUCTOR_PROFILE_INIT
         set -l _CONDUCTOR_PROFILE_code (_CONDUCTOR_PROFILE_STARTUP=1 _CONDUCTOR_PROFILE_SHELL=fish command conductor-profile use)
         and string join \n -- $_CONDUCTOR_PROFILE_code | source
     end
+    _conductor_profile_dir_check # the directory the shell starts in (directory profiles)
 end

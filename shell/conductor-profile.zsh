@@ -137,6 +137,63 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   }
   # --- end of seatbelt ---------------------------------------------------------------------------------
 
+  # --- Directory profiles ------------------------------------------------------------------------
+  # On a directory change (chpwd), finds the nearest .conductor-profile upward with builtins only.
+  # When the file that applies changed, one process: `use NAME` with _CONDUCTOR_PROFILE_DIRFILE set,
+  # which switches only to a trusted file's profile (conductor-profile allow) and asks the guard.
+  # Leaving the tree goes back to what the shell had when it entered (a `use` inside lasts until then).
+  typeset -g _CONDUCTOR_PROFILE_DIR_FILE='' _CONDUCTOR_PROFILE_DIR_INSIDE='' _CONDUCTOR_PROFILE_DIR_BEFORE=''
+  _conductor_profile_dir_check() {
+    local _CONDUCTOR_PROFILE_status=$?
+    emulate -L zsh
+    # Not in a subshell ( `$(cd dir; …)` ): its switch would end with it.
+    [[ -n ${PWD-} ]] && (( ! ZSH_SUBSHELL )) || return $_CONDUCTOR_PROFILE_status
+    local dir=$PWD file='' name='' left=$_CONDUCTOR_PROFILE_DIR_FILE
+    [[ $dir == / ]] && dir=
+    while :; do
+      if [[ -f $dir/.conductor-profile ]]; then
+        file=$dir/.conductor-profile
+        break
+      fi
+      [[ -n $dir ]] || break
+      dir=${dir%/*}
+    done
+    [[ $file == "$left" ]] && return $_CONDUCTOR_PROFILE_status
+    _CONDUCTOR_PROFILE_DIR_FILE=$file
+    if [[ -n $file ]]; then
+      if [[ -z $_CONDUCTOR_PROFILE_DIR_INSIDE ]]; then
+        _CONDUCTOR_PROFILE_DIR_INSIDE=1
+        _CONDUCTOR_PROFILE_DIR_BEFORE=${CONDUCTOR_PROFILE_ACTIVE-}
+        # A profile inherited from a directory switch (a shell started inside a tree) is no profile to go
+        # back to; when it came from this very file, it is in force already: no process.
+        if [[ -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
+          _CONDUCTOR_PROFILE_DIR_BEFORE=
+          [[ $file == "$CONDUCTOR_PROFILE_FILE" && -n ${CONDUCTOR_PROFILE_ACTIVE-} ]] && return $_CONDUCTOR_PROFILE_status
+        fi
+      fi
+      { read -r name <"$file" } 2>/dev/null
+      _CONDUCTOR_PROFILE_DIRFILE=$file \conductor-profile use "$name"
+    elif [[ -n $_CONDUCTOR_PROFILE_DIR_INSIDE ]]; then
+      _CONDUCTOR_PROFILE_DIR_INSIDE=
+      # Nothing to undo when no switch happened inside (the file was not trusted, say).
+      if [[ ${CONDUCTOR_PROFILE_ACTIVE-} != "$_CONDUCTOR_PROFILE_DIR_BEFORE" || -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
+        left=${left%/*}
+        # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
+        if [[ -n $_CONDUCTOR_PROFILE_DIR_BEFORE ]] && \conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"; then
+          print -ru2 -- "conductor-profile: left ${left//[[:cntrl:]]/?}; back to '$_CONDUCTOR_PROFILE_DIR_BEFORE'"
+        elif \conductor-profile off; then
+          print -ru2 -- "conductor-profile: left ${left//[[:cntrl:]]/?}; back to no profile"
+        fi
+      fi
+    fi
+    return $_CONDUCTOR_PROFILE_status
+  }
+  typeset -ag chpwd_functions
+  if (( ${chpwd_functions[(I)_conductor_profile_dir_check]} == 0 )); then
+    chpwd_functions+=(_conductor_profile_dir_check)
+  fi
+  # --- end of directory profiles -----------------------------------------------------------------
+
   typeset -ag precmd_functions
   if (( ${precmd_functions[(I)_conductor_profile_precmd]} == 0 )); then
     precmd_functions+=(_conductor_profile_precmd)
@@ -152,4 +209,6 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     unset _CONDUCTOR_PROFILE_code
     _conductor_profile_segment
   fi
+  _conductor_profile_dir_check  # the directory the shell starts in (directory profiles)
+  _conductor_profile_segment
 fi

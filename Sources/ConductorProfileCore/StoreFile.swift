@@ -109,12 +109,8 @@ public struct StoreFile: Sendable {
   public func update<T>(_ change: (inout Store) throws(Failure) -> T) throws(Failure) -> T {
     try Posix.makeDirectories(directory)
     try checkDirectory()
-    let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    if lock < 0 { throw .error("cannot open the lock file \(lockPath): \(Posix.errorText())") }
+    let lock = try StoreFile.lock(lockPath)
     defer { close(lock) }  // closing releases the lock
-    while flock(lock, LOCK_EX) != 0 {
-      if errno != EINTR { throw .error("cannot lock \(lockPath): \(Posix.errorText())") }
-    }
     let before = try Posix.readFile(path)
     if before != nil, let mode = Posix.mode(of: path) { try checkFileMode(mode) }
     var store = try before.map { bytes throws(Failure) in try decode(bytes) } ?? Store()
@@ -140,5 +136,22 @@ public struct StoreFile: Sendable {
       }
       if name.hasPrefix(prefix), name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
     }
+  }
+}
+
+extension StoreFile {
+  /// Takes the exclusive lock on `path` (a lock file beside the file it guards), waiting for it. Returns the
+  /// descriptor: closing it releases the lock. The store and the trust file (DirectoryTrust.swift) use it.
+  static func lock(_ path: String) throws(Failure) -> Int32 {
+    let lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    if lock < 0 { throw .error("cannot open the lock file \(path): \(Posix.errorText())") }
+    while flock(lock, LOCK_EX) != 0 {
+      if errno != EINTR {
+        let failure = Failure.error("cannot lock \(path): \(Posix.errorText())")
+        close(lock)
+        throw failure
+      }
+    }
+    return lock
   }
 }

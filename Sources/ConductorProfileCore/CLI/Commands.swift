@@ -8,6 +8,7 @@ enum CommandName: String, CaseIterable {
   case token, verify
   case importCommand = "import"
   case export, doctor
+  case allow, deny
   case initCommand = "init"
   case completions
   case completeProfiles = "__complete-profiles"
@@ -35,6 +36,8 @@ enum CommandName: String, CaseIterable {
     case .importCommand: ImportExportCommands.importCommand
     case .export: ImportExportCommands.export
     case .doctor: DoctorCommand.spec
+    case .allow: TrustCommands.allow
+    case .deny: TrustCommands.deny
     case .initCommand: InitCommand.spec
     case .completions: CompletionCommands.spec
     case .completeProfiles: CompletionCommands.profiles

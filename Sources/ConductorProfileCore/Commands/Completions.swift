@@ -61,12 +61,15 @@ enum CompletionCommands {
     case `import`
     /// A command name.
     case commands
+    /// A directory (`allow`, `deny`).
+    case directory
   }
 
   static let positionals: [String: Positionals] = [
     "set": .profile, "show": .profile, "rename": .profile, "copy": .profile, "default": .profile, "env": .profile,
     "token": .profile, "verify": .profile, "ui": .profile, "remove": .profiles, "export": .profiles, "use": .use, "exec": .exec,
     "init": .shells, "completions": .shells, "import": .import, "help": .commands,
+    "allow": .directory, "deny": .directory,
   ]
 
   /// Values of options that take one from a fixed list (or from the file system).
@@ -246,6 +249,13 @@ private enum Script {
             fi
             ;;
           commands) (( n == 0 )) && candidates=\(q(commands.filter { $0.name != "help" }.map(\.name).joined(separator: " "))) ;;
+          directory)
+            if (( n == 0 )); then
+              compopt -o filenames 2>/dev/null
+              mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+              return 0
+            fi
+            ;;
         esac
         [[ -n "$candidates" ]] && mapfile -t COMPREPLY < <(compgen -W "$candidates" -- "$cur")
         return 0
@@ -385,6 +395,12 @@ private enum Script {
             fi
             ;;
           commands) (( n == 0 )) && candidates=(\(commands.filter { $0.name != "help" }.map(\.name).joined(separator: " "))) ;;
+          directory)
+            if (( n == 0 )); then
+              _directories
+              return
+            fi
+            ;;
         esac
         (( ${#candidates} )) && compadd -- "${candidates[@]}"
       }
@@ -521,6 +537,8 @@ private enum Script {
                   end
               case commands
                   test $n -eq 0; and printf '%s\\n' \(commands.filter { $0.name != "help" }.map(\.name).joined(separator: " "))
+              case directory
+                  test $n -eq 0; and __fish_complete_directories "$cur"
           end
       end
 

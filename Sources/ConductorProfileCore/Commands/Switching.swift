@@ -139,8 +139,12 @@ enum SwitchCommands {
     let shell = try hookShell(context, command: "use")
     let requested = try Seatbelt.requestedSession(invocation)
     let startup = context.environment[startupVariable] == "1"
+    // A directory switch (the hook entered a tree): the name comes from the trusted file (Trust.swift).
+    let directory = try DirectorySwitch(context)
     var name: String
-    if let given = invocation.positionals.first {
+    if let directory {
+      name = directory.name
+    } else if let given = invocation.positionals.first {
       name = given
     } else if startup {
       guard let store = try context.store().loadIfPresent(), let fallback = store.defaultName else { return }
@@ -156,18 +160,21 @@ enum SwitchCommands {
       guard case .profile(let previous) = try Seatbelt.previous(context) else { return try runOff(invocation, context) }
       name = previous
     }
-    let target = try target(name, context, command: "use")
+    let target: Target
+    if let directory { target = try directory.target(context) } else { target = try self.target(name, context, command: "use") }
     try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
     if let warning = Guard.expiryWarning(name: name, profile: target.profile, now: context.now, window: 3600) {
       context.warn(warning)
     }
     try Seatbelt.confirm(target, yes: invocation.has("yes"), startup: startup, context)
-    let (exports, sessionCode) = try Seatbelt.limit(target, requested: requested, shell, context)
+    let (limited, sessionCode) = try Seatbelt.limit(target, requested: requested, shell, context)
+    let exports = directory?.marked(limited) ?? limited
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.changes(exports: exports, environment: context.environment)) + sessionCode
     if !startup { code += Seatbelt.rememberPrevious(shell, context, next: name) }
     context.write(code)
-    if !startup { Recent.remember(name, context) }
+    if let directory { context.note(directory.announcement) }
+    if !startup && directory == nil { Recent.remember(name, context) }
   }
 
   static func runOff(_ invocation: Invocation, _ context: Context) throws(Failure) {
@@ -204,9 +211,11 @@ enum SwitchCommands {
       object["auth"] = env[ManagedVariable.auth].map { .string($0) } ?? .null
       object["production"] = .bool(env[ManagedVariable.production] == "1")
       if let exp = env[ManagedVariable.tokenExpires].flatMap({ Int64($0) }) { object["tokenExpires"] = .integer(exp) }
+      object["directoryFile"] = env[ManagedVariable.directoryFile].map { .string($0) }
       context.write(JSON.object(object).pretty())
     } else {
       context.print(name)
+      if let file = env[ManagedVariable.directoryFile] { context.note("from the directory file \(shownText(file))") }
     }
     if profile == nil {
       context.warn(
