@@ -222,5 +222,6 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         set -l _CONDUCTOR_PROFILE_code (_CONDUCTOR_PROFILE_STARTUP=1 _CONDUCTOR_PROFILE_SHELL=fish command conductor-profile use)
         and string join \n -- $_CONDUCTOR_PROFILE_code | source
     end
-    _conductor_profile_dir_check # the directory the shell starts in (directory profiles)
+    # The directory the shell starts in (directory profiles); `init` runs it after its start-up switch.
+    set -q _CONDUCTOR_PROFILE_INIT; or _conductor_profile_dir_check
 end

@@ -209,6 +209,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     unset _CONDUCTOR_PROFILE_code
     _conductor_profile_segment
   fi
-  _conductor_profile_dir_check  # the directory the shell starts in (directory profiles)
+  # The directory the shell starts in (directory profiles); `init` runs it after its start-up switch.
+  [[ -n "${_CONDUCTOR_PROFILE_INIT-}" ]] || _conductor_profile_dir_check
   _conductor_profile_segment
 fi

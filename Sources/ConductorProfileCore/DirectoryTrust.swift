@@ -1,5 +1,3 @@
-import Glibc
-
 /// A `.conductor-profile` file: the profile it names for its directory tree, and the hash of its bytes.
 /// Only the first line is read as a name; the file never holds a secret.
 struct DirectoryFile {

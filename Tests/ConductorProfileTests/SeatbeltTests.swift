@@ -430,13 +430,23 @@ import Testing
 
   @Test func directoryAndStartupSwitchesToAProductionProfileAreRefused() throws {
     let sandbox = try confirmingSandbox()
-    let (r, _) = try hookUse(sandbox, ["prod", "--yes"], env: ["_CONDUCTOR_PROFILE_DIRFILE": "/work/app/.conductor-profile"])
+    // Two trusted directory files (allow), one naming the production profile.
+    func trusted(_ directory: String, _ name: String) throws -> String {
+      let path = sandbox.root.appendingPathComponent(directory).path
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+      try Data("\(name)\n".utf8).write(to: URL(fileURLWithPath: path + "/.conductor-profile"))
+      #expect(try sandbox.run(["allow", path]).status == 0)
+      return path + "/.conductor-profile"
+    }
+    let prodFile = try trusted("app", "prod")
+    let devFile = try trusted("dev-app", "dev")
+    let (r, _) = try hookUse(sandbox, ["prod", "--yes"], env: ["_CONDUCTOR_PROFILE_DIRFILE": prodFile])
     #expect(r.status == 1 && r.stdout == "", "\(r)")
     #expect(
       r.stderr
-        == "error: profile 'prod' is a production profile and the store asks to confirm those (confirmProduction): not switched for '/work/app/.conductor-profile'; switch by hand with: conductor-profile use prod\n"
+        == "error: profile 'prod' is a production profile and the store asks to confirm those (confirmProduction): not switched for '\(prodFile)'; switch by hand with: conductor-profile use prod\n"
     )
-    #expect(try hookUse(sandbox, ["dev"], env: ["_CONDUCTOR_PROFILE_DIRFILE": "/work/app/.conductor-profile"]).0.status == 0)
+    #expect(try hookUse(sandbox, ["dev"], env: ["_CONDUCTOR_PROFILE_DIRFILE": devFile]).0.status == 0)
     #expect(try sandbox.run(["default", "prod"]).status == 0)
     guard let shell = try sandbox.shell(.bash, "\(HookShell.bash.load)\nenv -0 > env0\n") else { return }
     #expect(shell.status == 0)

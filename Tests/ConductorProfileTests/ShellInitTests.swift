@@ -12,6 +12,26 @@ import Testing
 
   /// With no default profile, `init` prints a marker (the hook leaves the start-up switch to `init`),
   /// the committed hook byte for byte, the completions, and the marker's removal.
+  /// What `init` prints before the hook, and last: the marker that tells the hook `init` does the
+  /// start-up switch, and its removal, after (zsh, fish) the look for a directory profile.
+  static func initMarker(_ shell: HookShell) -> (set: String, unset: String) {
+    switch shell {
+    case .fish:
+      return (
+        "set -q _CONDUCTOR_PROFILE_HOOK; or set -g _CONDUCTOR_PROFILE_INIT 1\n",
+        "set -q _CONDUCTOR_PROFILE_INIT; and _conductor_profile_dir_check\nset -e _CONDUCTOR_PROFILE_INIT\n"
+      )
+    case .zsh:
+      return (
+        "[[ -n \"${_CONDUCTOR_PROFILE_HOOK-}\" ]] || _CONDUCTOR_PROFILE_INIT=1\n",
+        "[[ -z \"${_CONDUCTOR_PROFILE_INIT-}\" ]] || { _conductor_profile_dir_check; _conductor_profile_segment; }\n"
+          + "unset _CONDUCTOR_PROFILE_INIT\n"
+      )
+    case .bash:
+      return ("[[ -n \"${_CONDUCTOR_PROFILE_HOOK-}\" ]] || _CONDUCTOR_PROFILE_INIT=1\n", "unset _CONDUCTOR_PROFILE_INIT\n")
+    }
+  }
+
   @Test(arguments: HookShell.allCases) func committedFileIsWhatInitPrints(shell: HookShell) throws {
     let sandbox = try Sandbox()
     let r = try sandbox.run(["init", shell.rawValue])
@@ -20,10 +40,7 @@ import Testing
     let completions = try sandbox.run(["completions", shell.rawValue])
     #expect(completions.status == 0 && !completions.stdout.isEmpty, "\(completions)")
     let file = try Data(contentsOf: Self.committed(shell))
-    let (set, unset) =
-      shell == .fish
-      ? ("set -q _CONDUCTOR_PROFILE_HOOK; or set -g _CONDUCTOR_PROFILE_INIT 1\n", "set -e _CONDUCTOR_PROFILE_INIT\n")
-      : ("[[ -n \"${_CONDUCTOR_PROFILE_HOOK-}\" ]] || _CONDUCTOR_PROFILE_INIT=1\n", "unset _CONDUCTOR_PROFILE_INIT\n")
+    let (set, unset) = Self.initMarker(shell)
     #expect(
       Data(set.utf8) + file + Data((completions.stdout + unset).utf8) == Data(r.stdout.utf8),
       """

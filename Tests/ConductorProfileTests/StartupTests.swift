@@ -20,10 +20,7 @@ import Testing
     let hook = try String(contentsOf: ShellInitTests.committed(shell), encoding: .utf8)
     let completions = try sandbox.run(["completions", shell.rawValue]).stdout
     let env = try sandbox.run(["env", "dev", "--shell", shell.rawValue]).stdout
-    let (set, unset) =
-      shell == .fish
-      ? ("set -q _CONDUCTOR_PROFILE_HOOK; or set -g _CONDUCTOR_PROFILE_INIT 1\n", "set -e _CONDUCTOR_PROFILE_INIT\n")
-      : ("[[ -n \"${_CONDUCTOR_PROFILE_HOOK-}\" ]] || _CONDUCTOR_PROFILE_INIT=1\n", "unset _CONDUCTOR_PROFILE_INIT\n")
+    let (set, unset) = ShellInitTests.initMarker(shell)
     let startup =
       shell == .fish
       ? "if set -q _CONDUCTOR_PROFILE_INIT\n" + env + "end\n"

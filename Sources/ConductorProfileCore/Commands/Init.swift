@@ -65,6 +65,13 @@ enum InitCommand {
           ? "if set -q \(marker)\n\(code)end\n" : "if [[ -n \"${\(marker)-}\" ]]; then\n\(code)_conductor_profile_segment\nfi\n"
       }
     }
+    // The directory the shell starts in (directory profiles), after the default: a tree's profile wins. bash
+    // looks at its first prompt; zsh and fish look here, as their hooks do when sourced on their own.
+    switch shell {
+    case .zsh: text += "[[ -z \"${\(marker)-}\" ]] || { _conductor_profile_dir_check; _conductor_profile_segment; }\n"
+    case .fish: text += "set -q \(marker); and _conductor_profile_dir_check\n"
+    default: break
+    }
     return text + (fish ? "set -e \(marker)\n" : "unset \(marker)\n")
   }
 }

@@ -1,5 +1,3 @@
-import Glibc
-
 extension ManagedVariable {
   /// The `.conductor-profile` file the active profile came from, exported by a directory switch and
   /// cleared by the next switch (only when set, so a switch elsewhere prints no extra line).
