@@ -201,26 +201,3 @@ func isVariableName(_ name: String) -> Bool {
   }
   return name.utf8.allSatisfy { ProfileName.isAlnum($0) || $0 == UInt8(ascii: "_") }
 }
-
-/// Variables a profile must not set: the ones this tool manages, its own settings and private state,
-/// and a few whose removal on the next switch would break the shell itself.
-func isReservedVariable(_ name: String) -> Bool {
-  if name.hasPrefix("CONDUCTOR_PROFILE_") || name.hasPrefix("_CONDUCTOR_PROFILE_") { return true }
-  if ManagedVariable.cleared.contains(name) { return true }
-  // Names the shell needs (a switch would unset them the next time).
-  return [
-    "PATH", "HOME", "IFS", "SHELL", "PWD", "OLDPWD", "PROMPT_COMMAND", "BASH_ENV", "ENV", "LD_PRELOAD", "LD_LIBRARY_PATH",
-    "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "NO_COLOR",
-  ].contains(name)
-}
-
-/// Validates an extra variable for a profile's `env`.
-func validateExtraVariable(name: String, value: String) throws(Failure) {
-  guard isVariableName(name) else {
-    throw .error("invalid variable name \(quoted(name)) in --env: use letters, digits and '_', not starting with a digit")
-  }
-  if isReservedVariable(name) {
-    throw .error("--env cannot set \(name): conductor-profile manages it (or the shell needs it); choose another name")
-  }
-  if value.utf8.contains(0) { throw .error("the value of \(name) contains a NUL byte, which no environment variable can hold") }
-}
