@@ -190,14 +190,14 @@ enum ManageCommands {
 
   static func runList(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let store = try context.loadStore()
-    let production = store.productionServers()
+    let production = store.productionHosts()
     let active = context.activeName
     var rows: [ProfileSummary] = []
     for name in store.names {
       let profile = try context.requireProfile(name, in: store, command: "list")
       rows.append(
         ProfileSummary(
-          name: name, profile: profile, production: production.contains(profile.server.url),
+          name: name, profile: profile, production: production.contains(profile.server.host),
           isDefault: store.defaultName == name, isActive: active == name))
     }
     if invocation.has("json") {
