@@ -227,6 +227,7 @@ enum Exec {
   /// Replaces this process with `command`, found on PATH as execvp(3) does. Returns only by throwing.
   static func replaceProcess(_ command: [String], environment: [String: String], context: Context) throws(Failure) {
     context.flush()
+    Hardening.restoreCoreLimit()
     let argv = command.map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     let program = command[0]
