@@ -31,6 +31,6 @@ enum InitCommand {
         "no hook for the shell \(quoted(text)); use bash, zsh or fish",
         suggestion: Suggest.nearest(text, in: names))
     }
-    context.write(hook)
+    context.emit(hook)
   }
 }

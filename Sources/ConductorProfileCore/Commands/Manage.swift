@@ -201,7 +201,7 @@ enum ManageCommands {
           isDefault: store.defaultName == name, isActive: active == name))
     }
     if invocation.has("json") {
-      context.write(JSON.array(rows.map { $0.json(now: context.now) }).pretty())
+      context.emit(JSON.array(rows.map { $0.json(now: context.now) }).pretty())
       return
     }
     if rows.isEmpty {
@@ -214,7 +214,7 @@ enum ManageCommands {
         [
           row.isActive ? "*" : "", row.name + (row.isDefault ? " (default)" : ""), row.profile.server.url,
           row.profile.credential.kind.rawValue, row.production ? "yes" : "no", row.expiryText(now: context.now),
-        ]
+        ].map(TerminalText.sanitize)
       }
     let widths = (0..<6).map { column in table.map { $0[column].count }.max()! }
     for (index, cells) in table.enumerated() {
@@ -231,7 +231,8 @@ enum ManageCommands {
         line += cell + pad
       }
       while line.hasSuffix(" ") { line.removeLast() }
-      context.print(line)
+      // Sanitised cell by cell above, so the colour codes added here stay.
+      context.emit(line + "\n")
     }
   }
 
@@ -256,7 +257,7 @@ enum ManageCommands {
       guard case .object(let stored) = profile.json(redactSecrets: !reveal) else { return }
       object["auth"] = stored["auth"]
       for (k, v) in profile.unknown { object[k] = object[k] ?? v }
-      context.write(JSON.object(object).pretty())
+      context.emit(JSON.object(object).pretty())
       return
     }
     let masked = "******** (--reveal to show)"

@@ -66,7 +66,7 @@ enum SwitchCommands {
     let shell = try shell(invocation)
     if invocation.has("unset") {
       guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
-      context.write(shell.render(Switch.unsets(Switch.cleared(environment: context.environment))))
+      context.emit(shell.render(Switch.unsets(Switch.cleared(environment: context.environment))))
       return
     }
     guard let name = invocation.positionals.first else { throw invocation.usageError("missing NAME") }
@@ -82,11 +82,11 @@ enum SwitchCommands {
     let target = try target(name, context, command: "env")
     try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
     if let format {
-      context.write(format.render(target.exports))
+      context.emit(format.render(target.exports))
       return
     }
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
-    context.write(shell.render(Switch.changes(exports: target.exports, environment: context.environment)))
+    context.emit(shell.render(Switch.changes(exports: target.exports, environment: context.environment)))
   }
 
   // MARK: use, off
@@ -148,7 +148,7 @@ enum SwitchCommands {
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.changes(exports: target.exports, environment: context.environment))
     if let active = context.activeName, active != name { code += shell.setPrivate(previousVariable, active) }
-    context.write(code)
+    context.emit(code)
   }
 
   static func runOff(_ invocation: Invocation, _ context: Context) throws(Failure) {
@@ -156,7 +156,7 @@ enum SwitchCommands {
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.unsets(Switch.cleared(environment: context.environment)))
     if let active = context.activeName { code += shell.setPrivate(previousVariable, active) }
-    context.write(code)
+    context.emit(code)
   }
 
   // MARK: current
@@ -169,7 +169,7 @@ enum SwitchCommands {
 
   static func runCurrent(_ invocation: Invocation, _ context: Context) throws(Failure) {
     guard let name = context.activeName else {
-      if invocation.has("json") { context.write(JSON.null.pretty()) }
+      if invocation.has("json") { context.emit(JSON.null.pretty()) }
       throw .error("no profile is active in this shell; switch with: conductor-profile use NAME")
     }
     let env = context.environment
@@ -185,7 +185,7 @@ enum SwitchCommands {
       object["auth"] = env[ManagedVariable.auth].map { .string($0) } ?? .null
       object["production"] = .bool(env[ManagedVariable.production] == "1")
       if let exp = env[ManagedVariable.tokenExpires].flatMap({ Int64($0) }) { object["tokenExpires"] = .integer(exp) }
-      context.write(JSON.object(object).pretty())
+      context.emit(JSON.object(object).pretty())
     } else {
       context.print(name)
     }
