@@ -82,7 +82,7 @@ enum SwitchCommands {
     let target = try target(name, context, command: "env")
     try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
     if let format {
-      context.emit(format.render(target.exports))
+      context.emit(try format.render(target.exports))
       return
     }
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
