@@ -61,6 +61,18 @@ public enum VariablePolicy {
           "the shell reads them as options, start-up files, function and command search paths, word splitting or history (BASH_ENV and ENV name files a shell runs, BASHOPTS/SHELLOPTS turn on xtrace and more, TMOUT ends the shell); clearing them at the next switch would break the shell too"
       ),
       Family(
+        family: "variables a shell or the session defines",
+        patterns: [
+          "ARGC", "LINENO", "RANDOM", "SRANDOM", "SECONDS", "EPOCHSECONDS", "EPOCHREALTIME", "ERRNO", "TTYIDLE",
+          "UID", "EUID", "GID", "EGID", "USER", "USERNAME", "LOGNAME", "PPID", "GROUPS", "FUNCNAME", "DIRSTACK", "OPTIND",
+          "OPTARG", "OPTERR", "REPLY", "PIPESTATUS", "COLUMNS", "LINES", "WORDCHARS", "KEYBOARD_HACK", "TERM", "LANG",
+          "LANGUAGE", "LC_*", "TZ", "DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS",
+        ],
+        brief: "a shell or the session gives it a meaning of its own",
+        reason:
+          "zsh and bash make some read-only or special (ARGC, RANDOM, SECONDS, UID): a switch could not apply, or would change how the shell behaves; the others describe the session (TERM, LANG, DISPLAY, the D-Bus address a keyring is reached at), and the next switch would unset the user's own value"
+      ),
+      Family(
         family: "the dynamic loader and the C library",
         patterns: ["LD_*", "DYLD_*", "GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "MALLOC_*"],
         brief: "it loads code into every program the shell starts",

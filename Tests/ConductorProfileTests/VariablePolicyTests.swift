@@ -14,6 +14,8 @@ let refusedVariableNames: [String] = [
   // the shell
   "BASH_ENV", "BASHOPTS", "BASH_XTRACEFD", "BASH_COMPAT", "SHELLOPTS", "HISTFILE", "HISTCONTROL", "TMOUT", "ZDOTDIR",
   "FPATH", "ENV", "PATH", "HOME", "IFS", "CDPATH", "NULLCMD",
+  // shell and session
+  "ARGC", "RANDOM", "SECONDS", "UID", "TERM", "LANG", "LC_ALL", "DBUS_SESSION_BUS_ADDRESS",
   // loader
   "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "GCONV_PATH", "GLIBC_TUNABLES",
   // interpreters
