@@ -10,13 +10,14 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
 
   # The program, wrapped: `use` and `off` print shell code, evaluated here (no subshell) only when the
   # program exits 0; a refusal or an error changes nothing. Returns the program's exit status.
-  conductor-profile() {
+  # `function NAME`: an alias named conductor-profile, present now, cannot turn this into another command.
+  function conductor-profile {
     local _CONDUCTOR_PROFILE_code _CONDUCTOR_PROFILE_status=0
     case "${1-}" in
       use | off)
         _CONDUCTOR_PROFILE_code=$(_CONDUCTOR_PROFILE_SHELL=bash _CONDUCTOR_PROFILE_PREVIOUS="${_CONDUCTOR_PROFILE_PREVIOUS-}" \command conductor-profile "$@") || _CONDUCTOR_PROFILE_status=$?
         if [[ $_CONDUCTOR_PROFILE_status -eq 0 ]]; then
-          eval "$_CONDUCTOR_PROFILE_code"
+          _conductor_profile_apply "$_CONDUCTOR_PROFILE_code" || _CONDUCTOR_PROFILE_status=$?
         fi
         return "$_CONDUCTOR_PROFILE_status"
         ;;
@@ -24,6 +25,27 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
         _CONDUCTOR_PROFILE_SHELL=bash \command conductor-profile "$@"
         ;;
     esac
+  }
+
+  # Evaluates a switch only when this shell can apply all of it: every variable the code sets or unsets
+  # (one statement a line, as the program writes it) is looked up first, and a read-only one stops the
+  # switch before anything changes — also where errexit would end the shell. Says so and returns 1.
+  _conductor_profile_apply() {
+    local _CONDUCTOR_PROFILE_line _CONDUCTOR_PROFILE_name
+    while IFS= read -r _CONDUCTOR_PROFILE_line; do
+      case $_CONDUCTOR_PROFILE_line in
+        'export '* | 'unset '*) _CONDUCTOR_PROFILE_name=${_CONDUCTOR_PROFILE_line#* } ;;
+        *=*) _CONDUCTOR_PROFILE_name=$_CONDUCTOR_PROFILE_line ;;
+        *) continue ;;
+      esac
+      _CONDUCTOR_PROFILE_name=${_CONDUCTOR_PROFILE_name%%[=;]*}
+      [[ $_CONDUCTOR_PROFILE_name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
+      if [[ ${!_CONDUCTOR_PROFILE_name@a} == *r* ]]; then
+        printf '%s\n' "conductor-profile: this shell cannot apply the switch: $_CONDUCTOR_PROFILE_name is read-only here; nothing was changed" >&2
+        return 1
+      fi
+    done <<<"$1"
+    eval "$1"
   }
 
   # Sets CONDUCTOR_PROFILE_PS1 from the exported variables alone: no process, nothing evaluated.

@@ -14,13 +14,14 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
 
   # The program, wrapped: `use` and `off` print shell code, evaluated here (no subshell) only when the
   # program exits 0; a refusal or an error changes nothing. Returns the program's exit status.
-  conductor-profile() {
+  # `function NAME`: an alias named conductor-profile, present now, cannot turn this into another command.
+  function conductor-profile {
     local _CONDUCTOR_PROFILE_code _CONDUCTOR_PROFILE_status=0
     case "${1-}" in
       use | off)
         _CONDUCTOR_PROFILE_code=$(_CONDUCTOR_PROFILE_SHELL=zsh _CONDUCTOR_PROFILE_PREVIOUS="${_CONDUCTOR_PROFILE_PREVIOUS-}" \command conductor-profile "$@") || _CONDUCTOR_PROFILE_status=$?
         if (( _CONDUCTOR_PROFILE_status == 0 )); then
-          eval "$_CONDUCTOR_PROFILE_code"
+          _conductor_profile_apply "$_CONDUCTOR_PROFILE_code" || _CONDUCTOR_PROFILE_status=$?
         fi
         return $_CONDUCTOR_PROFILE_status
         ;;
@@ -28,6 +29,29 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
         _CONDUCTOR_PROFILE_SHELL=zsh \command conductor-profile "$@"
         ;;
     esac
+  }
+
+  # Evaluates a switch only when this shell can apply all of it: every variable the code sets or unsets
+  # (one statement a line, as the program writes it) is looked up first, and a read-only or special one
+  # (ARGC) stops the switch before anything changes — also under err_exit, which an error inside eval
+  # would turn into the end of the shell. Says so and returns 1.
+  function _conductor_profile_apply {
+    emulate -L zsh
+    local _CONDUCTOR_PROFILE_line _CONDUCTOR_PROFILE_name
+    for _CONDUCTOR_PROFILE_line in "${(@f)1}"; do
+      case $_CONDUCTOR_PROFILE_line in
+        ('export '* | 'unset '*) _CONDUCTOR_PROFILE_name=${_CONDUCTOR_PROFILE_line#* } ;;
+        (*=*) _CONDUCTOR_PROFILE_name=$_CONDUCTOR_PROFILE_line ;;
+        (*) continue ;;
+      esac
+      _CONDUCTOR_PROFILE_name=${_CONDUCTOR_PROFILE_name%%[=;]*}
+      [[ $_CONDUCTOR_PROFILE_name =~ '^[A-Za-z_][A-Za-z0-9_]*$' ]] || continue
+      if [[ ${(tP)_CONDUCTOR_PROFILE_name} == *(readonly|special)* ]]; then
+        print -ru2 -- "conductor-profile: this shell cannot apply the switch: $_CONDUCTOR_PROFILE_name is read-only or special here; nothing was changed"
+        return 1
+      fi
+    done
+    eval "$1"
   }
 
   # Sets CONDUCTOR_PROFILE_PS1 from the exported variables alone: no process, nothing evaluated.

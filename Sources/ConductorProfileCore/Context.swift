@@ -63,11 +63,16 @@ public final class Context {
   /// Writes out what standard output holds (before exec, and at exit).
   public func flush() { flushOut() }
 
-  public func print(_ line: String) { writeOut(line + "\n") }
-  public func write(_ text: String) { writeOut(text) }
-  public func warn(_ message: String) { writeErr("warning: \(message)\n") }
-  public func note(_ line: String) { writeErr(line + "\n") }
-  public func error(_ message: String) { writeErr("error: \(message)\n") }
+  // Human-readable output: control characters escaped (`TerminalText`), whatever their source.
+  public func print(_ line: String) { writeOut(TerminalText.sanitize(line) + "\n") }
+  public func write(_ text: String) { writeOut(TerminalText.sanitize(text)) }
+  public func warn(_ message: String) { writeErr("warning: \(TerminalText.sanitize(message))\n") }
+  public func note(_ line: String) { writeErr(TerminalText.sanitize(line) + "\n") }
+  public func error(_ message: String) { writeErr("error: \(TerminalText.sanitize(message))\n") }
+
+  /// Machine output, exactly as given: JSON, shell code, dotenv, a token, completion words, and text
+  /// whose parts were sanitised before colour was added.
+  public func emit(_ text: String) { writeOut(text) }
 
   /// Colour on standard output: only on a terminal, never with NO_COLOR.
   var color: Bool { stdoutIsTerminal && (environment["NO_COLOR"] ?? "").isEmpty }

@@ -51,7 +51,9 @@ public struct JWT: Equatable, Sendable {
     let payload = objects[1]
     var expires: Int64? = nil
     if let exp = payload["exp"] {
-      guard let seconds = exp.integerValue else { throw bad("its exp claim is not a number of seconds") }
+      guard let seconds = Limits.numericDate(exp) else {
+        throw bad("its exp claim \(quoted(String(exp.compact().prefix(64)))) is not a time in Unix seconds between 1970 and 9999")
+      }
       expires = seconds
     }
     self.raw = text

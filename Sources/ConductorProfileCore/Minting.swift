@@ -31,7 +31,7 @@ struct CachedToken: Equatable {
       let server = object["server"]?.stringValue, let keyID = object["keyId"]?.stringValue
     else { return nil }
     self.init(
-      token: token, server: server, keyID: keyID, expires: object["expires"]?.integerValue,
+      token: token, server: server, keyID: keyID, expires: object["expires"].flatMap(Limits.numericDate),
       minted: object["minted"]?.integerValue ?? 0)
   }
 
@@ -109,7 +109,7 @@ enum Minting {
       throw .error(
         "\(server.url)/token answered with a token that contains whitespace or control characters; is it a Conductor server?")
     }
-    let expires = JWT.payload(of: token)?["exp"]?.integerValue
+    let expires = JWT.payload(of: token)?["exp"].flatMap(Limits.numericDate)
     return CachedToken(token: token, server: server.url, keyID: keyID, expires: expires, minted: context.now)
   }
 }

@@ -98,10 +98,16 @@ enum Posix {
     }
     if rename(temporary, path) != 0 { throw .error("cannot replace \(path): \(errorText())") }
     renamed = true
+    // The rename is durable only once the directory is: a failure here is an error (EINVAL: a file
+    // system that cannot sync a directory, which has nothing more to write).
     let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if dfd >= 0 {
-      fsync(dfd)
-      close(dfd)
+    if dfd < 0 {
+      throw .error("\(path) was replaced, but its directory \(directory) cannot be opened to sync it: \(errorText())")
+    }
+    defer { close(dfd) }
+    if fsync(dfd) != 0 && errno != EINVAL {
+      throw .error(
+        "\(path) was replaced, but its directory \(directory) could not be synced to disk: \(errorText()); check the disk")
     }
   }
 

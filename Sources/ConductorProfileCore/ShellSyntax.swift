@@ -91,22 +91,15 @@ public enum ShellSyntax: String, CaseIterable, Sendable {
 public enum FileFormat: String, CaseIterable, Sendable {
   case json, dotenv
 
-  public func render(_ variables: [Variable]) -> String {
+  /// The variables as this format writes them; dotenv refuses a value it cannot carry (`Dotenv`).
+  public func render(_ variables: [Variable]) throws(Failure) -> String {
     switch self {
     case .json:
       var object: [String: JSON] = [:]
       for variable in variables { object[variable.name] = .string(variable.value) }
       return JSON.object(object).pretty()
     case .dotenv:
-      // Single quotes with \\ and \' escaped: the form python-dotenv and docker compose read literally.
-      var out = ""
-      for variable in variables {
-        out += variable.name
-        out += "='"
-        ShellSyntax.appendEscaped(variable.value, quote: "\\'", backslash: "\\\\", to: &out)
-        out += "'\n"
-      }
-      return out
+      return try Dotenv.render(variables)
     }
   }
 }

@@ -130,64 +130,43 @@ public struct Store: Sendable {
     }
   }
 
-  /// Normalised servers that some profile flags as production. Reads only `server` and `production`,
-  /// and validates each distinct server text once (many profiles share a server).
-  public func productionServers() -> Set<String> {
-    var servers = Set<String>()
+  /// The canonical hosts (`Host`) of the servers some profile flags as production. Reads only `server`
+  /// and `production`, and validates each distinct server text once (many profiles share a server).
+  public func productionHosts() -> Set<String> {
+    var hosts = Set<String>()
     var seen = Set<String>()
     for raw in profiles.values {
       guard let text = Store.productionServer(raw), seen.insert(text).inserted else { continue }
-      if let server = try? Server(validating: text) { servers.insert(server.url) }
+      if let server = try? Server(validating: text) { hosts.insert(server.host) }
     }
-    return servers
+    return hosts
   }
 
-  /// Whether some profile flags `server` as production: `productionServers().contains(server.url)`,
-  /// without validating a server stored in its normal form (the form this program writes).
+  /// Whether `server` is production: some profile naming the same host (`Host.canonical`; scheme, port
+  /// and path do not matter) flags `"production" : true`. `productionHosts().contains(server.host)`.
   public func isProduction(_ server: Server) -> Bool {
-    let wanted = Store.hostKey(server.url)
-    var seen = Set<String>()
-    for raw in profiles.values {
-      guard let text = Store.productionServer(raw) else { continue }
-      if text == server.url { return true }
-      // A server whose host differs cannot normalise to this one: skip validating it. (Checked before
-      // `seen`, which then stays empty in the usual case: no set made.)
-      if let host = Store.hostKey(text), let wanted, host != wanted { continue }
-      guard seen.insert(text).inserted else { continue }
-      if let other = try? Server(validating: text), other.url == server.url { return true }
-    }
-    return false
+    productionProfile(for: server) != nil
   }
 
-  /// The host of a server URL as its normal form has it (ASCII lower-cased), read from the text
-  /// without validating it; nil when the text is not a plain `scheme://host[:port][/path]`.
-  static func hostKey(_ text: String) -> [UInt8]? {
-    let bytes = text.utf8
-    var i = bytes.startIndex
-    var colons = 0
-    // Past "://".
-    while i != bytes.endIndex {
-      let b = bytes[i]
-      i = bytes.index(after: i)
-      if b == UInt8(ascii: ":") {
-        colons += 1
-      } else if b == UInt8(ascii: "/") && colons == 1 {
-        guard i != bytes.endIndex, bytes[i] == UInt8(ascii: "/") else { return nil }
-        i = bytes.index(after: i)
-        break
-      } else if colons > 0 || b == UInt8(ascii: "/") {
-        return nil
+  /// The name of a profile that makes `server` production (the first by name), or nil.
+  public func productionProfile(for server: Server) -> String? {
+    let wanted = server.host
+    var found: String? = nil
+    var verdicts: [String: Bool] = [:]
+    for (name, raw) in profiles {
+      guard let text = Store.productionServer(raw) else { continue }
+      let same: Bool
+      if text == server.url {
+        same = true
+      } else if let known = verdicts[text] {
+        same = known
+      } else {
+        same = (try? Server(validating: text))?.host == wanted
+        verdicts[text] = same
       }
+      if same, found.map({ utf8Precedes(name, $0) }) ?? true { found = name }
     }
-    var host: [UInt8] = []
-    while i != bytes.endIndex {
-      let b = bytes[i]
-      if b == UInt8(ascii: "/") || b == UInt8(ascii: ":") { break }
-      if b == UInt8(ascii: "[") || b == UInt8(ascii: "@") || b >= 0x80 { return nil }
-      host.append(b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b + 32 : b)
-      i = bytes.index(after: i)
-    }
-    return host.isEmpty ? nil : host
+    return found
   }
 
   /// The guard mode in force: `CONDUCTOR_PROFILE_GUARD` over the store's `guard`, default warn.

@@ -30,6 +30,7 @@ public struct StoreFile: Sendable {
   /// The store, or nil when the file does not exist.
   public func loadIfPresent() throws(Failure) -> Store? {
     try checkDirectory()
+    try checkKind()
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
       if errno == ENOENT { return nil }
@@ -65,7 +66,7 @@ public struct StoreFile: Sendable {
     if let mode = Posix.mode(of: directory), mode & 0o002 != 0, mode & 0o1000 == 0 {
       problems.append(("the directory \(directory) can be written by others", ["chmod", "o-w", directory]))
     }
-    if let mode = Posix.mode(of: path), mode & 0o077 != 0 {
+    if kindProblem() == nil, let mode = Posix.mode(of: path), mode & 0o077 != 0 {
       problems.append(
         (
           "the profile store \(path) can be read or written by group or others (mode \(octal(mode & 0o777)))",
@@ -109,6 +110,7 @@ public struct StoreFile: Sendable {
   public func update<T>(_ change: (inout Store) throws(Failure) -> T) throws(Failure) -> T {
     try Posix.makeDirectories(directory)
     try checkDirectory()
+    try checkKind()
     let lock = try StoreFile.lock(lockPath)
     defer { close(lock) }  // closing releases the lock
     let before = try Posix.readFile(path)
@@ -119,7 +121,7 @@ public struct StoreFile: Sendable {
     let after = Array(store.json().pretty().utf8)
     if after != before {
       removeStaleTemporaryFiles()
-      try Posix.writeAtomically(after, to: path)
+      try Posix.writeAtomically(after, to: try writeTarget())
     }
     return result
   }

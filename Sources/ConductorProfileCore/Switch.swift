@@ -61,7 +61,7 @@ public struct Switch {
   }
 
   /// The names a switch clears: everything the tool manages and the previous profile's extras
-  /// (`CONDUCTOR_PROFILE_VARS`). Names there that are not variable names, or that the shell needs, are ignored.
+  /// (`CONDUCTOR_PROFILE_VARS`). Names there that no profile may set (`VariablePolicy`) are ignored.
   public static func cleared(environment: [String: String]) -> [String] {
     var names = ManagedVariable.cleared
     // The mark of a directory switch (Trust.swift), cleared only when set.
@@ -69,7 +69,7 @@ public struct Switch {
     if let previous = environment[ManagedVariable.vars] {
       for word in previous.split(separator: " ") {
         let name = String(word)
-        if isVariableName(name), !isReservedVariable(name), !names.contains(name) { names.append(name) }
+        if VariablePolicy.allows(name), !names.contains(name) { names.append(name) }
       }
     }
     names.sort { utf8Precedes($0, $1) }

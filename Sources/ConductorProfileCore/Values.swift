@@ -76,20 +76,21 @@ public struct Server: Hashable, Sendable, CustomStringConvertible {
         port = after.dropFirst()
       }
       host = host[...close]
-      let inner = host.dropFirst().dropLast()
-      guard !inner.isEmpty, inner.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
-        throw bad("the IPv6 address is not valid")
-      }
+      guard Host.ipv6Groups(host.dropFirst().dropLast()) != nil else { throw bad("the IPv6 address is not valid") }
     } else if let colon = host.lastIndex(of: ":") {
       port = host[host.index(after: colon)...]
       host = host[..<colon]
     }
+    // A trailing dot names the same host (a fully qualified name): dropped, as the normal form has none.
+    if host.hasSuffix("."), host.count > 1 { host = host.dropLast() }
     guard !host.isEmpty else { throw bad("it has no host") }
     if !host.hasPrefix("[") {
       let okHost = host.unicodeScalars.allSatisfy {
         ($0.value < 0x80 && (ProfileName.isAlnum(UInt8($0.value)) || $0 == "-" || $0 == "." || $0 == "_"))
       }
-      guard okHost, !host.hasPrefix("."), !host.contains("..") else { throw bad("the host '\(host)' is not a valid host name") }
+      guard okHost, !host.hasPrefix("."), !host.hasSuffix("."), !host.contains("..") else {
+        throw bad("the host '\(host)' is not a valid host name")
+      }
     }
     var portPart = ""
     if let port {
@@ -98,12 +99,27 @@ public struct Server: Hashable, Sendable, CustomStringConvertible {
       let isDefault = (scheme == "https" && n == 443) || (scheme == "http" && n == 80)
       if !isDefault { portPart = ":\(n)" }
     }
-    while path.hasSuffix("/") { path.removeLast() }
+    path = Server.resolvingDotSegments(path)
     if !path.hasSuffix("/api") { path += "/api" }
     return "\(scheme)://\(host.lowercased())\(portPart)\(path)"
   }
 
   init(trusted: String) { url = trusted }
+
+  /// `path` with `.` and `..` segments resolved (RFC 3986, 5.2.4) and empty segments (repeated and
+  /// trailing slashes) dropped: `/x/../api`, `//api` and `/./api/` are all `/api`.
+  static func resolvingDotSegments(_ path: String) -> String {
+    var segments: [Substring] = []
+    for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+      if segment == "." { continue }
+      if segment == ".." {
+        if !segments.isEmpty { segments.removeLast() }
+        continue
+      }
+      segments.append(segment)
+    }
+    return segments.isEmpty ? "" : "/" + segments.joined(separator: "/")
+  }
 
   /// Whether `text` is what `init(validating:)` makes of it: `http://` or `https://`, a host of lower-case
   /// ASCII letters, digits, '-', '.' and '_' (not starting with '.', no ".."), maybe a port that is not
@@ -133,7 +149,7 @@ public struct Server: Hashable, Sendable, CustomStringConvertible {
       guard ok else { return false }
       i += 1
     }
-    guard i > hostStart, i < bytes.count else { return false }
+    guard i > hostStart, i < bytes.count, bytes[i - 1] != UInt8(ascii: ".") else { return false }
     if bytes[i] == UInt8(ascii: ":") {
       i += 1
       let portStart = i
@@ -146,10 +162,17 @@ public struct Server: Hashable, Sendable, CustomStringConvertible {
         i < bytes.count, bytes[i] == UInt8(ascii: "/")
       else { return false }
     }
-    // The path, from the '/' at i.
+    // The path, from the '/' at i: no empty, "." or ".." segment.
+    var segmentStart = i + 1
     for j in i..<bytes.count {
       let b = bytes[j]
       guard b > 0x20, b < 0x7F, b != UInt8(ascii: "?"), b != UInt8(ascii: "#") else { return false }
+      if j > i, b == UInt8(ascii: "/") || j == bytes.count - 1 {
+        let end = b == UInt8(ascii: "/") ? j : j + 1
+        let length = end - segmentStart
+        if length == 0 || (length <= 2 && (segmentStart..<end).allSatisfy({ bytes[$0] == UInt8(ascii: ".") })) { return false }
+        segmentStart = j + 1
+      }
     }
     return bytes.count - i >= 4 && has("/api", at: bytes.count - 4)
   }
@@ -212,27 +235,4 @@ func isVariableName(_ name: String) -> Bool {
     return false
   }
   return name.utf8.allSatisfy { ProfileName.isAlnum($0) || $0 == UInt8(ascii: "_") }
-}
-
-/// Variables a profile must not set: the ones this tool manages, its own settings and private state,
-/// and a few whose removal on the next switch would break the shell itself.
-func isReservedVariable(_ name: String) -> Bool {
-  if name.hasPrefix("CONDUCTOR_PROFILE_") || name.hasPrefix("_CONDUCTOR_PROFILE_") { return true }
-  if ManagedVariable.cleared.contains(name) { return true }
-  // Names the shell needs (a switch would unset them the next time).
-  return [
-    "PATH", "HOME", "IFS", "SHELL", "PWD", "OLDPWD", "PROMPT_COMMAND", "BASH_ENV", "ENV", "LD_PRELOAD", "LD_LIBRARY_PATH",
-    "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "NO_COLOR",
-  ].contains(name)
-}
-
-/// Validates an extra variable for a profile's `env`.
-func validateExtraVariable(name: String, value: String) throws(Failure) {
-  guard isVariableName(name) else {
-    throw .error("invalid variable name \(quoted(name)) in --env: use letters, digits and '_', not starting with a digit")
-  }
-  if isReservedVariable(name) {
-    throw .error("--env cannot set \(name): conductor-profile manages it (or the shell needs it); choose another name")
-  }
-  if value.utf8.contains(0) { throw .error("the value of \(name) contains a NUL byte, which no environment variable can hold") }
 }

@@ -107,27 +107,11 @@ import Testing
         }
 
         """#)
+    // No dotenv form carries a\b\\c for sh, python-dotenv and compose alike: refused, naming it
+    // (DotenvTests reads the forms back with the real tools).
     r = try s.run(["env", "dev", "--format", "dotenv"])
-    #expect(r.status == 0 && r.stderr == "", "\(r)")
-    #expect(
-      r.stdout == #"""
-        BACK='a\\b\\\\c'
-        CONDUCTOR_AUTH_KEY='id\'1'
-        CONDUCTOR_AUTH_SECRET='s\'e"c\\r$(x)'
-        CONDUCTOR_PROFILE_ACTIVE='dev'
-        CONDUCTOR_PROFILE_AUTH='key'
-        CONDUCTOR_PROFILE_VARS='BACK EMPTY NL QUOTE SUBST UNI'
-        CONDUCTOR_SERVER_TYPE='Enterprise'
-        CONDUCTOR_SERVER_URL='https://dev.example.com/api'
-        CONDUCTOR_UI_SERVER_URL='https://dev.example.com'
-        EMPTY=''
-        NL='line1
-        line2'
-        QUOTE='it\'s'
-        SUBST='$(echo pwned) `id`'
-        UNI='é😀'
-
-        """#)
+    #expect(r.status == 1 && r.stdout == "", "\(r)")
+    #expect(r.stderr.hasPrefix("error: BACK cannot be written to a dotenv file"), "\(r)")
   }
 
   @Test func envOfAUserTokenProfileOnProduction() throws {

@@ -2,7 +2,7 @@
 """A stand-in Conductor server for the network tests: the two token endpoints, on 127.0.0.1 only.
 
     python3 fake_conductor.py [--key-id ID --key-secret S] [--user-token JWT] [--expired-token JWT]
-                              [--ttl SECONDS] [--delay SECONDS] [--status CODE] [--oss]
+                              [--ttl SECONDS] [--delay SECONDS] [--status CODE] [--oss] [--name TEXT]
 
 Prints the port it listens on (a free one) as its first line, then serves until its standard input
 closes (so it never outlives the test that started it).
@@ -14,7 +14,8 @@ closes (so it never outlives the test that started it).
   GET  /_stats             {"token": n, "userInfo": n, "bodies": [...], "headers": [...]} (request counting)
 
 --delay sleeps before answering the API endpoints (a slow server); --status answers every API request
-with that status and an HTML body (a broken proxy).
+with that status and an HTML body (a broken proxy). --name puts TEXT in the userInfo's "name" and the
+minted token's "name" claim (a hostile answer).
 
 --oss is open-source Conductor: no authentication, so both token endpoints answer 404 (as Spring does,
 {"status": 404, "error": "Not Found", ...}), and GET /api/metadata/workflow answers 200 [] without a credential.
@@ -48,6 +49,7 @@ parser.add_argument("--ttl", type=int, default=3600)
 parser.add_argument("--delay", type=float, default=0)
 parser.add_argument("--status", type=int, default=0)
 parser.add_argument("--oss", action="store_true")
+parser.add_argument("--name", default=None)
 args = parser.parse_args()
 
 lock = threading.Lock()
@@ -106,7 +108,7 @@ class Handler(BaseHTTPRequestHandler):
             token = self.headers.get("X-Authorization", "")
             if args.user_token and token == args.user_token:
                 self.reply(200, {
-                    "id": "jane@example.com", "name": "Jane Doe", "uuid": "0b1c2d",
+                    "id": "jane@example.com", "name": args.name or "Jane Doe", "uuid": "0b1c2d",
                     "roles": [{"name": "USER", "permissions": []}, {"name": "ADMIN", "permissions": []}],
                     "groups": [{"id": "engineering"}], "applicationUser": False,
                 })
@@ -138,7 +140,7 @@ class Handler(BaseHTTPRequestHandler):
                 with lock:
                     minted.append(1)
                     serial = len(minted)
-                token = make_jwt({"sub": args.key_id, "name": "app-" + args.key_id, "iat": now,
+                token = make_jwt({"sub": args.key_id, "name": args.name or ("app-" + args.key_id), "iat": now,
                                   "exp": now + args.ttl, "jti": str(serial)})
                 self.reply(200, {"token": token})
             else:

@@ -18,7 +18,8 @@ enum CompletionCommands {
     "__complete-profiles", usage: "", summary: "", positionals: 0...Int.max,
     run: { _, context throws(Failure) in
       guard let file = try? context.store(), let store = try? file.loadIfPresent() else { return }
-      for name in store.names { context.print(name) }
+      // Only valid names, as literal words: a hand-edited store's `$(cmd)` is never offered.
+      for name in store.names where (try? ProfileName(validating: name)) != nil { context.emit(name + "\n") }
     })
 
   static let shells = ["bash", "zsh", "fish"]
@@ -36,9 +37,9 @@ enum CompletionCommands {
   static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let shell = invocation.positionals[0]
     switch shell {
-    case "bash": context.write(Script.bash())
-    case "zsh": context.write(Script.zsh())
-    case "fish": context.write(Script.fish())
+    case "bash": context.emit(Script.bash())
+    case "zsh": context.emit(Script.zsh())
+    case "fish": context.emit(Script.fish())
     default:
       throw invocation.usageError(
         "unknown shell \(quoted(shell)); use bash, zsh or fish", suggestion: Suggest.nearest(shell, in: shells))

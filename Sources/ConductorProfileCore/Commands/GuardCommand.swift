@@ -15,23 +15,25 @@ enum GuardCommand {
     let quiet = invocation.has("quiet")
     let env = context.environment
     let store = try context.store().loadIfPresent() ?? Store()
-    let serverText = env[ManagedVariable.serverURL] ?? ""
+    let serverText = GuardCommand.asHTTPClientsRead(env[ManagedVariable.serverURL] ?? "")
     let server = try? Server(validating: serverText)
     var production = env[ManagedVariable.production] == "1"
     var flaggedBy: String? = nil
-    if let server, store.isProduction(server) {
+    if let server, let name = store.productionProfile(for: server) {
       production = true
-      flaggedBy = store.names.first { name in
-        guard let raw = store.rawProfile(named: name)?.objectValue, raw["production"] == .bool(true),
-          let s = raw["server"]?.stringValue
-        else { return false }
-        return (try? Server(validating: s)) == server
-      }
+      flaggedBy = name
     }
     let token = env[ManagedVariable.authToken] ?? ""
     // A token counts as a user's unless `token` minted it for a key profile.
     let userToken = !token.isEmpty && !TokenCache(environment: env).isMinted(token)
     let location = server?.url ?? (serverText.isEmpty ? "(CONDUCTOR_SERVER_URL not set)" : serverText)
+    // A server this tool cannot read might still be a production one: with a user token, fail closed.
+    if userToken && server == nil && !serverText.isEmpty {
+      if quiet { throw .exit(ExitCode.refused) }
+      throw .refused(
+        "a user token is set for the server \(quoted(serverText)), which is not a URL conductor-profile can read, so it cannot tell whether it is production; refused to be safe. Fix CONDUCTOR_SERVER_URL, or switch with: conductor-profile use NAME"
+      )
+    }
     if userToken && production {
       if quiet { throw .exit(ExitCode.refused) }
       let who = JWT.payload(of: token).flatMap { p in ["email", "name", "sub"].lazy.compactMap { p[$0]?.stringValue }.first }
@@ -47,5 +49,16 @@ enum GuardCommand {
         ? "a user token on a non-production server" : (token.isEmpty ? "no user token" : "a token minted for an access key")
       context.print("ok: \(what) (\(location))")
     }
+  }
+
+  /// `text` as HTTP clients read a URL (the WHATWG URL parser; curl and the SDKs trim too): without
+  /// leading and trailing spaces and control characters, and without tabs and line breaks anywhere.
+  static func asHTTPClientsRead(_ text: String) -> String {
+    var scalars = Array(text.unicodeScalars)
+    while let first = scalars.first, first.value <= 0x20 { scalars.removeFirst() }
+    while let last = scalars.last, last.value <= 0x20 { scalars.removeLast() }
+    var out = String.UnicodeScalarView()
+    for scalar in scalars where scalar != "\t" && scalar != "\n" && scalar != "\r" { out.append(scalar) }
+    return String(out)
   }
 }

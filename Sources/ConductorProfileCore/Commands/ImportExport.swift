@@ -28,7 +28,7 @@ enum ImportExportCommands {
       guard let raw = store.rawProfile(named: name) else { continue }
       profiles[name] = reveal ? raw : redacted(raw)
     }
-    context.write(JSON.object(["profiles": .object(profiles), "version": .integer(store.version)]).pretty())
+    context.emit(JSON.object(["profiles": .object(profiles), "version": .integer(store.version)]).pretty())
   }
 
   /// The raw profile with `auth.keySecret` and `auth.token` set to null, whatever else it holds.

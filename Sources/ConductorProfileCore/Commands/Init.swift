@@ -32,7 +32,7 @@ enum InitCommand {
         "no hook for the shell \(quoted(text)); use bash, zsh or fish",
         suggestion: Suggest.nearest(text, in: names))
     }
-    context.write(startupOutput(shell: shell, hook: hook, context: context))
+    context.emit(startupOutput(shell: shell, hook: hook, context: context))
   }
 
   /// Set while the shell evaluates what `init` printed, when the hook was not loaded before: the hook

@@ -4,7 +4,7 @@
 enum ManPage {
   static let spec = CommandSpec(
     "__man", usage: "", summary: "",
-    run: { _, context throws(Failure) in context.write(ManPage.render()) })
+    run: { _, context throws(Failure) in context.emit(ManPage.render()) })
 
   static func render() -> String {
     let overview = CLI.overview().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

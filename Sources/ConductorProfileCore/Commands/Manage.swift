@@ -204,18 +204,18 @@ enum ManageCommands {
 
   static func runList(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let store = try context.loadStore()
-    let production = store.productionServers()
+    let production = store.productionHosts()
     let active = context.activeName
     var rows: [ProfileSummary] = []
     for name in store.names {
       let profile = try context.requireProfile(name, in: store, command: "list")
       rows.append(
         ProfileSummary(
-          name: name, profile: profile, production: production.contains(profile.server.url),
+          name: name, profile: profile, production: production.contains(profile.server.host),
           isDefault: store.defaultName == name, isActive: active == name))
     }
     if invocation.has("json") {
-      context.write(JSON.array(rows.map { $0.json(now: context.now) }).pretty())
+      context.emit(JSON.array(rows.map { $0.json(now: context.now) }).pretty())
       return
     }
     if rows.isEmpty {
@@ -228,7 +228,7 @@ enum ManageCommands {
         [
           row.isActive ? "*" : "", row.name + (row.isDefault ? " (default)" : ""), row.profile.server.url,
           row.profile.credential.kind.rawValue, row.production ? "yes" : "no", row.expiryText(now: context.now),
-        ]
+        ].map { TerminalText.sanitize($0) }
       }
     let widths = (0..<6).map { column in table.map { $0[column].count }.max()! }
     for (index, cells) in table.enumerated() {
@@ -245,7 +245,8 @@ enum ManageCommands {
         line += cell + pad
       }
       while line.hasSuffix(" ") { line.removeLast() }
-      context.print(line)
+      // Sanitised cell by cell above, so the colour codes added here stay.
+      context.emit(line + "\n")
     }
   }
 
@@ -271,7 +272,7 @@ enum ManageCommands {
       object["auth"] = stored["auth"]
       object["serverType"] = .string(profile.effectiveServerType.rawValue)
       for (k, v) in profile.unknown { object[k] = object[k] ?? v }
-      context.write(JSON.object(object).pretty())
+      context.emit(JSON.object(object).pretty())
       return
     }
     let masked = "******** (--reveal to show)"

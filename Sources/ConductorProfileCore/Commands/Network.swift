@@ -63,7 +63,7 @@ enum NetworkCommands {
         "profile '\(name)' has no credential (auth none: its server \(profile.server.url) needs no authentication), so there is no token to print; call the server without an X-Authorization header"
       )
     }
-    context.print(invocation.has("header") ? "X-Authorization: \(jwt)" : jwt)
+    context.emit((invocation.has("header") ? "X-Authorization: \(jwt)" : jwt) + "\n")
   }
 
   // MARK: verify

@@ -36,32 +36,21 @@ enum Picker {
   /// The profiles, most recently used first, then the others by name. Only valid names: none can hold a
   /// control character.
   static func rows(_ store: Store, _ context: Context) throws(Failure) -> [Row] {
-    let production = store.productionServers()
+    let production = store.productionHosts()
     var rows: [Row] = []
     for name in Recent.order(store.names, context) where (try? ProfileName(validating: name)) != nil {
       let profile = try? store.profile(named: name)
       rows.append(
         Row(
           name: name, kind: profile?.credential.kind.rawValue ?? "?",
-          production: profile.map { $0.isFlaggedProduction || production.contains($0.server.url) } ?? false,
+          production: profile.map { $0.isFlaggedProduction || production.contains($0.server.host) } ?? false,
           description: visible(profile?.description ?? "")))
     }
     return rows
   }
 
-  /// Text for the terminal: control characters shown escaped (`\e`, `\x07`), never sent.
-  static func visible(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-      switch scalar.value {
-      case 0x1B: out += "\\e"
-      case 0..<0x20, 0x7F, 0x80..<0xA0:
-        out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
-  }
+  /// A row's text for the terminal: control characters, newline and tab shown escaped, never sent.
+  static func visible(_ text: String) -> String { TerminalText.sanitize(text, singleLine: true) }
 
   static func rawMode(_ mode: inout termios) {
     mode.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN)

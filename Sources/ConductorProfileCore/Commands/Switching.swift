@@ -67,7 +67,7 @@ enum SwitchCommands {
     let shell = try shell(invocation)
     if invocation.has("unset") {
       guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
-      context.write(shell.render(Switch.unsets(Switch.cleared(environment: context.environment))))
+      context.emit(shell.render(Switch.unsets(Switch.cleared(environment: context.environment))))
       return
     }
     guard let name = invocation.positionals.first else { throw invocation.usageError("missing NAME") }
@@ -83,11 +83,11 @@ enum SwitchCommands {
     let target = try target(name, context, command: "env")
     try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
     if let format {
-      context.write(format.render(target.exports))
+      context.emit(try format.render(target.exports))
       return
     }
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
-    context.write(shell.render(Switch.changes(exports: target.exports, environment: context.environment)))
+    context.emit(shell.render(Switch.changes(exports: target.exports, environment: context.environment)))
   }
 
   // MARK: use, off
@@ -172,7 +172,7 @@ enum SwitchCommands {
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.changes(exports: exports, environment: context.environment)) + sessionCode
     if !startup { code += Seatbelt.rememberPrevious(shell, context, next: name) }
-    context.write(code)
+    context.emit(code)
     if let directory { context.note(directory.announcement) }
     if !startup && directory == nil { Recent.remember(name, context) }
   }
@@ -182,7 +182,7 @@ enum SwitchCommands {
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.unsets(Switch.cleared(environment: context.environment)))
     code += Seatbelt.rememberPrevious(shell, context, next: nil)
-    context.write(code)
+    context.emit(code)
   }
 
   // MARK: current
@@ -195,7 +195,7 @@ enum SwitchCommands {
 
   static func runCurrent(_ invocation: Invocation, _ context: Context) throws(Failure) {
     guard let name = context.activeName else {
-      if invocation.has("json") { context.write(JSON.null.pretty()) }
+      if invocation.has("json") { context.emit(JSON.null.pretty()) }
       throw .error("no profile is active in this shell; switch with: conductor-profile use NAME")
     }
     let env = context.environment
@@ -212,7 +212,7 @@ enum SwitchCommands {
       object["production"] = .bool(env[ManagedVariable.production] == "1")
       if let exp = env[ManagedVariable.tokenExpires].flatMap({ Int64($0) }) { object["tokenExpires"] = .integer(exp) }
       object["directoryFile"] = env[ManagedVariable.directoryFile].map { .string($0) }
-      context.write(JSON.object(object).pretty())
+      context.emit(JSON.object(object).pretty())
     } else {
       context.print(name)
       if let file = env[ManagedVariable.directoryFile] { context.note("from the directory file \(shownText(file))") }
@@ -268,6 +268,7 @@ enum Exec {
   /// Replaces this process with `command`, found on PATH as execvp(3) does. Returns only by throwing.
   static func replaceProcess(_ command: [String], environment: [String: String], context: Context) throws(Failure) {
     context.flush()
+    Hardening.restoreCoreLimit()
     let argv = command.map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     let program = command[0]

@@ -1,0 +1,184 @@
+/// The canonical form of a host, the only thing a production judgement compares: two servers are the
+/// same production cluster when their hosts are equal here, whatever their scheme, port and path.
+///
+/// - A name: ASCII lower case, no trailing dot.
+/// - An IPv4 address in any spelling the C library's `inet_aton` (and so `getaddrinfo`, curl and the
+///   SDKs) accepts — one to four parts, each decimal, octal (`012`) or hex (`0x0a`), the last part
+///   filling the remaining bytes (`167772165`, `0x0a000005`, `10.0.5`) — as a dotted quad `10.0.0.5`.
+/// - An IPv6 address (with or without its brackets) in RFC 5952 form: lower-case hex without leading
+///   zeros, the longest run of two or more zero groups (the first of equal runs) written `::`. An
+///   IPv4-mapped address (`::ffff:10.0.0.5`) is the IPv4 address it reaches: `10.0.0.5`.
+public enum Host {
+  /// The canonical form of `text`, a URL's host (brackets around an IPv6 address allowed).
+  public static func canonical(_ text: Substring) -> String {
+    var host = text
+    if host.hasPrefix("["), host.hasSuffix("]") {
+      let inner = host.dropFirst().dropLast()
+      if let groups = ipv6Groups(inner) { return ipv6Text(groups) }
+      return String(inner).lowercasedASCII()
+    }
+    if host.hasSuffix(".") { host = host.dropLast() }
+    if let address = ipv4(host) { return dotted(address) }
+    if host.contains(":"), let groups = ipv6Groups(host) { return ipv6Text(groups) }
+    return String(host).lowercasedASCII()
+  }
+
+  public static func canonical(_ text: String) -> String { canonical(text[...]) }
+
+  /// The host part of a URL `scheme://[userinfo@]host[:port][/…]` (an IPv6 address with its brackets),
+  /// or nil when the text has no `://` or no host.
+  static func part(ofURL url: String) -> Substring? {
+    guard let sep = url.firstRange(of: "://") else { return nil }
+    var authority = url[sep.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+    if authority.hasPrefix("[") {
+      guard let close = authority.firstIndex(of: "]") else { return nil }
+      return authority[...close]
+    }
+    let host = authority.prefix { $0 != ":" }
+    return host.isEmpty ? nil : host
+  }
+
+  // MARK: IPv4
+
+  /// The address `text` spells as `inet_aton` reads it, or nil when it is not one.
+  static func ipv4(_ text: Substring) -> UInt32? {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    guard (1...4).contains(parts.count) else { return nil }
+    var values: [UInt64] = []
+    for part in parts {
+      guard let value = number(part) else { return nil }
+      values.append(value)
+    }
+    var address: UInt64 = 0
+    for value in values.dropLast() {
+      guard value <= 255 else { return nil }
+      address = address << 8 | value
+    }
+    let lastBits = UInt64(8 * (5 - parts.count))
+    guard values[values.count - 1] < (1 << lastBits) else { return nil }
+    address = address << lastBits | values[values.count - 1]
+    return UInt32(address)
+  }
+
+  /// One part of an IPv4 address: decimal, octal after a leading `0`, hex after `0x`; nil for anything
+  /// else or a value that does not fit in 32 bits.
+  static func number(_ text: Substring) -> UInt64? {
+    var digits = text.utf8[...]
+    var radix: UInt64 = 10
+    if digits.count >= 2, digits.first == UInt8(ascii: "0"),
+      digits[digits.index(after: digits.startIndex)] | 0x20 == UInt8(ascii: "x")
+    {
+      radix = 16
+      digits = digits.dropFirst(2)
+      if digits.isEmpty { return 0 }  // inet_aton reads a bare "0x" as 0
+    } else if digits.count >= 2, digits.first == UInt8(ascii: "0") {
+      radix = 8
+      digits = digits.dropFirst()
+    }
+    guard !digits.isEmpty else { return nil }
+    var value: UInt64 = 0
+    for b in digits {
+      let digit: UInt64
+      switch b {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(b - UInt8(ascii: "0"))
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(b - UInt8(ascii: "a") + 10)
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(b - UInt8(ascii: "A") + 10)
+      default: return nil
+      }
+      guard digit < radix else { return nil }
+      value = value * radix + digit
+      guard value <= UInt64(UInt32.max) else { return nil }
+    }
+    return value
+  }
+
+  static func dotted(_ address: UInt32) -> String {
+    "\(address >> 24).\(address >> 16 & 255).\(address >> 8 & 255).\(address & 255)"
+  }
+
+  // MARK: IPv6
+
+  /// The eight 16-bit groups of an IPv6 address (RFC 4291 text form, a dotted IPv4 tail allowed), or nil.
+  static func ipv6Groups(_ text: Substring) -> [UInt16]? {
+    func groups(_ side: Substring, allowIPv4Tail: Bool) -> [UInt16]? {
+      if side.isEmpty { return [] }
+      let words = side.split(separator: ":", omittingEmptySubsequences: false)
+      var result: [UInt16] = []
+      for (i, word) in words.enumerated() {
+        if allowIPv4Tail, i == words.count - 1, word.contains(".") {
+          // Strict dotted quad: four decimal parts of at most 3 digits, each 0-255.
+          let parts = word.split(separator: ".", omittingEmptySubsequences: false)
+          guard parts.count == 4 else { return nil }
+          var bytes: [UInt16] = []
+          for part in parts {
+            guard (1...3).contains(part.count), part.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = UInt16(part),
+              n <= 255
+            else { return nil }
+            bytes.append(n)
+          }
+          result.append(bytes[0] << 8 | bytes[1])
+          result.append(bytes[2] << 8 | bytes[3])
+          continue
+        }
+        guard (1...4).contains(word.count), let n = UInt16(word, radix: 16), word.utf8.allSatisfy(isHexDigit) else {
+          return nil
+        }
+        result.append(n)
+      }
+      return result
+    }
+    guard text.utf8.count <= 64 else { return nil }
+    if let gap = text.firstRange(of: "::") {
+      let head = text[..<gap.lowerBound]
+      let tail = text[gap.upperBound...]
+      guard !tail.contains("::"), let h = groups(head, allowIPv4Tail: false), let t = groups(tail, allowIPv4Tail: true),
+        h.count + t.count <= 7
+      else { return nil }
+      return h + Array(repeating: 0, count: 8 - h.count - t.count) + t
+    }
+    guard let all = groups(text, allowIPv4Tail: true), all.count == 8 else { return nil }
+    return all
+  }
+
+  private static func isHexDigit(_ b: UInt8) -> Bool {
+    (b >= 0x30 && b <= 0x39) || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "f"))
+  }
+
+  /// RFC 5952 text of eight groups; an IPv4-mapped address as its dotted quad.
+  static func ipv6Text(_ groups: [UInt16]) -> String {
+    if groups[0..<5].allSatisfy({ $0 == 0 }), groups[5] == 0xFFFF {
+      return dotted(UInt32(groups[6]) << 16 | UInt32(groups[7]))
+    }
+    // The longest run of at least two zero groups; the first of equal runs.
+    var best = (start: -1, length: 0)
+    var i = 0
+    while i < 8 {
+      guard groups[i] == 0 else {
+        i += 1
+        continue
+      }
+      var j = i
+      while j < 8, groups[j] == 0 { j += 1 }
+      if j - i > best.length { best = (i, j - i) }
+      i = j
+    }
+    func hex(_ range: Range<Int>) -> String { groups[range].map { String($0, radix: 16) }.joined(separator: ":") }
+    guard best.length >= 2 else { return hex(0..<8) }
+    return hex(0..<best.start) + "::" + hex((best.start + best.length)..<8)
+  }
+}
+
+extension String {
+  /// ASCII letters lower-cased, everything else as it is (a host name's case does not matter; an IDN's
+  /// other characters are kept as given).
+  func lowercasedASCII() -> String {
+    guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return self }
+    return String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+  }
+}
+
+extension Server {
+  /// The canonical host of this server (`Host.canonical`): what production judgements compare.
+  public var host: String { Host.part(ofURL: url).map { Host.canonical($0) } ?? "" }
+}
