@@ -1,4 +1,4 @@
-# conductor-profile shell hook for bash (4.2 or later).
+# conductor-profile shell hook for bash (4.4 or later).
 # Install: add this line to ~/.bashrc, then open a new terminal:
 #   eval "$(conductor-profile init bash)"
 # It defines the function conductor-profile (use and off change this shell), activates the default
@@ -32,6 +32,9 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   # switch before anything changes — also where errexit would end the shell. Says so and returns 1.
   _conductor_profile_apply() {
     local _CONDUCTOR_PROFILE_line _CONDUCTOR_PROFILE_name
+    # ${!name@a} of an unset name is an error under `set -u`: nounset off in here only (`local -`, bash 4.4).
+    local -
+    set +u
     while IFS= read -r _CONDUCTOR_PROFILE_line; do
       case $_CONDUCTOR_PROFILE_line in
         'export '* | 'unset '*) _CONDUCTOR_PROFILE_name=${_CONDUCTOR_PROFILE_line#* } ;;

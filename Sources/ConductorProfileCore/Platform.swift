@@ -32,4 +32,22 @@ enum Platform {
       return posix_spawn_file_actions_t()
     #endif
   }
+
+  /// Keeps the kernel from writing any core dump of this process (also to a `core_pattern` pipe, which
+  /// ignores RLIMIT_CORE) and other processes of the user from attaching to it (Hardening.swift). Linux
+  /// only; elsewhere RLIMIT_CORE is all there is.
+  static func setNotDumpable() {
+    #if os(Linux)
+      let prSetDumpable: Int32 = 4
+      _ = linuxPrctl(prSetDumpable, 0, 0, 0, 0)
+    #endif
+  }
 }
+
+#if os(Linux)
+  /// prctl(2), which C declares variadic (Swift cannot call that) and which reads its arguments as
+  /// fixed `unsigned long`s: on Linux (x86-64, arm64) a call with five integers in registers is the same
+  /// call. Bound by name at link time, so it works in a static executable too (no dlsym).
+  @_silgen_name("prctl")
+  private func linuxPrctl(_ option: Int32, _ a: UInt, _ b: UInt, _ c: UInt, _ d: UInt) -> Int32
+#endif

@@ -1,5 +1,3 @@
-import Glibc
-
 /// What is at the store's path: a regular file (or nothing yet) is a store; a symbolic link — a dotfiles
 /// manager's — is followed, and written through (its target replaced in the target's own directory, the
 /// link kept); anything else is an error that says what is there, so nothing reads a directory, blocks

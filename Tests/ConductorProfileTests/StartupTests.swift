@@ -41,7 +41,7 @@ import Testing
     #expect(r.status == 0, "\(r)")
     #expect(r.stderr.contains("refused by the guard"), "\(r)")
     #expect(!r.stdout.contains("export CONDUCTOR_PROFILE_ACTIVE="), "\(r)")
-    #expect(r.stdout.contains("conductor-profile() {") && r.stdout.hasSuffix("unset _CONDUCTOR_PROFILE_INIT\n"))
+    #expect(r.stdout.contains("function conductor-profile {") && r.stdout.hasSuffix("unset _CONDUCTOR_PROFILE_INIT\n"))
   }
 
   /// The successful `execve` calls of the program in an strace log.
