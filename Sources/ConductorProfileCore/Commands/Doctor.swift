@@ -198,6 +198,9 @@ enum DoctorCommand {
     var tokensOK = true
     var guardOK = true
     for name in store.names {
+      if let profile = try? store.profile(named: name), let warning = ClearText.warning(name: name, profile: profile) {
+        report.problem(warning, fix: "conductor-profile set \(name) --server https://…")
+      }
       guard let profile = try? store.profile(named: name), case .userToken(let jwt) = profile.credential else { continue }
       if let exp = jwt.expires, exp - context.now <= 86400 {
         tokensOK = false
