@@ -53,11 +53,11 @@ enum DoctorCommand {
         report.problem(problem, fix: "\(shown) (or run: conductor-profile doctor --fix)")
       }
     }
-    if permissionsOK { report.ok("the store and its directory are private (\(file.path))") }
     if let problem = file.kindProblem() {
       report.problem(problem, fix: "move it away, or point CONDUCTOR_PROFILE_STORE at a file")
       return nil
     }
+    if permissionsOK { report.ok("the store and its directory are private (\(file.path))") }
     let bytes: [UInt8]
     do throws(Failure) {
       guard let read = try Posix.readFile(file.path) else {
