@@ -54,7 +54,8 @@ public final class Context {
         out.flush()
         _ = try? Posix.writeAll(2, s.utf8, path: "standard error")
       },
-      readInput: { (try? Posix.readAll(0, path: "standard input")) ?? [] },
+      // A secret is at most Limits.secretBytes (and a line break): read one byte past that, no further.
+      readInput: { Limits.read(0, atMost: Limits.secretBytes + 3) },
       flush: { out.flush() })
   }
 
@@ -108,6 +109,11 @@ public final class Context {
       text.removeLast()
       if text.last == UInt8(ascii: "\r") { text.removeLast() }
     }
+    if text.count > Limits.secretBytes {
+      throw .error(
+        "the secret read is longer than \(Limits.secretBytes / 1024) KiB, which no key secret or user token is; give the secret alone"
+      )
+    }
     guard let s = String(validating: text, as: UTF8.self) else {
       throw .error("the secret read from standard input is not UTF-8 text")
     }
@@ -159,7 +165,7 @@ enum Terminal {
     }
     var line: [UInt8] = []
     var byte: UInt8 = 0
-    while read(0, &byte, 1) == 1 {
+    while line.count <= Limits.secretBytes, read(0, &byte, 1) == 1 {
       if byte == UInt8(ascii: "\n") { break }
       line.append(byte)
     }

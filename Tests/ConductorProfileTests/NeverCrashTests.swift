@@ -192,6 +192,17 @@ import Testing
     }
   }
 
+  /// The process makes itself non-dumpable (no dump even to a core_pattern pipe, which ignores the limit).
+  @Test(
+    .enabled(if: StorePathTests.strace != nil || ProcessInfo.processInfo.environment["CI"] == "true", "strace cannot trace here"))
+  func theProcessIsNotDumpable() throws {
+    let strace = try #require(StorePathTests.strace)
+    let s = try Sandbox()
+    let r = try s.execute(strace, ["-e", "trace=prctl,prlimit64,setrlimit", Sandbox.program, "--version"])
+    #expect(r.stderr.contains("prctl(PR_SET_DUMPABLE, SUID_DUMP_DISABLE) = 0"), "\(r)")
+    #expect(r.stderr.contains("RLIMIT_CORE, {rlim_cur=0,"), "\(r)")
+  }
+
   /// A program that `exec` starts gets the core limit the shell gave conductor-profile, not 0.
   @Test func execRestoresTheCoreLimit() throws {
     let s = try Sandbox()

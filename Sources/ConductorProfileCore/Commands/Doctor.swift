@@ -53,11 +53,11 @@ enum DoctorCommand {
         report.problem(problem, fix: "\(shown) (or run: conductor-profile doctor --fix)")
       }
     }
-    if permissionsOK { report.ok("the store and its directory are private (\(file.path))") }
     if let problem = file.kindProblem() {
       report.problem(problem, fix: "move it away, or point CONDUCTOR_PROFILE_STORE at a file")
       return nil
     }
+    if permissionsOK { report.ok("the store and its directory are private (\(file.path))") }
     let bytes: [UInt8]
     do throws(Failure) {
       guard let read = try Posix.readFile(file.path) else {
@@ -201,6 +201,9 @@ enum DoctorCommand {
     var tokensOK = true
     var guardOK = true
     for name in store.names {
+      if let profile = try? store.profile(named: name), let warning = ClearText.warning(name: name, profile: profile) {
+        report.problem(warning, fix: "conductor-profile set \(name) --server https://…")
+      }
       guard let profile = try? store.profile(named: name), case .userToken(let jwt) = profile.credential else { continue }
       if let exp = jwt.expires, exp - context.now <= 86400 {
         tokensOK = false

@@ -56,6 +56,7 @@ enum ManageCommands {
     if let color { profile.color = color }
     if let d = invocation.value("description") { profile.description = d }
     if !extras.isEmpty { profile.env = Dictionary(extras.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
+    try Limits.checkSwitchSize(Switch.exports(name: name, profile: profile, production: true), name: name)
 
     let store = try file.update { (store: inout Store) throws(Failure) -> Store in
       if !force, store.contains(name) { throw exists(name) }
@@ -65,6 +66,7 @@ enum ManageCommands {
     TokenCache(environment: context.environment).forget(name)
     context.print("added profile '\(name)' (\(credential.kind.rawValue), \(server.url))")
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
+    if let warning = ClearText.warning(name: name, profile: profile) { context.warn(warning) }
     if profile.isFlaggedProduction { try warnOthers(on: server, except: name, store, context) }
     if case .userToken(let jwt) = credential, let exp = jwt.expires, exp <= context.now {
       context.warn("the user token of profile '\(name)' has already expired (\(formatUTC(exp)))")
@@ -172,12 +174,14 @@ enum ManageCommands {
         for r in removals { env[r] = nil }
         profile.env = env.isEmpty ? nil : env
       }
+      try Limits.checkSwitchSize(Switch.exports(name: name, profile: profile, production: true), name: name)
       store.setProfile(profile, named: name)
       return (profile, store)
     }
     TokenCache(environment: context.environment).forget(name)
     context.print("updated profile '\(name)'")
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
+    if let warning = ClearText.warning(name: name, profile: profile) { context.warn(warning) }
     if invocation.has("production") || server != nil { try warnOthers(on: profile.server, except: name, store, context) }
   }
 

@@ -30,7 +30,9 @@ enum SwitchCommands {
   static func target(_ name: String, _ context: Context, command: String) throws(Failure) -> Target {
     let store = try context.loadStore()
     let profile = try context.requireProfile(name, in: store, command: command)
-    return Target(name: name, profile: profile, store: store)
+    let target = Target(name: name, profile: profile, store: store)
+    try Limits.checkSwitchSize(target.exports, name: name)
+    return target
   }
 
   // MARK: env
