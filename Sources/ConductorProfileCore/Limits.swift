@@ -1,5 +1,3 @@
-import Glibc
-
 /// The ranges and sizes this program accepts at its edges, so that no number or length from outside
 /// (a token's claims, a server's answer, standard input) can reach arithmetic or memory unchecked.
 public enum Limits {

@@ -48,6 +48,9 @@ enum ExecFanOut {
       signal(SIGINT, previousInt)
       signal(SIGQUIT, previousQuit)
     }
+    // The commands get the core limit the user had, as a single `exec` gives it (Hardening.swift); this
+    // process stays non-dumpable where the platform can say so.
+    Hardening.restoreCoreLimit()
     for name in names {
       if failFast, !failures.isEmpty { break }
       ran += 1
