@@ -37,21 +37,8 @@ public enum ExitCode {
   public static let usage: Int32 = 64
 }
 
-/// Single-quotes a value for a message, so blanks and empty strings stay visible.
+/// Single-quotes a value for a message, so blanks and empty strings stay visible; control characters,
+/// newline and tab are shown escaped by the one sanitiser (`TerminalText`).
 func quoted(_ s: String) -> String {
-  var out = "'"
-  for c in s.unicodeScalars {
-    switch c {
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\t": out += "\\t"
-    default:
-      if c.value < 0x20 || c.value == 0x7F {
-        out += "\\x" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16)
-      } else {
-        out.unicodeScalars.append(c)
-      }
-    }
-  }
-  return out + "'"
+  "'" + TerminalText.sanitize(s, singleLine: true) + "'"
 }

@@ -214,43 +214,11 @@ enum Picker {
       input += row.name.utf8
       input.append(UInt8(ascii: "\n"))
     }
-    var inPipe: [Int32] = [-1, -1]
-    var outPipe: [Int32] = [-1, -1]
-    guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else { throw .error("cannot start the picker: \(Posix.errorText())") }
-    for fd in inPipe + outPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-    let arguments = ["sh", "-c", command]
-    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-    let envp: [UnsafeMutablePointer<CChar>?] =
-      context.environment.filter { !$0.key.hasPrefix("_CONDUCTOR_PROFILE_") }
-      .map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-      for p in argv { free(p) }
-      for p in envp { free(p) }
-    }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
-    close(inPipe[0])
-    close(outPipe[1])
-    if spawned != 0 {
-      close(inPipe[1])
-      close(outPipe[0])
-      throw .error("cannot run \(variable) (\(quoted(command))): \(Posix.errorText(spawned))")
-    }
-    // A picker that exits before reading every name makes the write fail (EPIPE), not this process.
-    let previous = signal(SIGPIPE, SIG_IGN)
-    try? Posix.writeAll(inPipe[1], input, path: "the picker's standard input")
-    close(inPipe[1])
-    signal(SIGPIPE, previous)
-    let output = (try? Posix.readAll(outPipe[0], path: "the picker's output")) ?? []
-    close(outPipe[0])
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    let exited = status & 0x7f == 0 && (status >> 8) & 0xff == 0
+    let environment = context.environment.filter { !$0.key.hasPrefix("_CONDUCTOR_PROFILE_") }
+    let ended = try Child.run(
+      "/bin/sh", arguments: ["sh", "-c", command], environment: environment, input: input, captureErrors: false)
+    let exited = ended.status == 0
+    let output = ended.stdout
     var line = output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).first.map(Array.init) ?? []
     if line.last == UInt8(ascii: "\r") { line.removeLast() }
     guard exited, !line.isEmpty else { throw .exit(ExitCode.failure) }
