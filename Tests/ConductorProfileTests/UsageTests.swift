@@ -39,7 +39,7 @@ import Testing
       r.stdout == """
         OVERVIEW: Add a profile.
 
-        USAGE: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--description TEXT] [--env NAME=VALUE]... [--force]
+        USAGE: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--secret-store STORE] [--description TEXT] [--env NAME=VALUE]... [--force]
 
         ARGUMENTS:
           NAME                    The profile's name: letters, digits, '.', '_', '-'.
@@ -50,6 +50,7 @@ import Testing
           --user-token            A user token (JWT) copied from the UI, read from standard input or prompted for. Non-production.
           --no-auth               A server without authentication (open-source Conductor).
           --production            Flag the server as a production cluster.
+          --secret-store STORE    Where the secret is kept: file (default), secret-service, pass, keychain, or command (-- COMMAND at the end).
           --description TEXT      A note shown by show.
           --env NAME=VALUE        An extra variable to export with the profile. (repeatable)
           --force                 Replace a profile of the same name.
@@ -57,6 +58,9 @@ import Testing
 
         No option takes a secret: it would land in shell history and in ps. Pipe it in, or type it at the prompt:
           printf '%s' "$SECRET" | conductor-profile add dev --server https://dev.example.com --key-id 1a2b3c
+        With --secret-store the secret goes to a secret store and the store file keeps none (docs/secrets.md):
+          conductor-profile add dev --server https://dev.example.com --key-id 1a2b3c --secret-store pass
+          conductor-profile add ci --server https://ci.example.com --key-id 4d5e --secret-store command -- op read op://vault/ci/secret
 
         """)
   }
@@ -89,7 +93,7 @@ import Testing
     #expect(
       r.stderr == """
         Error: unknown option '--sever'; did you mean '--server'?
-        Usage: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--description TEXT] [--env NAME=VALUE]... [--force]
+        Usage: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--secret-store STORE] [--description TEXT] [--env NAME=VALUE]... [--force]
           See 'conductor-profile add --help'.
 
         """)

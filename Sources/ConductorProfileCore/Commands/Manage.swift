@@ -3,7 +3,7 @@ enum ManageCommands {
   static let add = CommandSpec(
     "add",
     usage:
-      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--description TEXT] [--env NAME=VALUE]... [--force]",
+      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--secret-store STORE] [--description TEXT] [--env NAME=VALUE]... [--force]",
     summary: "Add a profile.",
     arguments: [ArgumentSpec("NAME", "The profile's name: letters, digits, '.', '_', '-'.")],
     options: [
@@ -12,14 +12,18 @@ enum ManageCommands {
       .flag("user-token", "A user token (JWT) copied from the UI, read from standard input or prompted for. Non-production."),
       .flag("no-auth", "A server without authentication (open-source Conductor)."),
       .flag("production", "Flag the server as a production cluster."),
+      SecretCommands.option,
       .value("description", "TEXT", "A note shown by show."),
       .value("env", "NAME=VALUE", repeatable: true, "An extra variable to export with the profile."),
       .flag("force", "Replace a profile of the same name."),
     ],
-    positionals: 1...1,
+    positionals: 1...1, allowsCommand: true,
     discussion: """
       No option takes a secret: it would land in shell history and in ps. Pipe it in, or type it at the prompt:
         printf '%s' "$SECRET" | conductor-profile add dev --server https://dev.example.com --key-id 1a2b3c
+      With --secret-store the secret goes to a secret store and the store file keeps none (docs/secrets.md):
+        conductor-profile add dev --server https://dev.example.com --key-id 1a2b3c --secret-store pass
+        conductor-profile add ci --server https://ci.example.com --key-id 4d5e --secret-store command -- op read op://vault/ci/secret
       """,
     run: runAdd)
 
@@ -32,16 +36,19 @@ enum ManageCommands {
     let force = invocation.has("force")
     let file = try context.store()
     // Say "exists" before asking for a secret; the check is made again under the lock.
-    if !force, try file.load().contains(name) { throw exists(name) }
+    let before = try file.load()
+    if !force, before.contains(name) { throw exists(name) }
+    let keptAt = try SecretCommands.forAdd(invocation, store: before, hasSecret: !invocation.has("no-auth"))
 
     let credential: Credential
     if let id = invocation.value("key-id") {
       try validateKeyID(id)
-      let secret = try context.readSecret(prompt: "Key secret for \(name): ")
+      let secret = try SecretCommands.newSecret(keptAt, name: name, prompt: "Key secret for \(name): ", context: context)
       try validateKeySecret(secret)
       credential = .key(id: id, secret: secret)
     } else if invocation.has("user-token") {
-      credential = .userToken(try JWT(validating: try context.readSecret(prompt: "User token for \(name): ")))
+      let token = try SecretCommands.newSecret(keptAt, name: name, prompt: "User token for \(name): ", context: context)
+      credential = .userToken(try JWT(validating: token))
     } else if invocation.has("no-auth") {
       credential = .none
     } else {
@@ -51,19 +58,28 @@ enum ManageCommands {
     if invocation.has("production") { profile.production = true }
     if let d = invocation.value("description") { profile.description = d }
     if !extras.isEmpty { profile.env = Dictionary(extras.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
+    let placement = try SecretPlacement.prepare(
+      name: name, secret: profile.secretText, target: keptAt, previous: (try? before.profile(named: name))??.secretStore,
+      context: context)
+    try placement.apply(to: &profile)
 
+    var stored = false
+    defer { if !stored { placement.rollback(context: context) } }
     let store = try file.update { (store: inout Store) throws(Failure) -> Store in
       if !force, store.contains(name) { throw exists(name) }
       store.setProfile(profile, named: name)
       return store
     }
+    stored = true
     TokenCache(environment: context.environment).forget(name)
-    context.print("added profile '\(name)' (\(credential.kind.rawValue), \(server.url))")
+    context.print(
+      "added profile '\(name)' (\(credential.kind.rawValue), \(server.url)\(keptAt.map { ", secret in \($0.label)" } ?? ""))")
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
     if profile.isFlaggedProduction { try warnOthers(on: server, except: name, store, context) }
     if case .userToken(let jwt) = credential, let exp = jwt.expires, exp <= context.now {
       context.warn("the user token of profile '\(name)' has already expired (\(formatUTC(exp)))")
     }
+    try placement.finish(context: context)
   }
 
   static func exists(_ name: String) -> Failure {
@@ -76,7 +92,7 @@ enum ManageCommands {
   static let set = CommandSpec(
     "set",
     usage:
-      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
+      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--secret-store STORE] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
     summary: "Change some fields of a profile.",
     arguments: [ArgumentSpec("NAME", "The profile to change.")],
     options: [
@@ -86,11 +102,15 @@ enum ManageCommands {
       .flag("user-token", "Read a new user token from standard input or a prompt (the profile becomes a user-token profile)."),
       .flag("production", "Flag the server as production."),
       .flag("no-production", "Remove the production flag."),
+      .value(
+        "secret-store", "STORE",
+        "Move the secret to file, secret-service, pass, keychain or command (-- COMMAND): written and read back, then the old copy removed."
+      ),
       .value("description", "TEXT", "A new description (empty removes it)."),
       .value("env", "NAME=VALUE", repeatable: true, "Set an extra variable."),
       .value("unset-env", "NAME", repeatable: true, "Remove an extra variable."),
     ],
-    positionals: 1...1,
+    positionals: 1...1, allowsCommand: true,
     run: runSet)
 
   static func runSet(_ invocation: Invocation, _ context: Context) throws(Failure) {
@@ -98,7 +118,10 @@ enum ManageCommands {
     try invocation.exclusive(["production", "no-production"])
     try invocation.exclusive(["user-token", "key-id"])
     try invocation.exclusive(["user-token", "secret"])
-    let changing = ["server", "key-id", "secret", "user-token", "production", "no-production", "description", "env", "unset-env"]
+    let changing = [
+      "server", "key-id", "secret", "user-token", "production", "no-production", "description", "env", "unset-env",
+      "secret-store",
+    ]
     guard changing.contains(where: invocation.has) else {
       throw invocation.usageError("nothing to change: give at least one option (see --help)")
     }
@@ -136,7 +159,11 @@ enum ManageCommands {
         "profile '\(name)' has no extra variable \(quoted(r)); its variables: \(current.extraVariables.map(\.name).joined(separator: " "))"
       )
     }
+    let placement = try SecretPlacement.forSet(
+      invocation, name: name, current: current, newSecret: secret ?? token?.raw, context: context)
 
+    var stored = false
+    defer { if !stored { placement?.rollback(context: context) } }
     let (profile, store) = try file.update { (store: inout Store) throws(Failure) -> (Profile, Store) in
       var profile = try context.requireProfile(name, in: store, command: "set")
       if let server { profile.server = server }
@@ -149,6 +176,7 @@ enum ManageCommands {
       default:
         break
       }
+      if let placement { try placement.apply(to: &profile) }
       if invocation.has("production") { profile.production = true }
       if invocation.has("no-production") { profile.production = false }
       if let d = invocation.value("description") { profile.description = d.isEmpty ? nil : d }
@@ -161,10 +189,12 @@ enum ManageCommands {
       store.setProfile(profile, named: name)
       return (profile, store)
     }
+    stored = true
     TokenCache(environment: context.environment).forget(name)
     context.print("updated profile '\(name)'")
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
     if invocation.has("production") || server != nil { try warnOthers(on: profile.server, except: name, store, context) }
+    try placement?.finish(context: context)
   }
 
   /// A flag on one profile can make another one a user token on production: warn about those too.
@@ -246,14 +276,15 @@ enum ManageCommands {
   static func runShow(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let name = try context.profileNameOrActive(invocation)
     let store = try context.loadStore()
-    let profile = try context.requireProfile(name, in: store, command: "show")
+    var profile = try context.requireProfile(name, in: store, command: "show")
     let reveal = invocation.has("reveal")
+    if reveal { profile = try profile.resolvingSecret(name: name, context: context) }
     let summary = ProfileSummary(
       name: name, profile: profile, production: store.isProduction(profile.server), isDefault: store.defaultName == name,
       isActive: context.activeName == name)
     if invocation.has("json") {
       guard case .object(var object) = summary.json(now: context.now) else { return }
-      guard case .object(let stored) = profile.json(redactSecrets: !reveal) else { return }
+      guard case .object(let stored) = try profile.portableJSON(name: name, reveal: reveal, context: context) else { return }
       object["auth"] = stored["auth"]
       for (k, v) in profile.unknown { object[k] = object[k] ?? v }
       context.write(JSON.object(object).pretty())
@@ -276,6 +307,7 @@ enum ManageCommands {
     case .none:
       lines.append(("auth", "none"))
     }
+    if let kept = profile.secretStore { lines.append(("secret store", kept.label)) }
     if let d = profile.description { lines.append(("description", d)) }
     for v in profile.extraVariables { lines.append(("env", "\(v.name)=\(v.value)")) }
     lines.append(("default", summary.isDefault ? "yes" : "no"))
@@ -305,6 +337,13 @@ enum ManageCommands {
     // Check before taking the lock, so a mistyped name creates no directory or lock file; checked again under it.
     let current = try context.loadStore()
     if !current.contains(source) { throw context.noSuchProfile(source, in: current, command: command) }
+    if current.contains(target) {
+      throw .error("a profile named '\(target)' already exists; remove it first or choose another name")
+    }
+    let placement = try SecretPlacement.forMove(
+      source: source, target: target, keepSource: keepSource, store: current, context: context)
+    var stored = false
+    defer { if !stored { placement?.rollback(context: context) } }
     try context.store().update { (store: inout Store) throws(Failure) in
       guard let raw = store.rawProfile(named: source) else { throw context.noSuchProfile(source, in: store, command: command) }
       if store.contains(target) {
@@ -316,6 +355,7 @@ enum ManageCommands {
         if store.defaultName == source { store.defaultName = target }
       }
     }
+    stored = true
     if keepSource {
       context.print("copied profile '\(source)' to '\(target)'")
     } else {
@@ -325,6 +365,7 @@ enum ManageCommands {
         context.note("note: this shell still has '\(source)' active; switch with: conductor-profile use \(target)")
       }
     }
+    try placement?.finish(context: context)
   }
 
   static let remove = CommandSpec(
@@ -335,6 +376,7 @@ enum ManageCommands {
     let names = invocation.positionals
     let current = try context.loadStore()
     for name in names where !current.contains(name) { throw context.noSuchProfile(name, in: current, command: "remove") }
+    let entries = SecretPlacement.entries(of: names, in: current)
     let clearedDefault = try context.store().update { (store: inout Store) throws(Failure) -> Bool in
       for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: "remove") }
       var cleared = false
@@ -353,6 +395,7 @@ enum ManageCommands {
       context.print("removed profile '\(name)'")
     }
     if clearedDefault { context.note("note: the default profile was removed; no profile is the default now") }
+    try SecretPlacement.removeEntries(entries, context: context)
   }
 
   // MARK: default
@@ -426,6 +469,7 @@ struct ProfileSummary {
     }
     if case .userToken(let jwt) = profile.credential, let s = jwt.subject { object["tokenSubject"] = .string(s) }
     if case .key(let id, _) = profile.credential { object["keyId"] = .string(id) }
+    if let kept = profile.secretStore { object["secretStore"] = .string(kept.kind.rawValue) }
     if let env = profile.env { object["env"] = .object(env.mapValues { .string($0) }) }
     return .object(object)
   }

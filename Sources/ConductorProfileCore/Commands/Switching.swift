@@ -22,13 +22,16 @@ enum SwitchCommands {
     func drift(environment: [String: String]) -> [String] {
       var expected: [String: String] = [:]
       for variable in exports { expected[variable.name] = variable.value }
-      return Set(expected.keys).union(ManagedVariable.cleared).filter { environment[$0] != expected[$0] }.sorted()
+      return Set(expected.keys).union(ManagedVariable.cleared).filter {
+        environment[$0] != expected[$0] && !(profile.secretStore != nil && ManagedVariable.secrets.contains($0))
+      }.sorted()
     }
   }
 
   static func target(_ name: String, _ context: Context, command: String) throws(Failure) -> Target {
     let store = try context.loadStore()
-    let profile = try context.requireProfile(name, in: store, command: command)
+    let profile = try context.requireProfile(name, in: store, command: command).resolvingSecretForSwitch(
+      name: name, store: store, context: context)
     return Target(name: name, profile: profile, store: store)
   }
 
