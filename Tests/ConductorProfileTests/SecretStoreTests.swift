@@ -220,6 +220,45 @@ import Testing
     #expect(sandbox.storeBytes() == withC)
   }
 
+  /// A switch runs the helper once; list, show, current, guard, export and a switch the guard refuses run none.
+  @Test func helperRunsOnlyWhenTheSecretIsNeeded() throws {
+    let sandbox = try Sandbox()
+    let script = sandbox.root.appendingPathComponent("counted").path
+    let runs = sandbox.root.appendingPathComponent("runs").path
+    try "#!/bin/sh\necho run >> '\(runs)'\nprintf '%s\\n' \"$1\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+    func count() -> Int { ((try? String(contentsOfFile: runs, encoding: .utf8)) ?? "").split(separator: "\n").count }
+    let add = ["--secret-store", "command", "--", script]
+    #expect(try sandbox.run(["add", "k", "--server", "https://k.example.com", "--key-id", "i"] + add + ["s3"]).status == 0)
+    #expect(
+      try sandbox.run(["add", "t", "--server", "https://prod.example.com", "--user-token", "--production"] + add + [Self.token])
+        .status == 0)
+    #expect(count() == 2)  // add checks each command once
+    for args in [["list"], ["show", "t"], ["export"], ["list", "--json"]] {
+      #expect(try sandbox.run(args).status == 0)
+    }
+    #expect(
+      try sandbox.run(
+        ["guard"], env: ["CONDUCTOR_AUTH_TOKEN": Self.token, "CONDUCTOR_SERVER_URL": "https://prod.example.com/api"]
+      ).status == 3)
+    #expect(count() == 2)
+    var r = try sandbox.run(["env", "t"], env: ["CONDUCTOR_PROFILE_GUARD": "block"])
+    #expect(r.status == 3, "\(r)")
+    #expect(count() == 2)
+    r = try sandbox.run(["env", "k"])
+    #expect(r.status == 0 && r.stdout.contains("export CONDUCTOR_AUTH_SECRET='s3';"), "\(r)")
+    #expect(count() == 3)
+    r = try sandbox.run(["current"], env: ["CONDUCTOR_PROFILE_ACTIVE": "k"])
+    #expect(count() == 3)
+    // A set that changes no secret runs none; one that moves it runs the old store's helper once (to read).
+    #expect(try sandbox.run(["set", "k", "--description", "d"]).status == 0)
+    #expect(count() == 3)
+    // The read-only command store refuses a new secret before reading one.
+    r = try sandbox.run(["set", "k", "--secret"], stdin: "new\n")
+    expectError(r, containing: ["read-only"])
+    #expect(count() == 3)
+  }
+
   @Test func unknownKeysRoundTripBesideAReference() throws {
     let sandbox = try Sandbox()
     try sandbox.writeStore(

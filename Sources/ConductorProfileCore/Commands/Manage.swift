@@ -60,7 +60,7 @@ enum ManageCommands {
     if !extras.isEmpty { profile.env = Dictionary(extras.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
     let placement = try SecretPlacement.prepare(
       name: name, secret: profile.secretText, target: keptAt, previous: (try? before.profile(named: name))??.secretStore,
-      context: context)
+      readFromTarget: keptAt?.kind == .command, context: context)
     try placement.apply(to: &profile)
 
     var stored = false
@@ -135,6 +135,7 @@ enum ManageCommands {
     let file = try context.store()
     let current = try context.requireProfile(name, in: try file.load(), command: "set")
     // Ask for secrets only when the change can be made, and before taking the lock.
+    try SecretPlacement.checkWritable(invocation, name: name, current: current)
     var secret: String? = nil
     var token: JWT? = nil
     let willBeKey: Bool = {

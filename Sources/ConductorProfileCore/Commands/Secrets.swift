@@ -73,14 +73,15 @@ struct SecretPlacement {
   let madeEntry: Bool
 
   /// Writes `secret` for profile `name` at `target` and reads it back. `previous` is where the secret
-  /// was (nil: the file), under `previousName`.
+  /// was (nil: the file), under `previousName`. `readFromTarget`: the secret was just read from `target`
+  /// (`add --secret-store command`), so it is not written or read again.
   static func prepare(
     name: String, secret: String, target: SecretReference?, previous: SecretReference?, previousName: String? = nil,
-    context: Context
+    readFromTarget: Bool = false, context: Context
   ) throws(Failure) -> SecretPlacement {
     let previousName = previousName ?? name
     let sameEntry = previous == target && previousName == name
-    if let target { try SecretHelper.write(secret, to: target, profile: name, context: context) }
+    if let target, !readFromTarget { try SecretHelper.write(secret, to: target, profile: name, context: context) }
     var old: (reference: SecretReference, name: String)? = nil
     if let previous, !sameEntry, previous.kind != .command { old = (previous, previousName) }
     let madeEntry = target.map { $0.kind != .command } ?? false
@@ -126,19 +127,7 @@ extension SecretPlacement {
   static func forSet(
     _ invocation: Invocation, name: String, current: Profile, newSecret: String?, context: Context
   ) throws(Failure) -> SecretPlacement? {
-    let requested = try SecretCommands.requested(invocation)
-    var target = current.secretStore
-    if case .some(let r) = requested {
-      if current.credential.kind == .none && newSecret == nil {
-        throw .error("profile '\(name)' has no secret (auth none), so --secret-store has nothing to move")
-      }
-      target = r
-    }
-    if let target, target.kind == .command, newSecret != nil {
-      throw .error(
-        "profile '\(name)' reads its secret from \(target.label), which is read-only; put the new secret where that command reads it, or name another store with --secret-store"
-      )
-    }
+    let target = try checkWritable(invocation, name: name, current: current, newSecret: newSecret != nil)
     let moving = target != current.secretStore
     if !moving && (newSecret == nil || target == nil) { return nil }
     let secret: String
@@ -150,6 +139,28 @@ extension SecretPlacement {
       secret = current.secretText
     }
     return try prepare(name: name, secret: secret, target: target, previous: current.secretStore, context: context)
+  }
+
+  /// Where `set` keeps the secret; an error, before any secret is read, when a new one is given for the
+  /// read-only `command` store or `--secret-store` is given for a profile without a secret.
+  @discardableResult
+  static func checkWritable(_ invocation: Invocation, name: String, current: Profile, newSecret: Bool? = nil) throws(Failure)
+    -> SecretReference?
+  {
+    let newSecret = newSecret ?? (invocation.has("secret") || invocation.has("user-token"))
+    var target = current.secretStore
+    if case .some(let r) = try SecretCommands.requested(invocation) {
+      if current.credential.kind == .none && !newSecret {
+        throw .error("profile '\(name)' has no secret (auth none), so --secret-store has nothing to move")
+      }
+      target = r
+    }
+    if let target, target.kind == .command, newSecret {
+      throw .error(
+        "profile '\(name)' reads its secret from \(target.label), which is read-only; put the new secret where that command reads it, or name another store with --secret-store"
+      )
+    }
+    return target
   }
 
   /// What `rename` (`keepSource` false) and `copy` do with a secret kept in a secret store: the secret is
