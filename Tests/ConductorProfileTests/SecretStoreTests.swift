@@ -253,10 +253,18 @@ import Testing
     // A set that changes no secret runs none; one that moves it runs the old store's helper once (to read).
     #expect(try sandbox.run(["set", "k", "--description", "d"]).status == 0)
     #expect(count() == 3)
+    // The start-up switch of a new shell runs it once.
+    #expect(try sandbox.run(["default", "k"]).status == 0)
+    if let shell = try sandbox.shell(.bash, "\(HookShell.bash.load)\nprintf %s \"$CONDUCTOR_AUTH_SECRET\" > got\n") {
+      #expect(shell.status == 0 && shell.stderr == "", "\(shell)")
+      #expect(try sandbox.outText("got") == "s3")
+      #expect(count() == 4)
+    }
     // The read-only command store refuses a new secret before reading one.
+    let before = count()
     r = try sandbox.run(["set", "k", "--secret"], stdin: "new\n")
     expectError(r, containing: ["read-only"])
-    #expect(count() == 3)
+    #expect(count() == before)
   }
 
   @Test func unknownKeysRoundTripBesideAReference() throws {
