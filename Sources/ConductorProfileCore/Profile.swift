@@ -14,6 +14,8 @@ public struct Profile: Equatable, Sendable {
   public var unknown: [String: JSON] = [:]
   /// Keys of the `auth` object this version does not know.
   public var unknownAuth: [String: JSON] = [:]
+  /// Where the secret is kept when not in the store file (SecretStore.swift); nil: in the file.
+  public var secretStore: SecretReference?
 
   public init(server: Server, credential: Credential) {
     self.server = server
@@ -45,13 +47,17 @@ extension Profile {
     guard var auth = object.removeValue(forKey: "auth")?.objectValue else { throw bad("has no \"auth\" object") }
     guard let kind = auth.removeValue(forKey: "kind")?.stringValue else { throw bad("its auth has no \"kind\"") }
     let credential: Credential
+    let external: (SecretReference, expires: Int64?, subject: String?)?
+    do throws(Failure) { external = try SecretReference.take(from: &auth, kind: kind, profile: name) } catch {
+      throw bad(error.description)
+    }
     do throws(Failure) {
       switch kind {
       case "key":
         guard let id = auth.removeValue(forKey: "keyId")?.stringValue else { throw bad("its auth has no \"keyId\"") }
         try validateKeyID(id)
         let secretValue = auth.removeValue(forKey: "keySecret")
-        if secretsOptional, secretValue == .null || secretValue == nil {
+        if secretsOptional || external != nil, secretValue == .null || secretValue == nil {
           credential = .key(id: id, secret: "")
         } else {
           guard let secret = secretValue?.stringValue else { throw bad("its auth has no \"keySecret\"") }
@@ -60,7 +66,9 @@ extension Profile {
         }
       case "user-token":
         let tokenValue = auth.removeValue(forKey: "token")
-        if secretsOptional, tokenValue == .null || tokenValue == nil {
+        if let external {
+          credential = .userToken(JWT(recordedExpires: external.expires, subject: external.subject))
+        } else if secretsOptional, tokenValue == .null || tokenValue == nil {
           credential = .userToken(JWT(redacted: ()))
         } else {
           guard let token = tokenValue?.stringValue else { throw bad("its auth has no \"token\"") }
@@ -76,6 +84,7 @@ extension Profile {
       throw bad(error.description)
     }
     self.init(server: server, credential: credential)
+    secretStore = external?.0
     unknownAuth = auth
     if let p = object.removeValue(forKey: "production") {
       guard let b = p.boolValue else { throw bad("\"production\" is not true or false") }
@@ -114,12 +123,13 @@ extension Profile {
     switch credential {
     case .key(let id, let secret):
       auth["keyId"] = .string(id)
-      auth["keySecret"] = redactSecrets ? .null : .string(secret)
+      if secretStore == nil { auth["keySecret"] = redactSecrets ? .null : .string(secret) }
     case .userToken(let jwt):
-      auth["token"] = redactSecrets ? .null : .string(jwt.raw)
+      if secretStore == nil { auth["token"] = redactSecrets ? .null : .string(jwt.raw) }
     case .none:
       break
     }
+    secretStore?.write(into: &auth, credential: credential)
     var object = unknown
     object["server"] = .string(server.url)
     object["auth"] = .object(auth)
@@ -132,6 +142,7 @@ extension Profile {
 
   /// True when an export without `--reveal` left this profile without its secret.
   var isRedacted: Bool {
+    if secretStore != nil { return false }
     switch credential {
     case .key(_, let secret): return secret.isEmpty
     case .userToken(let jwt): return jwt.raw.isEmpty

@@ -39,7 +39,7 @@ import Testing
       r.stdout == """
         OVERVIEW: Add a profile.
 
-        USAGE: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
+        USAGE: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
 
         ARGUMENTS:
           NAME                    The profile's name: letters, digits, '.', '_', '-'.
@@ -51,6 +51,7 @@ import Testing
           --no-auth               A server without authentication (open-source Conductor).
           --production            Flag the server as a production cluster.
           --server-type TYPE      OSS or Enterprise, exported as CONDUCTOR_SERVER_TYPE (default: Enterprise with a credential, OSS without).
+          --secret-store STORE    Where the secret is kept: file (default), secret-service, pass, keychain, or command (-- COMMAND at the end).
           --color COLOR           The prompt segment's colour: black, red, green, yellow, blue, magenta, cyan or white.
           --description TEXT      A note shown by show.
           --env NAME=VALUE        An extra variable to export with the profile. (repeatable)
@@ -59,6 +60,9 @@ import Testing
 
         No option takes a secret: it would land in shell history and in ps. Pipe it in, or type it at the prompt:
           printf '%s' "$SECRET" | conductor-profile add dev --server https://dev.example.com --key-id 1a2b3c
+        With --secret-store the secret goes to a secret store and the store file keeps none (docs/secrets.md):
+          conductor-profile add dev --server https://dev.example.com --key-id 1a2b3c --secret-store pass
+          conductor-profile add ci --server https://ci.example.com --key-id 4d5e --secret-store command -- op read op://vault/ci/secret
 
         """)
   }
@@ -91,7 +95,7 @@ import Testing
     #expect(
       r.stderr == """
         Error: unknown option '--sever'; did you mean '--server'?
-        Usage: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
+        Usage: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
           See 'conductor-profile add --help'.
 
         """)

@@ -38,13 +38,15 @@ public struct CommandSpec: Sendable {
   public let positionals: ClosedRange<Int>
   /// True when words after `--` are the command to run (`exec`).
   public let takesCommand: Bool
+  /// True when words after `--` that follow `--secret-store command` are kept in `trailing` (`add`, `set`).
+  public let allowsCommand: Bool
   /// Extra paragraphs for `--help`.
   public let discussion: String
   let run: @Sendable (Invocation, Context) throws(Failure) -> Void
 
   init(
     _ name: String, usage: String, summary: String, arguments: [ArgumentSpec] = [], options: [OptionSpec] = [],
-    positionals: ClosedRange<Int> = 0...0, takesCommand: Bool = false, discussion: String = "",
+    positionals: ClosedRange<Int> = 0...0, takesCommand: Bool = false, allowsCommand: Bool = false, discussion: String = "",
     run: @escaping @Sendable (Invocation, Context) throws(Failure) -> Void
   ) {
     self.name = name
@@ -54,6 +56,7 @@ public struct CommandSpec: Sendable {
     self.options = options
     self.positionals = positionals
     self.takesCommand = takesCommand
+    self.allowsCommand = allowsCommand
     self.discussion = discussion
     self.run = run
   }
@@ -104,7 +107,8 @@ public struct Invocation: Sendable {
         continue
       }
       if word == "--" {
-        if command.takesCommand {
+        // For `add` and `set`, only after `--secret-store command`: there `--` may still end the options.
+        if command.takesCommand || (command.allowsCommand && invocation.value("secret-store") == "command") {
           invocation.trailing = Array(words[i...])
           break
         }

@@ -7,7 +7,8 @@ enum DoctorCommand {
       Checks: the store parses and every profile in it is valid; the store and its directory are private; the
       shell hook is loaded in this shell; no CONDUCTOR_* variable was set or changed outside a switch; the conductor
       CLI's CONDUCTOR_PROFILE is not set; no user token has expired or expires within a day; the default profile
-      exists; no user token is on a production server. Exit 0 when all is well, 1 when something needs attention.
+      exists; no user token is on a production server; each secret store a profile uses has its helper installed,
+      unlocked and holding the profile's entry. Exit 0 when all is well, 1 when something needs attention.
       """,
     run: run)
 
@@ -32,6 +33,7 @@ enum DoctorCommand {
     if let store { checkProfiles(report, store: store) }
     if let store { Seatbelt.checkSettings(report, store: store) }
     TrustCommands.check(report)
+    if let store { SecretCommands.doctor(report, store: store) }
     if report.problems > 0 {
       context.note("\(report.problems) problem\(report.problems == 1 ? " needs" : "s need") attention")
       throw .exit(ExitCode.failure)

@@ -58,9 +58,9 @@ enum ExecFanOut {
       var why = ""
       do throws(Failure) {
         guard let profile = try store.profile(named: name) else { throw context.noSuchProfile(name, in: store, command: "exec") }
-        let target = SwitchCommands.Target(name: name, profile: profile, store: store)
+        let target = try SwitchCommands.target(name, profile, in: store, context)
         context.note("==> \(name) (\(profile.server.url))")
-        try Guard.check(name: name, profile: profile, store: store, context: context, refusable: true)
+        try Guard.check(name: name, profile: target.profile, store: store, context: context, refusable: true)
         let environment = Switch.apply(exports: target.exports, to: context.environment)
         let ended = try spawn(command, environment: environment, context: context)
         status = ended.status

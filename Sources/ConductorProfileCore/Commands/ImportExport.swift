@@ -26,7 +26,7 @@ enum ImportExportCommands {
     var profiles: [String: JSON] = [:]
     for name in names {
       guard let raw = store.rawProfile(named: name) else { continue }
-      profiles[name] = reveal ? raw : redacted(raw)
+      profiles[name] = reveal ? try SecretCommands.revealed(raw, name: name, context: context) : redacted(raw)
     }
     context.emit(JSON.object(["profiles": .object(profiles), "version": .integer(store.version)]).pretty())
   }
@@ -83,8 +83,13 @@ enum ImportExportCommands {
     switch source {
     case "file":
       guard let path = argument else { throw invocation.usageError("missing PATH (import file PATH)") }
-      let incoming = try readExport(path: path, context: context)
+      let read = try readExport(path: path, context: context)
+      let (incoming, placements) = try SecretCommands.placeImported(read, force: force, context: context)
+      var stored = false
+      defer { if !stored { for placement in placements { placement.rollback(context: context) } } }
       try commit(incoming, force: force, again: "conductor-profile import file \(shellWord(path)) --force", context: context)
+      stored = true
+      for placement in placements { try placement.finish(context: context) }
     case "conductor-cli":
       if let argument {
         throw invocation.usageError("unexpected argument \(quoted(argument)); use --dir DIR for another directory")

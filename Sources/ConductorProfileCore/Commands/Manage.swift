@@ -3,7 +3,7 @@ enum ManageCommands {
   static let add = CommandSpec(
     "add",
     usage:
-      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]",
+      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]",
     summary: "Add a profile.",
     arguments: [ArgumentSpec("NAME", "The profile's name: letters, digits, '.', '_', '-'.")],
     options: [
@@ -13,15 +13,19 @@ enum ManageCommands {
       .flag("no-auth", "A server without authentication (open-source Conductor)."),
       .flag("production", "Flag the server as a production cluster."),
       ServerType.option(),
+      SecretCommands.option,
       .value("color", "COLOR", "The prompt segment's colour: black, red, green, yellow, blue, magenta, cyan or white."),
       .value("description", "TEXT", "A note shown by show."),
       .value("env", "NAME=VALUE", repeatable: true, "An extra variable to export with the profile."),
       .flag("force", "Replace a profile of the same name."),
     ],
-    positionals: 1...1,
+    positionals: 1...1, allowsCommand: true,
     discussion: """
       No option takes a secret: it would land in shell history and in ps. Pipe it in, or type it at the prompt:
         printf '%s' "$SECRET" | conductor-profile add dev --server https://dev.example.com --key-id 1a2b3c
+      With --secret-store the secret goes to a secret store and the store file keeps none (docs/secrets.md):
+        conductor-profile add dev --server https://dev.example.com --key-id 1a2b3c --secret-store pass
+        conductor-profile add ci --server https://ci.example.com --key-id 4d5e --secret-store command -- op read op://vault/ci/secret
       """,
     run: runAdd)
 
@@ -35,16 +39,19 @@ enum ManageCommands {
     let force = invocation.has("force")
     let file = try context.store()
     // Say "exists" before asking for a secret; the check is made again under the lock.
-    if !force, try file.load().contains(name) { throw exists(name) }
+    let before = try file.load()
+    if !force, before.contains(name) { throw exists(name) }
+    let keptAt = try SecretCommands.forAdd(invocation, store: before, hasSecret: !invocation.has("no-auth"))
 
     let credential: Credential
     if let id = invocation.value("key-id") {
       try validateKeyID(id)
-      let secret = try context.readSecret(prompt: "Key secret for \(name): ")
+      let secret = try SecretCommands.newSecret(keptAt, name: name, prompt: "Key secret for \(name): ", context: context)
       try validateKeySecret(secret)
       credential = .key(id: id, secret: secret)
     } else if invocation.has("user-token") {
-      credential = .userToken(try JWT(validating: try context.readSecret(prompt: "User token for \(name): ")))
+      let token = try SecretCommands.newSecret(keptAt, name: name, prompt: "User token for \(name): ", context: context)
+      credential = .userToken(try JWT(validating: token))
     } else if invocation.has("no-auth") {
       credential = .none
     } else {
@@ -57,20 +64,29 @@ enum ManageCommands {
     if let d = invocation.value("description") { profile.description = d }
     if !extras.isEmpty { profile.env = Dictionary(extras.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
     try Limits.checkSwitchSize(Switch.exports(name: name, profile: profile, production: true), name: name)
+    let placement = try SecretPlacement.prepare(
+      name: name, secret: profile.secretText, target: keptAt, previous: (try? before.profile(named: name))??.secretStore,
+      readFromTarget: keptAt?.kind == .command, context: context)
+    try placement.apply(to: &profile)
 
+    var stored = false
+    defer { if !stored { placement.rollback(context: context) } }
     let store = try file.update { (store: inout Store) throws(Failure) -> Store in
       if !force, store.contains(name) { throw exists(name) }
       store.setProfile(profile, named: name)
       return store
     }
+    stored = true
     TokenCache(environment: context.environment).forget(name)
-    context.print("added profile '\(name)' (\(credential.kind.rawValue), \(server.url))")
+    context.print(
+      "added profile '\(name)' (\(credential.kind.rawValue), \(server.url)\(keptAt.map { ", secret in \($0.label)" } ?? ""))")
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
     if let warning = ClearText.warning(name: name, profile: profile) { context.warn(warning) }
     if profile.isFlaggedProduction { try warnOthers(on: server, except: name, store, context) }
     if case .userToken(let jwt) = credential, let exp = jwt.expires, exp <= context.now {
       context.warn("the user token of profile '\(name)' has already expired (\(formatUTC(exp)))")
     }
+    try placement.finish(context: context)
   }
 
   static func exists(_ name: String) -> Failure {
@@ -83,7 +99,7 @@ enum ManageCommands {
   static let set = CommandSpec(
     "set",
     usage:
-      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--server-type T] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
+      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--server-type T] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
     summary: "Change some fields of a profile.",
     arguments: [ArgumentSpec("NAME", "The profile to change.")],
     options: [
@@ -94,12 +110,16 @@ enum ManageCommands {
       .flag("production", "Flag the server as production."),
       .flag("no-production", "Remove the production flag."),
       ServerType.option(forSet: true),
+      .value(
+        "secret-store", "STORE",
+        "Move the secret to file, secret-service, pass, keychain or command (-- COMMAND): written and read back, then the old copy removed."
+      ),
       .value("color", "COLOR", "A new prompt colour (black, red, green, yellow, blue, magenta, cyan, white; empty removes it)."),
       .value("description", "TEXT", "A new description (empty removes it)."),
       .value("env", "NAME=VALUE", repeatable: true, "Set an extra variable."),
       .value("unset-env", "NAME", repeatable: true, "Remove an extra variable."),
     ],
-    positionals: 1...1,
+    positionals: 1...1, allowsCommand: true,
     run: runSet)
 
   static func runSet(_ invocation: Invocation, _ context: Context) throws(Failure) {
@@ -108,8 +128,8 @@ enum ManageCommands {
     try invocation.exclusive(["user-token", "key-id"])
     try invocation.exclusive(["user-token", "secret"])
     let changing = [
-      "server", "key-id", "secret", "user-token", "production", "no-production", "server-type", "color", "description", "env",
-      "unset-env",
+      "server", "key-id", "secret", "user-token", "production", "no-production", "server-type", "secret-store", "color",
+      "description", "env", "unset-env",
     ]
     guard changing.contains(where: invocation.has) else {
       throw invocation.usageError("nothing to change: give at least one option (see --help)")
@@ -126,6 +146,7 @@ enum ManageCommands {
     let file = try context.store()
     let current = try context.requireProfile(name, in: try file.load(), command: "set")
     // Ask for secrets only when the change can be made, and before taking the lock.
+    try SecretPlacement.checkWritable(invocation, name: name, current: current)
     var secret: String? = nil
     var token: JWT? = nil
     let willBeKey: Bool = {
@@ -150,7 +171,11 @@ enum ManageCommands {
         "profile '\(name)' has no extra variable \(quoted(r)); its variables: \(current.extraVariables.map(\.name).joined(separator: " "))"
       )
     }
+    let placement = try SecretPlacement.forSet(
+      invocation, name: name, current: current, newSecret: secret ?? token?.raw, context: context)
 
+    var stored = false
+    defer { if !stored { placement?.rollback(context: context) } }
     let (profile, store) = try file.update { (store: inout Store) throws(Failure) -> (Profile, Store) in
       var profile = try context.requireProfile(name, in: store, command: "set")
       if let server { profile.server = server }
@@ -163,6 +188,7 @@ enum ManageCommands {
       default:
         break
       }
+      if let placement { try placement.apply(to: &profile) }
       if invocation.has("production") { profile.production = true }
       if invocation.has("no-production") { profile.production = false }
       if let serverType { profile.serverType = serverType }
@@ -178,11 +204,13 @@ enum ManageCommands {
       store.setProfile(profile, named: name)
       return (profile, store)
     }
+    stored = true
     TokenCache(environment: context.environment).forget(name)
     context.print("updated profile '\(name)'")
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
     if let warning = ClearText.warning(name: name, profile: profile) { context.warn(warning) }
     if invocation.has("production") || server != nil { try warnOthers(on: profile.server, except: name, store, context) }
+    try placement?.finish(context: context)
   }
 
   /// A flag on one profile can make another one a user token on production: warn about those too.
@@ -265,14 +293,15 @@ enum ManageCommands {
   static func runShow(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let name = try context.profileNameOrActive(invocation)
     let store = try context.loadStore()
-    let profile = try context.requireProfile(name, in: store, command: "show")
+    var profile = try context.requireProfile(name, in: store, command: "show")
     let reveal = invocation.has("reveal")
+    if reveal { profile = try profile.resolvingSecret(name: name, context: context) }
     let summary = ProfileSummary(
       name: name, profile: profile, production: store.isProduction(profile.server), isDefault: store.defaultName == name,
       isActive: context.activeName == name)
     if invocation.has("json") {
       guard case .object(var object) = summary.json(now: context.now) else { return }
-      guard case .object(let stored) = profile.json(redactSecrets: !reveal) else { return }
+      guard case .object(let stored) = try profile.portableJSON(name: name, reveal: reveal, context: context) else { return }
       object["auth"] = stored["auth"]
       object["serverType"] = .string(profile.effectiveServerType.rawValue)
       for (k, v) in profile.unknown { object[k] = object[k] ?? v }
@@ -300,6 +329,7 @@ enum ManageCommands {
     }
     let inferred = profile.serverType == nil ? " (from the credential)" : ""
     lines.append(("server type", profile.effectiveServerType.rawValue + inferred))
+    if let kept = profile.secretStore { lines.append(("secret store", kept.label)) }
     if let d = profile.description { lines.append(("description", d)) }
     if let c = profile.color { lines.append(("color", c.rawValue)) }
     for v in profile.extraVariables { lines.append(("env", "\(v.name)=\(v.value)")) }
@@ -330,6 +360,13 @@ enum ManageCommands {
     // Check before taking the lock, so a mistyped name creates no directory or lock file; checked again under it.
     let current = try context.loadStore()
     if !current.contains(source) { throw context.noSuchProfile(source, in: current, command: command) }
+    if current.contains(target) {
+      throw .error("a profile named '\(target)' already exists; remove it first or choose another name")
+    }
+    let placement = try SecretPlacement.forMove(
+      source: source, target: target, keepSource: keepSource, store: current, context: context)
+    var stored = false
+    defer { if !stored { placement?.rollback(context: context) } }
     try context.store().update { (store: inout Store) throws(Failure) in
       guard let raw = store.rawProfile(named: source) else { throw context.noSuchProfile(source, in: store, command: command) }
       if store.contains(target) {
@@ -341,6 +378,7 @@ enum ManageCommands {
         if store.defaultName == source { store.defaultName = target }
       }
     }
+    stored = true
     if keepSource {
       context.print("copied profile '\(source)' to '\(target)'")
     } else {
@@ -350,6 +388,7 @@ enum ManageCommands {
         context.note("note: this shell still has '\(source)' active; switch with: conductor-profile use \(target)")
       }
     }
+    try placement?.finish(context: context)
   }
 
   static let remove = CommandSpec(
@@ -360,6 +399,7 @@ enum ManageCommands {
     let names = invocation.positionals
     let current = try context.loadStore()
     for name in names where !current.contains(name) { throw context.noSuchProfile(name, in: current, command: "remove") }
+    let entries = SecretPlacement.entries(of: names, in: current)
     let clearedDefault = try context.store().update { (store: inout Store) throws(Failure) -> Bool in
       for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: "remove") }
       var cleared = false
@@ -378,6 +418,7 @@ enum ManageCommands {
       context.print("removed profile '\(name)'")
     }
     if clearedDefault { context.note("note: the default profile was removed; no profile is the default now") }
+    try SecretPlacement.removeEntries(entries, context: context)
   }
 
   // MARK: default
@@ -451,6 +492,7 @@ struct ProfileSummary {
     }
     if case .userToken(let jwt) = profile.credential, let s = jwt.subject { object["tokenSubject"] = .string(s) }
     if case .key(let id, _) = profile.credential { object["keyId"] = .string(id) }
+    if let kept = profile.secretStore { object["secretStore"] = .string(kept.kind.rawValue) }
     if let env = profile.env { object["env"] = .object(env.mapValues { .string($0) }) }
     return .object(object)
   }

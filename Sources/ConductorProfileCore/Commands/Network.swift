@@ -28,13 +28,14 @@ enum NetworkCommands {
     let profile = try context.requireProfile(name, in: store, command: "token")
     let jwt: String
     switch profile.credential {
-    case .key(let id, let secret):
+    case .key(let id, _):
       let cache = TokenCache(environment: context.environment)
       if !invocation.has("refresh"), let cached = cache.entry(for: name),
         cached.isReusable(server: profile.server, keyID: id, now: context.now)
       {
         jwt = cached.token
       } else {
+        let secret = try profile.resolvingSecret(name: name, context: context).secretText
         let minted = try Minting.mint(name: name, server: profile.server, keyID: id, secret: secret, context: context)
         do throws(Failure) {
           try cache.store(minted, for: name)
@@ -57,7 +58,7 @@ enum NetworkCommands {
           "the user token of profile '\(name)' expired \(relativeTime(exp, now: context.now)) (\(formatUTC(exp))); copy a new one from the Conductor UI (user menu > Copy Token) and run: conductor-profile set \(name) --user-token"
         )
       }
-      jwt = token.raw
+      jwt = profile.secretStore == nil ? token.raw : try profile.resolvingSecret(name: name, context: context).secretText
     case .none:
       throw .error(
         "profile '\(name)' has no credential (auth none: its server \(profile.server.url) needs no authentication), so there is no token to print; call the server without an X-Authorization header"
@@ -85,7 +86,7 @@ enum NetworkCommands {
   static func runVerify(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let name = try context.profileNameOrActive(invocation)
     let store = try context.loadStore()
-    let profile = try context.requireProfile(name, in: store, command: "verify")
+    let profile = try context.requireProfile(name, in: store, command: "verify").resolvingSecret(name: name, context: context)
     let server = profile.server
     switch profile.credential {
     case .key(let id, let secret):

@@ -20,17 +20,26 @@ enum SwitchCommands {
     func drift(environment: [String: String]) -> [String] {
       var expected: [String: String] = [:]
       for variable in exports { expected[variable.name] = variable.value }
-      // A limited session's end is the switch's, not the profile's.
+      // A limited session's end is the switch's, not the profile's; a secret kept in a secret store is not
+      // compared (reading it would run the helper).
       return Set(expected.keys).union(ManagedVariable.cleared).filter {
         $0 != ManagedVariable.sessionEnds && environment[$0] != expected[$0]
+          && !(profile.secretStore != nil && ManagedVariable.secrets.contains($0))
       }.sorted()
     }
   }
 
   static func target(_ name: String, _ context: Context, command: String) throws(Failure) -> Target {
     let store = try context.loadStore()
-    let profile = try context.requireProfile(name, in: store, command: command)
-    let target = Target(name: name, profile: profile, store: store)
+    return try target(name, try context.requireProfile(name, in: store, command: command), in: store, context)
+  }
+
+  /// The one way a switch (use, env, exec, its fan-out, a directory switch, the start-up switch) gets its
+  /// target: the secret read from its secret store (once; not when the guard will refuse), and what it
+  /// exports held to the size every shell can take.
+  static func target(_ name: String, _ profile: Profile, in store: Store, _ context: Context) throws(Failure) -> Target {
+    let resolved = try profile.resolvingSecretForSwitch(name: name, store: store, context: context)
+    let target = Target(name: name, profile: resolved, store: store)
     try Limits.checkSwitchSize(target.exports, name: name)
     return target
   }

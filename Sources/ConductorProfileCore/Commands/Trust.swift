@@ -151,7 +151,7 @@ struct DirectorySwitch {
         "\(shownText(file.path)) names the profile '\(name)', which does not exist, so nothing switched; add it (conductor-profile add \(name) …) or edit the file"
       )
     }
-    return SwitchCommands.Target(name: name, profile: profile, store: store)
+    return try SwitchCommands.target(name, profile, in: store, context)
   }
 
   /// The exports of the switch, with the mark that says which file they came from.
