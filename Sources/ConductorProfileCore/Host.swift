@@ -11,6 +11,13 @@
 public enum Host {
   /// The canonical form of `text`, a URL's host (brackets around an IPv6 address allowed).
   public static func canonical(_ text: Substring) -> String {
+    // A name (a byte that no IPv4 or IPv6 spelling has, and no ':'): lower case, no trailing dot.
+    if text.utf8.contains(where: isNameOnly), !text.utf8.contains(UInt8(ascii: ":")),
+      text.utf8.first != UInt8(ascii: "[")
+    {
+      let name = text.utf8.last == UInt8(ascii: ".") ? text.dropLast() : text
+      return String(name).lowercasedASCII()
+    }
     var host = text
     if host.hasPrefix("["), host.hasSuffix("]") {
       let inner = host.dropFirst().dropLast()
@@ -25,17 +32,51 @@ public enum Host {
 
   public static func canonical(_ text: String) -> String { canonical(text[...]) }
 
+  /// A byte that can be in a host name but in no spelling of an IP address (digits, `.`, hex letters,
+  /// `x`, `:` are in some).
+  private static func isNameOnly(_ b: UInt8) -> Bool {
+    let lower = b | 0x20
+    return (lower >= UInt8(ascii: "g") && lower <= UInt8(ascii: "z") && lower != UInt8(ascii: "x"))
+      || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+  }
+
   /// The host part of a URL `scheme://[userinfo@]host[:port][/…]` (an IPv6 address with its brackets),
   /// or nil when the text has no `://` or no host.
   static func part(ofURL url: String) -> Substring? {
-    guard let sep = url.firstRange(of: "://") else { return nil }
-    var authority = url[sep.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-    if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-    if authority.hasPrefix("[") {
-      guard let close = authority.firstIndex(of: "]") else { return nil }
+    // On the bytes: every delimiter is ASCII, so each index found is a character boundary too (a switch
+    // reads the host of every production profile: Character searches cost tens of thousands of instructions).
+    let bytes = url.utf8
+    var i = bytes.startIndex
+    var colonSlashSlash: String.Index? = nil
+    while i != bytes.endIndex {
+      if bytes[i] == UInt8(ascii: ":") {
+        let j = bytes.index(after: i)
+        if j != bytes.endIndex, bytes[j] == UInt8(ascii: "/") {
+          let k = bytes.index(after: j)
+          if k != bytes.endIndex, bytes[k] == UInt8(ascii: "/") {
+            colonSlashSlash = bytes.index(after: k)
+            break
+          }
+        }
+      }
+      i = bytes.index(after: i)
+    }
+    guard let start = colonSlashSlash else { return nil }
+    var end = start
+    var hostStart = start
+    while end != bytes.endIndex {
+      let b = bytes[end]
+      if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+      if b == UInt8(ascii: "@") { hostStart = bytes.index(after: end) }
+      end = bytes.index(after: end)
+    }
+    let authority = url[hostStart..<end]
+    if authority.utf8.first == UInt8(ascii: "[") {
+      guard let close = authority.utf8.firstIndex(of: UInt8(ascii: "]")) else { return nil }
       return authority[...close]
     }
-    let host = authority.prefix { $0 != ":" }
+    let hostEnd = authority.utf8.firstIndex(of: UInt8(ascii: ":")) ?? authority.endIndex
+    let host = authority[..<hostEnd]
     return host.isEmpty ? nil : host
   }
 
