@@ -428,6 +428,22 @@ import Testing
     #expect(try sandbox.environmentDump("env2")["CONDUCTOR_PROFILE_ACTIVE"] == bytes("prod"))
   }
 
+  /// A fan-out `exec` confirms each production profile as `use` does: without a terminal it runs the
+  /// others and refuses that one (exit 1), unless `--yes`.
+  @Test func fanOutExecConfirmsProductionProfiles() throws {
+    let sandbox = try confirmingSandbox()
+    let r = try sandbox.run(["exec", "dev,prod", "--", "sh", "-c", "printf '%s;' \"$CONDUCTOR_PROFILE_ACTIVE\""])
+    #expect(r.status == 1, "\(r)")
+    #expect(r.stdout == "dev;", "\(r)")
+    #expect(
+      r.stderr.contains(
+        "error: profile 'prod' is a production profile and the store asks to confirm those (confirmProduction), and there is no terminal to ask on; nothing was changed. Confirm with --yes on the exec command line\n"
+      ), "\(r)")
+    let confirmed = try sandbox.run(
+      ["exec", "dev,prod", "--yes", "--", "sh", "-c", "printf '%s;' \"$CONDUCTOR_PROFILE_ACTIVE\""])
+    #expect(confirmed.status == 0 && confirmed.stdout == "dev;prod;", "\(confirmed)")
+  }
+
   @Test func directoryAndStartupSwitchesToAProductionProfileAreRefused() throws {
     let sandbox = try confirmingSandbox()
     // Two trusted directory files (allow), one naming the production profile.

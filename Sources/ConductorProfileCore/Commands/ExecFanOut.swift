@@ -33,7 +33,7 @@ enum ExecFanOut {
 
   /// Runs `command` once per profile named by `word`. Returns when all succeeded; else throws `.exit` with
   /// the first non-zero status (3 for a guard refusal).
-  static func run(_ word: String, command: [String], failFast: Bool, context: Context) throws(Failure) {
+  static func run(_ word: String, command: [String], failFast: Bool, yes: Bool, context: Context) throws(Failure) {
     let store = try context.loadStore()
     let names = try names(word, in: store)
     // A mistyped CONDUCTOR_PROFILE_GUARD fails the whole command before anything runs.
@@ -61,6 +61,8 @@ enum ExecFanOut {
         let target = try SwitchCommands.target(name, profile, in: store, context)
         context.note("==> \(name) (\(profile.server.url))")
         try Guard.check(name: name, profile: target.profile, store: store, context: context, refusable: true)
+        // confirmProduction: each production profile of the fan-out is confirmed as `use` confirms it.
+        try Seatbelt.confirm(target, yes: yes, startup: false, context, command: "exec")
         let environment = Switch.apply(exports: target.exports, to: context.environment)
         let ended = try spawn(command, environment: environment, context: context)
         status = ended.status

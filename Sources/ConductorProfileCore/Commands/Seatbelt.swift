@@ -132,7 +132,9 @@ extension Seatbelt {
   /// With `confirmProduction`, a switch to a production profile goes ahead only when the user types the
   /// profile's name at the terminal, or gave `--yes`. A directory switch or the start-up switch is
   /// refused (never silent, never a question): the user switches by hand.
-  static func confirm(_ target: SwitchCommands.Target, yes: Bool, startup: Bool, _ context: Context) throws(Failure) {
+  static func confirm(
+    _ target: SwitchCommands.Target, yes: Bool, startup: Bool, _ context: Context, command: String = "use"
+  ) throws(Failure) {
     guard target.production, try confirmsProduction(target.store, context) else { return }
     let name = target.name
     let why = "profile '\(name)' is a production profile and the store asks to confirm those (confirmProduction)"
@@ -142,8 +144,10 @@ extension Seatbelt {
     if startup { throw .error("\(why): not activated at start-up; switch by hand with: conductor-profile use \(name)") }
     if yes { return }
     guard let fd = Tty.open(context) else {
-      throw .error(
-        "\(why), and there is no terminal to ask on; nothing was changed. Confirm with: conductor-profile use \(name) --yes")
+      let how =
+        command == "use"
+        ? "Confirm with: conductor-profile use \(name) --yes" : "Confirm with --yes on the \(command) command line"
+      throw .error("\(why), and there is no terminal to ask on; nothing was changed. \(how)")
     }
     defer { close(fd) }
     let refusal = "\nerror: not confirmed; nothing was changed\n"

@@ -242,13 +242,16 @@ enum SwitchCommands {
   // MARK: exec
 
   static let exec = CommandSpec(
-    "exec", usage: "NAME[,NAME...] | 'GLOB' [--fail-fast] -- COMMAND [ARG...]",
+    "exec", usage: "NAME[,NAME...] | 'GLOB' [--fail-fast] [--yes] -- COMMAND [ARG...]",
     summary: "Run a command with a profile's environment, or once per profile.",
     arguments: [
       ArgumentSpec("NAME", "The profile; NAME,NAME... or a quoted glob ('staging-*') runs COMMAND once per profile."),
       ArgumentSpec("COMMAND", "The program to run, and its arguments, after '--'."),
     ],
-    options: [.flag("fail-fast", "With several profiles: stop at the first that fails or is refused.")],
+    options: [
+      .flag("fail-fast", "With several profiles: stop at the first that fails or is refused."),
+      .flag("yes", "With several profiles and confirmProduction: run on production profiles without asking."),
+    ],
     positionals: 1...1, takesCommand: true,
     discussion: """
       The variables are cleared and exported as a switch does. With one NAME, conductor-profile replaces itself
@@ -264,7 +267,8 @@ enum SwitchCommands {
     let name = invocation.positionals[0]
     guard let command = invocation.trailing, !command.isEmpty else { throw invocation.usageError("missing COMMAND after '--'") }
     if ExecFanOut.isFanOut(name) {
-      try ExecFanOut.run(name, command: command, failFast: invocation.has("fail-fast"), context: context)
+      try ExecFanOut.run(
+        name, command: command, failFast: invocation.has("fail-fast"), yes: invocation.has("yes"), context: context)
       return
     }
     let target = try target(name, context, command: "exec")
