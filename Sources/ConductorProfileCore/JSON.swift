@@ -498,7 +498,7 @@ extension JSON {
 
 /// The index of the first byte at or after `start` (and before `count`) that ends a plain run of JSON
 /// string text: `"`, `\`, a control character, or a byte that is not ASCII. Eight bytes at a time.
-/// The full parser and the quick switch (QuickScan.swift) both read strings with it.
+/// The parser and the store scan (StoreScan.swift) both read strings with it.
 func plainStringEnd(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
   var i = start
   let ones: UInt64 = 0x0101_0101_0101_0101

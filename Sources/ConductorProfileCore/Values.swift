@@ -129,7 +129,7 @@ public struct Server: Hashable, Sendable, CustomStringConvertible {
     text.utf8.withContiguousStorageIfAvailable(isNormalForm) ?? false
   }
 
-  /// `isNormalForm` of UTF-8 bytes (the quick switch reads them from the store).
+  /// `isNormalForm` of UTF-8 bytes.
   static func isNormalForm(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     func has(_ prefix: StaticString, at start: Int) -> Bool {
       prefix.withUTF8Buffer { p in
