@@ -209,6 +209,12 @@ enum ImportExportCommands {
       } catch {
         throw bad(error.description)
       }
+      // A shared file must not bring a program for this machine to run at the next switch.
+      if profile.secretStore?.kind == .command {
+        throw bad(
+          "profile '\(name)' gets its secret by running a command (secretStore command), and an imported file never brings a command to run; add that profile yourself: conductor-profile add \(name) --server URL --key-id ID --secret-store command -- COMMAND"
+        )
+      }
       if case .none = profile.credential {} else if !profile.isRedacted { holdsSecrets = true }
       incoming.append(Incoming(name: name, profile: profile, origin: path))
     }
