@@ -39,7 +39,7 @@ extension Limits {
     var result: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
     while result.count < count {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min($0.count, count - result.count)) }
+      let n = chunk.withUnsafeMutableBytes { Platform.readBytes(fd, $0.baseAddress, min($0.count, count - result.count)) }
       if n < 0 && errno == EINTR { continue }
       if n <= 0 { break }
       result.append(contentsOf: chunk[..<n])

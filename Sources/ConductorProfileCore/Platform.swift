@@ -33,6 +33,12 @@ enum Platform {
     #endif
   }
 
+  /// The C library's open, read and write, for code inside a type that has members of those names
+  /// (`Tty.open`, `Tty.write`): spelled once here, not as `Glibc.write`, which names one platform's module.
+  static func openFile(_ path: String, _ flags: Int32) -> Int32 { open(path, flags) }
+  static func readBytes(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }
+  static func writeBytes(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { write(fd, buffer, count) }
+
   /// Keeps the kernel from writing any core dump of this process (also to a `core_pattern` pipe, which
   /// ignores RLIMIT_CORE) and other processes of the user from attaching to it (Hardening.swift). Linux
   /// only; elsewhere RLIMIT_CORE is all there is.

@@ -26,6 +26,8 @@ import Testing
           !line.contains("canImport(") && !line.contains("#if os("), "\(path): a platform test outside Platform.swift: \(line)")
         #expect(!line.contains("\"/proc"), "\(path): /proc outside Platform.swift: \(line)")
         #expect(!line.contains("MAP_POPULATE") && !line.contains("prctl("), "\(path): a Linux-only call: \(line)")
+        #expect(
+          !cModules.contains { line.contains("\($0).") }, "\(path): a C module named outside Platform.swift: \(line)")
       }
     }
     let platform = try #require(files.first { $0.path == Self.platformFile }?.text)

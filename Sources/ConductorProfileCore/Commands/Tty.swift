@@ -13,7 +13,7 @@ enum Tty {
   /// The terminal, when there is one: standard input is a terminal and /dev/tty opens.
   static func open(_ context: Context) -> Int32? {
     guard context.stdinIsTerminal else { return nil }
-    let fd = Glibc.open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
+    let fd = Platform.openFile("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
     return fd >= 0 ? fd : nil
   }
 
@@ -34,7 +34,7 @@ enum Tty {
     for sig in signals {
       signal(sig) { sig in
         tcsetattr(Tty.fd, TCSANOW, &Tty.saved)
-        Tty.farewell.withUnsafeBytes { _ = Glibc.write(Tty.fd, $0.baseAddress, $0.count) }
+        Tty.farewell.withUnsafeBytes { _ = Platform.writeBytes(Tty.fd, $0.baseAddress, $0.count) }
         _exit(Tty.signalExit >= 0 ? Tty.signalExit : 128 + sig)
       }
     }
