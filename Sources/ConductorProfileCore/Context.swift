@@ -7,7 +7,7 @@ public final class Context {
   let stdoutIsTerminal: Bool
   private let writeOut: (String) -> Void
   private let writeErr: (String) -> Void
-  private let readInput: () -> [UInt8]
+  private let readInput: () throws(Failure) -> [UInt8]
   private let flushOut: () -> Void
   private var storeFile: StoreFile?
   /// Stores read in this run, kept as long as the context: the program exits without first taking
@@ -16,7 +16,8 @@ public final class Context {
 
   public init(
     environment: [String: String], now: Int64, stdinIsTerminal: Bool, stdoutIsTerminal: Bool,
-    writeOut: @escaping (String) -> Void, writeErr: @escaping (String) -> Void, readInput: @escaping () -> [UInt8],
+    writeOut: @escaping (String) -> Void, writeErr: @escaping (String) -> Void,
+    readInput: @escaping () throws(Failure) -> [UInt8],
     flush: @escaping () -> Void = {}
   ) {
     self.flushOut = flush
@@ -55,7 +56,7 @@ public final class Context {
         _ = try? Posix.writeAll(2, s.utf8, path: "standard error")
       },
       // A secret is at most Limits.secretBytes (and a line break): read one byte past that, no further.
-      readInput: { Limits.read(0, atMost: Limits.secretBytes + 3) },
+      readInput: { () throws(Failure) in try Limits.read(0, atMost: Limits.secretBytes + 3) },
       flush: { out.flush() })
   }
 
@@ -102,7 +103,7 @@ public final class Context {
     if stdinIsTerminal {
       bytes = try Terminal.readWithoutEcho(prompt: prompt)
     } else {
-      bytes = readInput()
+      bytes = try readInput()
     }
     var text = bytes
     if text.last == UInt8(ascii: "\n") {

@@ -35,13 +35,15 @@ extension Limits {
   }
 
   /// Reads at most `count` bytes from `fd` (to its end, when that comes first).
-  static func read(_ fd: Int32, atMost count: Int) -> [UInt8] {
+  static func read(_ fd: Int32, atMost count: Int) throws(Failure) -> [UInt8] {
     var result: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
     while result.count < count {
       let n = chunk.withUnsafeMutableBytes { Platform.readBytes(fd, $0.baseAddress, min($0.count, count - result.count)) }
       if n < 0 && errno == EINTR { continue }
-      if n <= 0 { break }
+      // A read error is said as such, never taken for the end of a short (or empty) secret.
+      if n < 0 { throw .error("cannot read standard input: \(Posix.errorText())") }
+      if n == 0 { break }
       result.append(contentsOf: chunk[..<n])
     }
     return result

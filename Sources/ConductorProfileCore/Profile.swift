@@ -51,37 +51,36 @@ extension Profile {
     do throws(Failure) { external = try SecretReference.take(from: &auth, kind: kind, profile: name) } catch {
       throw bad(error.description)
     }
-    do throws(Failure) {
-      switch kind {
-      case "key":
-        guard let id = auth.removeValue(forKey: "keyId")?.stringValue else { throw bad("its auth has no \"keyId\"") }
-        try validateKeyID(id)
-        let secretValue = auth.removeValue(forKey: "keySecret")
-        if secretsOptional || external != nil, secretValue == .null || secretValue == nil {
-          credential = .key(id: id, secret: "")
-        } else {
-          guard let secret = secretValue?.stringValue else { throw bad("its auth has no \"keySecret\"") }
-          try validateKeySecret(secret)
-          credential = .key(id: id, secret: secret)
-        }
-      case "user-token":
-        let tokenValue = auth.removeValue(forKey: "token")
-        if let external {
-          credential = .userToken(JWT(recordedExpires: external.expires, subject: external.subject))
-        } else if secretsOptional, tokenValue == .null || tokenValue == nil {
-          credential = .userToken(JWT(redacted: ()))
-        } else {
-          guard let token = tokenValue?.stringValue else { throw bad("its auth has no \"token\"") }
-          credential = .userToken(try JWT(validating: token))
-        }
-      case "none":
-        credential = .none
-      default:
-        throw bad("its auth kind \(quoted(kind)) is not key, user-token or none")
+    // A value's own error (a key id, a secret, a token), said as this profile's.
+    func checked<T>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+      do throws(Failure) { return try body() } catch { throw bad(error.description) }
+    }
+    switch kind {
+    case "key":
+      guard let id = auth.removeValue(forKey: "keyId")?.stringValue else { throw bad("its auth has no \"keyId\"") }
+      try checked { () throws(Failure) in try validateKeyID(id) }
+      let secretValue = auth.removeValue(forKey: "keySecret")
+      if secretsOptional || external != nil, secretValue == .null || secretValue == nil {
+        credential = .key(id: id, secret: "")
+      } else {
+        guard let secret = secretValue?.stringValue else { throw bad("its auth has no \"keySecret\"") }
+        try checked { () throws(Failure) in try validateKeySecret(secret) }
+        credential = .key(id: id, secret: secret)
       }
-    } catch {
-      if case .error(let m) = error, m.hasPrefix("profile '") { throw error }
-      throw bad(error.description)
+    case "user-token":
+      let tokenValue = auth.removeValue(forKey: "token")
+      if let external {
+        credential = .userToken(JWT(recordedExpires: external.expires, subject: external.subject))
+      } else if secretsOptional, tokenValue == .null || tokenValue == nil {
+        credential = .userToken(JWT(redacted: ()))
+      } else {
+        guard let token = tokenValue?.stringValue else { throw bad("its auth has no \"token\"") }
+        credential = .userToken(try checked { () throws(Failure) in try JWT(validating: token) })
+      }
+    case "none":
+      credential = .none
+    default:
+      throw bad("its auth kind \(quoted(kind)) is not key, user-token or none")
     }
     self.init(server: server, credential: credential)
     secretStore = external?.0
