@@ -1,7 +1,7 @@
 /// How a profile authenticates.
 public enum Credential: Equatable, Sendable {
   /// An application access key: exchanged at `POST /api/token` for a JWT. Right for anything unattended.
-  case key(id: String, secret: String)
+  case key(id: String, secret: Secret)
   /// A user's JWT copied from the UI: that person's full access, prototyping only, never production.
   case userToken(JWT)
   /// An open-source server without authentication.
@@ -23,7 +23,21 @@ public enum Credential: Equatable, Sendable {
 }
 
 /// A JSON Web Token: three base64url segments, the first two JSON objects.
-public struct JWT: Equatable, Sendable {
+/// A key secret. Its text reaches only what needs it (the store file, a secret store's helper, curl's
+/// standard input, a switch's exports) through `text`; printed or interpolated, it shows `<redacted>`.
+public struct Secret: Equatable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+  public let text: String
+  public init(_ text: String) { self.text = text }
+  public var isEmpty: Bool { text.isEmpty }
+  public var description: String { "<redacted>" }
+  public var debugDescription: String { "Secret(<redacted>)" }
+}
+
+/// A user token. Its text is `raw`; printed or interpolated, the token shows only who and until when.
+public struct JWT: Equatable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+  public var description: String { "JWT(<redacted>, subject: \(subject ?? "-"), expires: \(expires.map(String.init) ?? "-"))" }
+  public var debugDescription: String { description }
+
   public let raw: String
   /// `exp`, Unix seconds, when the token has one.
   public let expires: Int64?

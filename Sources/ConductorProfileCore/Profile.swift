@@ -61,11 +61,11 @@ extension Profile {
       try checked { () throws(Failure) in try validateKeyID(id) }
       let secretValue = auth.removeValue(forKey: "keySecret")
       if secretsOptional || external != nil, secretValue == .null || secretValue == nil {
-        credential = .key(id: id, secret: "")
+        credential = .key(id: id, secret: Secret(""))
       } else {
         guard let secret = secretValue?.stringValue else { throw bad("its auth has no \"keySecret\"") }
         try checked { () throws(Failure) in try validateKeySecret(secret) }
-        credential = .key(id: id, secret: secret)
+        credential = .key(id: id, secret: Secret(secret))
       }
     case "user-token":
       let tokenValue = auth.removeValue(forKey: "token")
@@ -122,7 +122,7 @@ extension Profile {
     switch credential {
     case .key(let id, let secret):
       auth["keyId"] = .string(id)
-      if secretStore == nil { auth["keySecret"] = redactSecrets ? .null : .string(secret) }
+      if secretStore == nil { auth["keySecret"] = redactSecrets ? .null : .string(secret.text) }
     case .userToken(let jwt):
       if secretStore == nil { auth["token"] = redactSecrets ? .null : .string(jwt.raw) }
     case .none:

@@ -138,7 +138,7 @@ extension Profile {
   /// The secret itself: the key secret or the token (empty for `none`, or when kept outside and not read).
   var secretText: String {
     switch credential {
-    case .key(_, let secret): return secret
+    case .key(_, let secret): return secret.text
     case .userToken(let jwt): return jwt.raw
     case .none: return ""
     }
@@ -150,7 +150,7 @@ extension Profile {
     switch credential {
     case .key(let id, _):
       try validateKeySecret(secret)
-      copy.credential = .key(id: id, secret: secret)
+      copy.credential = .key(id: id, secret: Secret(secret))
     case .userToken:
       copy.credential = .userToken(try JWT(validating: secret))
     case .none:

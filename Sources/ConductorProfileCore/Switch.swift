@@ -38,7 +38,7 @@ public struct Switch {
     switch profile.credential {
     case .key(let id, let secret):
       vars.append(Variable(ManagedVariable.authKey, id))
-      vars.append(Variable(ManagedVariable.authSecret, secret))
+      vars.append(Variable(ManagedVariable.authSecret, secret.text))
     case .userToken(let jwt):
       vars.append(Variable(ManagedVariable.authToken, jwt.raw))
       if let exp = jwt.expires { vars.append(Variable(ManagedVariable.tokenExpires, String(exp))) }

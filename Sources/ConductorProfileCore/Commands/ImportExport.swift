@@ -314,7 +314,7 @@ enum ImportExportCommands {
     } else if let key = values["auth-key"], let secret = values["auth-secret"] {
       do throws(Failure) { try validateKeyID(key.value) } catch { throw fail(key.line, error.description) }
       do throws(Failure) { try validateKeySecret(secret.value) } catch { throw fail(secret.line, error.description) }
-      credential = .key(id: key.value, secret: secret.value)
+      credential = .key(id: key.value, secret: Secret(secret.value))
     } else if let key = values["auth-key"] {
       throw fail(
         key.line, "auth-key has no auth-secret beside it; add auth-secret, or remove auth-key for a server without authentication"
@@ -360,7 +360,7 @@ enum ImportExportCommands {
     if let key, let secret {
       do throws(Failure) { try validateKeyID(key) } catch { throw named(ManagedVariable.authKey, error) }
       do throws(Failure) { try validateKeySecret(secret) } catch { throw named(ManagedVariable.authSecret, error) }
-      credential = .key(id: key, secret: secret)
+      credential = .key(id: key, secret: Secret(secret))
       if token != nil { context.note("note: CONDUCTOR_AUTH_TOKEN was not imported: the access key is the better credential") }
     } else if key != nil || secret != nil {
       throw .error(

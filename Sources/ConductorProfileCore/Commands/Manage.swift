@@ -48,7 +48,7 @@ enum ManageCommands {
       try validateKeyID(id)
       let secret = try SecretCommands.newSecret(keptAt, name: name, prompt: "Key secret for \(name): ", context: context)
       try validateKeySecret(secret)
-      credential = .key(id: id, secret: secret)
+      credential = .key(id: id, secret: Secret(secret))
     } else if invocation.has("user-token") {
       let token = try SecretCommands.newSecret(keptAt, name: name, prompt: "User token for \(name): ", context: context)
       credential = .userToken(try JWT(validating: token))
@@ -182,9 +182,9 @@ enum ManageCommands {
       if let token { profile.credential = .userToken(token) }
       switch (profile.credential, invocation.value("key-id"), secret) {
       case (.key(let id, let old), let newID, let newSecret):
-        profile.credential = .key(id: newID ?? id, secret: newSecret ?? old)
+        profile.credential = .key(id: newID ?? id, secret: newSecret.map(Secret.init) ?? old)
       case (_, let newID?, let newSecret?):
-        profile.credential = .key(id: newID, secret: newSecret)
+        profile.credential = .key(id: newID, secret: Secret(newSecret))
       default:
         break
       }
@@ -315,7 +315,7 @@ enum ManageCommands {
       ("production", summary.production ? (flagged ? "yes" : "yes (another profile flags this server as production)") : "no"))
     switch profile.credential {
     case .key(let id, let secret):
-      lines += [("auth", "key (application access key)"), ("key id", id), ("key secret", reveal ? secret : masked)]
+      lines += [("auth", "key (application access key)"), ("key id", id), ("key secret", reveal ? secret.text : masked)]
     case .userToken(let jwt):
       lines += [
         ("auth", "user-token (a person's token: prototyping only, never production)"), ("token", reveal ? jwt.raw : masked),

@@ -90,7 +90,7 @@ enum NetworkCommands {
     let server = profile.server
     switch profile.credential {
     case .key(let id, let secret):
-      let answer = try Minting.post(server: server, keyID: id, secret: secret, context: context)
+      let answer = try Minting.post(server: server, keyID: id, secret: secret.text, context: context)
       try OpenSourceServer.check(answer, name: name, server: server, context: context)
       let minted = try Minting.token(from: answer, name: name, server: server, keyID: id, context: context)
       context.print("ok: the application key \(quoted(id)) of profile '\(name)' works on \(server.url)")
