@@ -21,14 +21,14 @@ public enum ServerType: String, Sendable, CaseIterable {
   /// `--server-type` of add (and, with `forSet`, of set, where '' removes it).
   static func option(forSet: Bool = false) -> OptionSpec {
     .value(
-      "server-type", "TYPE",
+      .serverType, "TYPE",
       "OSS or Enterprise, exported as CONDUCTOR_SERVER_TYPE (default: Enterprise with a credential, OSS without)"
         + (forSet ? "; '' goes back to that default." : "."))
   }
 
   /// `--server-type` as given: nil when absent, `.some(nil)` for '' (back to the inferred type), or a usage error.
   static func given(_ invocation: Invocation) throws(Failure) -> ServerType?? {
-    guard let text = invocation.value("server-type") else { return nil }
+    guard let text = invocation.value(.serverType) else { return nil }
     if text.isEmpty { return .some(nil) }
     do throws(Failure) {
       return .some(try ServerType(validating: text))

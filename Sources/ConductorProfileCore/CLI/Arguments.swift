@@ -1,3 +1,36 @@
+/// Every option a command takes, by name: a command asks its `Invocation` for `.shell`, not for a string a
+/// typo could silently miss. The raw value is the word after `--`.
+public enum Option: String, CaseIterable, Sendable {
+  case color
+  case description
+  case dir
+  case env
+  case failFast = "fail-fast"
+  case fix
+  case forDuration = "for"
+  case force
+  case format
+  case header
+  case json
+  case keyID = "key-id"
+  case noAuth = "no-auth"
+  case noProduction = "no-production"
+  case print
+  case production
+  case quiet
+  case refresh
+  case reveal
+  case secret
+  case secretStore = "secret-store"
+  case server
+  case serverType = "server-type"
+  case shell
+  case unset
+  case unsetEnv = "unset-env"
+  case userToken = "user-token"
+  case yes
+}
+
 /// An option a command accepts: `--name`, or `--name VALUE` when `value` is set.
 public struct OptionSpec: Sendable {
   public let name: String
@@ -7,12 +40,12 @@ public struct OptionSpec: Sendable {
   public let repeatable: Bool
   public let help: String
 
-  public static func flag(_ name: String, short: Character? = nil, _ help: String) -> OptionSpec {
-    OptionSpec(name: name, short: short, value: nil, repeatable: false, help: help)
+  public static func flag(_ option: Option, short: Character? = nil, _ help: String) -> OptionSpec {
+    OptionSpec(name: option.rawValue, short: short, value: nil, repeatable: false, help: help)
   }
 
-  public static func value(_ name: String, _ placeholder: String, repeatable: Bool = false, _ help: String) -> OptionSpec {
-    OptionSpec(name: name, short: nil, value: placeholder, repeatable: repeatable, help: help)
+  public static func value(_ option: Option, _ placeholder: String, repeatable: Bool = false, _ help: String) -> OptionSpec {
+    OptionSpec(name: option.rawValue, short: nil, value: placeholder, repeatable: repeatable, help: help)
   }
 }
 
@@ -74,11 +107,11 @@ public struct Invocation: Sendable {
   /// The words after `--`, for `exec`.
   public var trailing: [String]? = nil
 
-  public func has(_ option: String) -> Bool { optionNames.contains(option) }
-  public func value(_ option: String) -> String? { optionNames.lastIndex(of: option).map { optionValues[$0] } }
-  public func all(_ option: String) -> [String] {
+  public func has(_ option: Option) -> Bool { optionNames.contains(option.rawValue) }
+  public func value(_ option: Option) -> String? { optionNames.lastIndex(of: option.rawValue).map { optionValues[$0] } }
+  public func all(_ option: Option) -> [String] {
     var found: [String] = []
-    for (i, name) in optionNames.enumerated() where name == option { found.append(optionValues[i]) }
+    for (i, name) in optionNames.enumerated() where name == option.rawValue { found.append(optionValues[i]) }
     return found
   }
 
@@ -87,10 +120,10 @@ public struct Invocation: Sendable {
   }
 
   /// Fails when more than one of `options` is given.
-  func exclusive(_ options: [String]) throws(Failure) {
+  func exclusive(_ options: [Option]) throws(Failure) {
     let given = options.filter(has)
     if given.count > 1 {
-      throw usageError("\(given.map { "--\($0)" }.joined(separator: " and ")) cannot be used together")
+      throw usageError("\(given.map { "--\($0.rawValue)" }.joined(separator: " and ")) cannot be used together")
     }
   }
 
@@ -108,7 +141,7 @@ public struct Invocation: Sendable {
       }
       if word == "--" {
         // For `add` and `set`, only after `--secret-store command`: there `--` may still end the options.
-        if command.takesCommand || (command.allowsCommand && invocation.value("secret-store") == "command") {
+        if command.takesCommand || (command.allowsCommand && invocation.value(.secretStore) == "command") {
           invocation.trailing = Array(words[i...])
           break
         }
@@ -138,7 +171,7 @@ public struct Invocation: Sendable {
       }
       if spec.value == nil {
         if inlineValue != nil { throw invocation.usageError("--\(name) takes no value") }
-        if invocation.has(name) { throw invocation.usageError("--\(name) is given twice") }
+        if invocation.optionNames.contains(name) { throw invocation.usageError("--\(name) is given twice") }
         invocation.optionNames.append(name)
         invocation.optionValues.append("")
         continue
@@ -153,7 +186,7 @@ public struct Invocation: Sendable {
         value = words[i]
         i += 1
       }
-      if !spec.repeatable, invocation.has(name) { throw invocation.usageError("--\(name) is given twice") }
+      if !spec.repeatable, invocation.optionNames.contains(name) { throw invocation.usageError("--\(name) is given twice") }
       invocation.optionNames.append(name)
       invocation.optionValues.append(value)
     }

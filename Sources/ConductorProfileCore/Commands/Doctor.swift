@@ -2,7 +2,7 @@
 enum DoctorCommand {
   static let spec = CommandSpec(
     "doctor", usage: "[--fix]", summary: "Check the store, the shell hook, stray variables and tokens.",
-    options: [.flag("fix", "Apply the chmod fixes for the store's permissions.")],
+    options: [.flag(.fix, "Apply the chmod fixes for the store's permissions.")],
     discussion: """
       Checks: the store parses and every profile in it is valid; the store and its directory are private; the
       shell hook is loaded in this shell; no CONDUCTOR_* variable was set or changed outside a switch; the conductor
@@ -27,7 +27,7 @@ enum DoctorCommand {
 
   static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let report = Report(context: context)
-    let store = try checkStore(report, fix: invocation.has("fix"))
+    let store = try checkStore(report, fix: invocation.has(.fix))
     checkHook(report)
     checkVariables(report, store: store)
     if let store { checkProfiles(report, store: store) }

@@ -2,7 +2,7 @@
 enum GuardCommand {
   static let spec = CommandSpec(
     "guard", usage: "[--quiet]", summary: "Exit 3 when this environment has a user token on a production server.",
-    options: [.flag("quiet", "Print nothing; the exit status says it.")],
+    options: [.flag(.quiet, "Print nothing; the exit status says it.")],
     discussion: """
       Judges the variables as they are, set by a switch or by hand: a CONDUCTOR_AUTH_TOKEN that conductor-profile
       token did not mint for a key profile is a user token; the server is production when CONDUCTOR_PROFILE_PRODUCTION=1
@@ -12,7 +12,7 @@ enum GuardCommand {
     run: run)
 
   static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let quiet = invocation.has("quiet")
+    let quiet = invocation.has(.quiet)
     let env = context.environment
     let store = try context.store().loadIfPresent() ?? Store()
     let serverText = GuardCommand.asHTTPClientsRead(env[ManagedVariable.serverURL] ?? "")

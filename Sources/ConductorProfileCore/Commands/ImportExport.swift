@@ -6,7 +6,7 @@ enum ImportExportCommands {
     "export", usage: "[NAME...] [--reveal]",
     summary: "Print profiles as JSON in the store's shape; secrets null unless --reveal.",
     arguments: [ArgumentSpec("NAME", "The profiles to export (default: all of them).")],
-    options: [.flag("reveal", "Include key secrets and tokens (the output can then be imported elsewhere).")],
+    options: [.flag(.reveal, "Include key secrets and tokens (the output can then be imported elsewhere).")],
     positionals: 0...Int.max,
     discussion: """
       The output is {"profiles": {...}, "version": 1}, pretty-printed like the store, every key kept. Without
@@ -22,7 +22,7 @@ enum ImportExportCommands {
     for name in invocation.positionals where !names.contains(name) { names.append(name) }
     if names.isEmpty { names = store.names }
     for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: "export") }
-    let reveal = invocation.has("reveal")
+    let reveal = invocation.has(.reveal)
     var profiles: [String: JSON] = [:]
     for name in names {
       guard let raw = store.rawProfile(named: name) else { continue }
@@ -50,8 +50,8 @@ enum ImportExportCommands {
       ArgumentSpec("PATH", "For file: a file export --reveal wrote (/dev/stdin reads standard input)."),
     ],
     options: [
-      .value("dir", "DIR", "For conductor-cli: the config directory (default: ~/.conductor-cli)."),
-      .flag("force", "Replace profiles that have the same name (default: keep them)."),
+      .value(.dir, "DIR", "For conductor-cli: the config directory (default: ~/.conductor-cli)."),
+      .flag(.force, "Replace profiles that have the same name (default: keep them)."),
     ],
     positionals: 1...2,
     discussion: """
@@ -78,8 +78,8 @@ enum ImportExportCommands {
   static func runImport(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let source = invocation.positionals[0]
     let argument = invocation.positionals.count > 1 ? invocation.positionals[1] : nil
-    let force = invocation.has("force")
-    if invocation.has("dir"), source != "conductor-cli" { throw invocation.usageError("--dir is only for import conductor-cli") }
+    let force = invocation.has(.force)
+    if invocation.has(.dir), source != "conductor-cli" { throw invocation.usageError("--dir is only for import conductor-cli") }
     switch source {
     case "file":
       guard let path = argument else { throw invocation.usageError("missing PATH (import file PATH)") }
@@ -95,7 +95,7 @@ enum ImportExportCommands {
         throw invocation.usageError("unexpected argument \(quoted(argument)); use --dir DIR for another directory")
       }
       let dir: String
-      if let given = invocation.value("dir") {
+      if let given = invocation.value(.dir) {
         dir = given
       } else {
         guard let home = context.environment["HOME"], !home.isEmpty else {
@@ -105,7 +105,7 @@ enum ImportExportCommands {
       }
       let incoming = try readConductorCLI(directory: dir, context: context)
       var again = "conductor-profile import conductor-cli --force"
-      if invocation.has("dir") { again = "conductor-profile import conductor-cli --dir \(shellWord(dir)) --force" }
+      if invocation.has(.dir) { again = "conductor-profile import conductor-cli --dir \(shellWord(dir)) --force" }
       try commit(incoming, force: force, again: again, context: context)
     case "env":
       guard let name = argument else { throw invocation.usageError("missing NAME (import env NAME)") }

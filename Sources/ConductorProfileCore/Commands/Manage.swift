@@ -7,17 +7,17 @@ enum ManageCommands {
     summary: "Add a profile.",
     arguments: [ArgumentSpec("NAME", "The profile's name: letters, digits, '.', '_', '-'.")],
     options: [
-      .value("server", "URL", "The Conductor server (https://host[/path]; stored ending in /api)."),
-      .value("key-id", "ID", "An application access key id; the secret is read from standard input or prompted for."),
-      .flag("user-token", "A user token (JWT) copied from the UI, read from standard input or prompted for. Non-production."),
-      .flag("no-auth", "A server without authentication (open-source Conductor)."),
-      .flag("production", "Flag the server as a production cluster."),
+      .value(.server, "URL", "The Conductor server (https://host[/path]; stored ending in /api)."),
+      .value(.keyID, "ID", "An application access key id; the secret is read from standard input or prompted for."),
+      .flag(.userToken, "A user token (JWT) copied from the UI, read from standard input or prompted for. Non-production."),
+      .flag(.noAuth, "A server without authentication (open-source Conductor)."),
+      .flag(.production, "Flag the server as a production cluster."),
       ServerType.option(),
       SecretCommands.option,
-      .value("color", "COLOR", "The prompt segment's colour: black, red, green, yellow, blue, magenta, cyan or white."),
-      .value("description", "TEXT", "A note shown by show."),
-      .value("env", "NAME=VALUE", repeatable: true, "An extra variable to export with the profile."),
-      .flag("force", "Replace a profile of the same name."),
+      .value(.color, "COLOR", "The prompt segment's colour: black, red, green, yellow, blue, magenta, cyan or white."),
+      .value(.description, "TEXT", "A note shown by show."),
+      .value(.env, "NAME=VALUE", repeatable: true, "An extra variable to export with the profile."),
+      .flag(.force, "Replace a profile of the same name."),
     ],
     positionals: 1...1, allowsCommand: true,
     discussion: """
@@ -31,37 +31,37 @@ enum ManageCommands {
 
   static func runAdd(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let name = try ProfileName(validating: invocation.positionals[0]).value
-    guard let serverText = invocation.value("server") else { throw invocation.usageError("missing --server URL") }
+    guard let serverText = invocation.value(.server) else { throw invocation.usageError("missing --server URL") }
     let server = try Server(validating: serverText)
-    try invocation.exclusive(["key-id", "user-token", "no-auth"])
-    let extras = try parseAssignments(invocation.all("env"), command: "add")
+    try invocation.exclusive([.keyID, .userToken, .noAuth])
+    let extras = try parseAssignments(invocation.all(.env), command: "add")
     let color = try PromptColor.option(invocation)
-    let force = invocation.has("force")
+    let force = invocation.has(.force)
     let file = try context.store()
     // Say "exists" before asking for a secret; the check is made again under the lock.
     let before = try file.load()
     if !force, before.contains(name) { throw exists(name) }
-    let keptAt = try SecretCommands.forAdd(invocation, store: before, hasSecret: !invocation.has("no-auth"))
+    let keptAt = try SecretCommands.forAdd(invocation, store: before, hasSecret: !invocation.has(.noAuth))
 
     let credential: Credential
-    if let id = invocation.value("key-id") {
+    if let id = invocation.value(.keyID) {
       try validateKeyID(id)
       let secret = try SecretCommands.newSecret(keptAt, name: name, prompt: "Key secret for \(name): ", context: context)
       try validateKeySecret(secret)
       credential = .key(id: id, secret: Secret(secret))
-    } else if invocation.has("user-token") {
+    } else if invocation.has(.userToken) {
       let token = try SecretCommands.newSecret(keptAt, name: name, prompt: "User token for \(name): ", context: context)
       credential = .userToken(try JWT(validating: token))
-    } else if invocation.has("no-auth") {
+    } else if invocation.has(.noAuth) {
       credential = .none
     } else {
       throw invocation.usageError("give one credential: --key-id ID, --user-token or --no-auth")
     }
     var profile = Profile(server: server, credential: credential)
-    if invocation.has("production") { profile.production = true }
+    if invocation.has(.production) { profile.production = true }
     profile.serverType = try ServerType.given(invocation) ?? nil
     if let color { profile.color = color }
-    if let d = invocation.value("description") { profile.description = d }
+    if let d = invocation.value(.description) { profile.description = d }
     if !extras.isEmpty { profile.env = Dictionary(extras.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
     try Limits.checkSwitchSize(Switch.exports(name: name, profile: profile, production: true), name: name)
     let placement = try SecretPlacement.prepare(
@@ -103,43 +103,43 @@ enum ManageCommands {
     summary: "Change some fields of a profile.",
     arguments: [ArgumentSpec("NAME", "The profile to change.")],
     options: [
-      .value("server", "URL", "A new server."),
-      .value("key-id", "ID", "A new key id (with --secret, makes a user-token or no-auth profile a key profile)."),
-      .flag("secret", "Read a new key secret from standard input or a prompt."),
-      .flag("user-token", "Read a new user token from standard input or a prompt (the profile becomes a user-token profile)."),
-      .flag("production", "Flag the server as production."),
-      .flag("no-production", "Remove the production flag."),
+      .value(.server, "URL", "A new server."),
+      .value(.keyID, "ID", "A new key id (with --secret, makes a user-token or no-auth profile a key profile)."),
+      .flag(.secret, "Read a new key secret from standard input or a prompt."),
+      .flag(.userToken, "Read a new user token from standard input or a prompt (the profile becomes a user-token profile)."),
+      .flag(.production, "Flag the server as production."),
+      .flag(.noProduction, "Remove the production flag."),
       ServerType.option(forSet: true),
       .value(
-        "secret-store", "STORE",
+        .secretStore, "STORE",
         "Move the secret to file, secret-service, pass, keychain or command (-- COMMAND): written and read back, then the old copy removed."
       ),
-      .value("color", "COLOR", "A new prompt colour (black, red, green, yellow, blue, magenta, cyan, white; empty removes it)."),
-      .value("description", "TEXT", "A new description (empty removes it)."),
-      .value("env", "NAME=VALUE", repeatable: true, "Set an extra variable."),
-      .value("unset-env", "NAME", repeatable: true, "Remove an extra variable."),
+      .value(.color, "COLOR", "A new prompt colour (black, red, green, yellow, blue, magenta, cyan, white; empty removes it)."),
+      .value(.description, "TEXT", "A new description (empty removes it)."),
+      .value(.env, "NAME=VALUE", repeatable: true, "Set an extra variable."),
+      .value(.unsetEnv, "NAME", repeatable: true, "Remove an extra variable."),
     ],
     positionals: 1...1, allowsCommand: true,
     run: runSet)
 
   static func runSet(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let name = invocation.positionals[0]
-    try invocation.exclusive(["production", "no-production"])
-    try invocation.exclusive(["user-token", "key-id"])
-    try invocation.exclusive(["user-token", "secret"])
-    let changing = [
-      "server", "key-id", "secret", "user-token", "production", "no-production", "server-type", "secret-store", "color",
-      "description", "env", "unset-env",
+    try invocation.exclusive([.production, .noProduction])
+    try invocation.exclusive([.userToken, .keyID])
+    try invocation.exclusive([.userToken, .secret])
+    let changing: [Option] = [
+      .server, .keyID, .secret, .userToken, .production, .noProduction, .serverType, .secretStore, .color, .description,
+      .env, .unsetEnv,
     ]
     guard changing.contains(where: invocation.has) else {
       throw invocation.usageError("nothing to change: give at least one option (see --help)")
     }
-    let server = try invocation.value("server").map { text throws(Failure) in try Server(validating: text) }
+    let server = try invocation.value(.server).map { text throws(Failure) in try Server(validating: text) }
     let serverType = try ServerType.given(invocation)
-    if let id = invocation.value("key-id") { try validateKeyID(id) }
-    let extras = try parseAssignments(invocation.all("env"), command: "set")
+    if let id = invocation.value(.keyID) { try validateKeyID(id) }
+    let extras = try parseAssignments(invocation.all(.env), command: "set")
     let color = try PromptColor.option(invocation)
-    let removals = invocation.all("unset-env")
+    let removals = invocation.all(.unsetEnv)
     for r in removals where extras.contains(where: { $0.name == r }) {
       throw invocation.usageError("\(r) is both set (--env) and unset (--unset-env)")
     }
@@ -151,10 +151,10 @@ enum ManageCommands {
     var token: JWT? = nil
     let willBeKey: Bool = {
       if case .key = current.credential { return true }
-      return invocation.has("key-id")
+      return invocation.has(.keyID)
     }()
-    if invocation.has("secret") || (invocation.has("key-id") && !isKey(current)) {
-      guard willBeKey, invocation.has("secret") else {
+    if invocation.has(.secret) || (invocation.has(.keyID) && !isKey(current)) {
+      guard willBeKey, invocation.has(.secret) else {
         throw .error(
           "profile '\(name)' is a \(current.credential.kind.rawValue) profile; to make it a key profile give both --key-id ID and --secret"
         )
@@ -163,7 +163,7 @@ enum ManageCommands {
       try validateKeySecret(s)
       secret = s
     }
-    if invocation.has("user-token") {
+    if invocation.has(.userToken) {
       token = try JWT(validating: try context.readSecret(prompt: "User token for \(name): "))
     }
     for r in removals where current.env?[r] == nil {
@@ -180,7 +180,7 @@ enum ManageCommands {
       var profile = try context.requireProfile(name, in: store, command: "set")
       if let server { profile.server = server }
       if let token { profile.credential = .userToken(token) }
-      switch (profile.credential, invocation.value("key-id"), secret) {
+      switch (profile.credential, invocation.value(.keyID), secret) {
       case (.key(let id, let old), let newID, let newSecret):
         profile.credential = .key(id: newID ?? id, secret: newSecret.map(Secret.init) ?? old)
       case (_, let newID?, let newSecret?):
@@ -189,11 +189,11 @@ enum ManageCommands {
         break
       }
       if let placement { try placement.apply(to: &profile) }
-      if invocation.has("production") { profile.production = true }
-      if invocation.has("no-production") { profile.production = false }
+      if invocation.has(.production) { profile.production = true }
+      if invocation.has(.noProduction) { profile.production = false }
       if let serverType { profile.serverType = serverType }
       if let color { profile.color = color }
-      if let d = invocation.value("description") { profile.description = d.isEmpty ? nil : d }
+      if let d = invocation.value(.description) { profile.description = d.isEmpty ? nil : d }
       if !extras.isEmpty || !removals.isEmpty {
         var env = profile.env ?? [:]
         for (k, v) in extras { env[k] = v }
@@ -209,7 +209,7 @@ enum ManageCommands {
     context.print("updated profile '\(name)'")
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
     if let warning = ClearText.warning(name: name, profile: profile) { context.warn(warning) }
-    if invocation.has("production") || server != nil { try warnOthers(on: profile.server, except: name, store, context) }
+    if invocation.has(.production) || server != nil { try warnOthers(on: profile.server, except: name, store, context) }
     try placement?.finish(context: context)
   }
 
@@ -230,7 +230,7 @@ enum ManageCommands {
 
   static let list = CommandSpec(
     "list", usage: "[--json]", summary: "List the profiles (never a secret).",
-    options: [.flag("json", "Print JSON for scripts.")],
+    options: [.flag(.json, "Print JSON for scripts.")],
     discussion: "Columns: * marks the profile active in this shell; (default) the profile a new shell starts with.",
     run: runList)
 
@@ -246,7 +246,7 @@ enum ManageCommands {
           name: name, profile: profile, production: production.contains(profile.server.host),
           isDefault: store.defaultName == name, isActive: active == name))
     }
-    if invocation.has("json") {
+    if invocation.has(.json) {
       context.emit(JSON.array(rows.map { $0.json(now: context.now) }).pretty())
       return
     }
@@ -287,19 +287,19 @@ enum ManageCommands {
   static let show = CommandSpec(
     "show", usage: "[NAME] [--json] [--reveal]", summary: "Show one profile; secrets masked unless --reveal.",
     arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
-    options: [.flag("json", "Print JSON (secrets null unless --reveal)."), .flag("reveal", "Show the key secret or token.")],
+    options: [.flag(.json, "Print JSON (secrets null unless --reveal)."), .flag(.reveal, "Show the key secret or token.")],
     positionals: 0...1, run: runShow)
 
   static func runShow(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let name = try context.profileNameOrActive(invocation)
     let store = try context.loadStore()
     var profile = try context.requireProfile(name, in: store, command: "show")
-    let reveal = invocation.has("reveal")
+    let reveal = invocation.has(.reveal)
     if reveal { profile = try profile.resolvingSecret(name: name, context: context) }
     let summary = ProfileSummary(
       name: name, profile: profile, production: store.isProduction(profile.server), isDefault: store.defaultName == name,
       isActive: context.activeName == name)
-    if invocation.has("json") {
+    if invocation.has(.json) {
       guard case .object(var object) = summary.json(now: context.now) else { return }
       guard case .object(let stored) = try profile.portableJSON(name: name, reveal: reveal, context: context) else { return }
       object["auth"] = stored["auth"]
@@ -426,11 +426,11 @@ enum ManageCommands {
   static let defaultCommand = CommandSpec(
     "default", usage: "[NAME | --unset]", summary: "Show or set the profile a new shell starts with.",
     arguments: [ArgumentSpec("NAME", "The profile to make the default.")],
-    options: [.flag("unset", "No default: new shells start with no profile.")],
+    options: [.flag(.unset, "No default: new shells start with no profile.")],
     positionals: 0...1, run: runDefault)
 
   static func runDefault(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    if invocation.has("unset") {
+    if invocation.has(.unset) {
       guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
       guard try context.loadStore().defaultName != nil else {
         context.print("no default profile")

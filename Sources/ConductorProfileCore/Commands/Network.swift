@@ -7,8 +7,8 @@ enum NetworkCommands {
     "token", usage: "[NAME] [--refresh] [--header]", summary: "Print a JWT for a profile (minted for a key, cached).",
     arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
     options: [
-      .flag("refresh", "Mint a new token even when the cached one is still good (key profiles)."),
-      .flag("header", "Print 'X-Authorization: <jwt>', ready for curl -H."),
+      .flag(.refresh, "Mint a new token even when the cached one is still good (key profiles)."),
+      .flag(.header, "Print 'X-Authorization: <jwt>', ready for curl -H."),
     ],
     positionals: 0...1,
     discussion: """
@@ -30,7 +30,7 @@ enum NetworkCommands {
     switch profile.credential {
     case .key(let id, _):
       let cache = TokenCache(environment: context.environment)
-      if !invocation.has("refresh"), let cached = cache.entry(for: name),
+      if !invocation.has(.refresh), let cached = cache.entry(for: name),
         cached.isReusable(server: profile.server, keyID: id, now: context.now)
       {
         jwt = cached.token
@@ -48,7 +48,7 @@ enum NetworkCommands {
       }
     case .userToken(let token):
       try Guard.check(name: name, profile: profile, store: store, context: context, refusable: true)
-      if invocation.has("refresh") {
+      if invocation.has(.refresh) {
         context.warn(
           "--refresh has no effect on profile '\(name)': a user token cannot be renewed here; copy a new one from the Conductor UI and run: conductor-profile set \(name) --user-token"
         )
@@ -64,7 +64,7 @@ enum NetworkCommands {
         "profile '\(name)' has no credential (auth none: its server \(profile.server.url) needs no authentication), so there is no token to print; call the server without an X-Authorization header"
       )
     }
-    context.emit((invocation.has("header") ? "X-Authorization: \(jwt)" : jwt) + "\n")
+    context.emit((invocation.has(.header) ? "X-Authorization: \(jwt)" : jwt) + "\n")
   }
 
   // MARK: verify

@@ -62,7 +62,7 @@ extension Seatbelt {
 
   /// `--for DURATION` as given, checked before anything is read.
   static func requestedSession(_ invocation: Invocation) throws(Failure) -> Int64? {
-    guard let text = invocation.value("for") else { return nil }
+    guard let text = invocation.value(.forDuration) else { return nil }
     guard let length = seconds(text) else { throw invocation.usageError("--for \(quoted(text)) is not \(durationHelp)") }
     return length
   }

@@ -1,7 +1,7 @@
 /// What `add`, `set`, `rename`, `copy` and `remove` do with a secret kept in a secret store.
 enum SecretCommands {
   static let option = OptionSpec.value(
-    "secret-store", "STORE",
+    .secretStore, "STORE",
     "Where the secret is kept: file (default), secret-service, pass, keychain, or command (-- COMMAND at the end)."
   )
 
@@ -9,7 +9,7 @@ enum SecretCommands {
   /// `file` is `.some(nil)`: the secret goes into the store file.
   static func requested(_ invocation: Invocation) throws(Failure) -> SecretReference?? {
     let trailing = invocation.trailing ?? []
-    guard let text = invocation.value("secret-store") else {
+    guard let text = invocation.value(.secretStore) else {
       if invocation.trailing != nil {
         throw invocation.usageError("words after '--' are the command of --secret-store command; give --secret-store command")
       }
@@ -147,7 +147,7 @@ extension SecretPlacement {
   static func checkWritable(_ invocation: Invocation, name: String, current: Profile, newSecret: Bool? = nil) throws(Failure)
     -> SecretReference?
   {
-    let newSecret = newSecret ?? (invocation.has("secret") || invocation.has("user-token"))
+    let newSecret = newSecret ?? (invocation.has(.secret) || invocation.has(.userToken))
     var target = current.secretStore
     if case .some(let r) = try SecretCommands.requested(invocation) {
       if current.credential.kind == .none && !newSecret {

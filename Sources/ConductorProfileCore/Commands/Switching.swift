@@ -51,9 +51,9 @@ enum SwitchCommands {
     summary: "Print the code a switch evaluates, or the profile's variables as JSON or dotenv.",
     arguments: [ArgumentSpec("NAME", "The profile.")],
     options: [
-      .value("shell", "SHELL", "bash, zsh, fish or sh (default: sh): clear, then export."),
-      .value("format", "FORMAT", "json or dotenv: the variables only, for files and other tools."),
-      .flag("unset", "Print the code that clears every variable a switch sets."),
+      .value(.shell, "SHELL", "bash, zsh, fish or sh (default: sh): clear, then export."),
+      .value(.format, "FORMAT", "json or dotenv: the variables only, for files and other tools."),
+      .flag(.unset, "Print the code that clears every variable a switch sets."),
     ],
     positionals: 0...1,
     discussion: """
@@ -63,7 +63,7 @@ enum SwitchCommands {
     run: runEnv)
 
   static func shell(_ invocation: Invocation) throws(Failure) -> ShellSyntax {
-    guard let text = invocation.value("shell") else { return .sh }
+    guard let text = invocation.value(.shell) else { return .sh }
     guard let shell = ShellSyntax(rawValue: text) else {
       throw invocation.usageError(
         "unknown shell \(quoted(text)); use bash, zsh, fish or sh",
@@ -73,17 +73,17 @@ enum SwitchCommands {
   }
 
   static func runEnv(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    try invocation.exclusive(["shell", "format"])
-    try invocation.exclusive(["unset", "format"])
+    try invocation.exclusive([.shell, .format])
+    try invocation.exclusive([.unset, .format])
     let shell = try shell(invocation)
-    if invocation.has("unset") {
+    if invocation.has(.unset) {
       guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
       context.emit(shell.render(Switch.unsets(Switch.cleared(environment: context.environment))))
       return
     }
     guard let name = invocation.positionals.first else { throw invocation.usageError("missing NAME") }
     var format: FileFormat? = nil
-    if let text = invocation.value("format") {
+    if let text = invocation.value(.format) {
       guard let f = FileFormat(rawValue: text) else {
         throw invocation.usageError(
           "unknown format \(quoted(text)); use json or dotenv",
@@ -109,8 +109,9 @@ enum SwitchCommands {
       ArgumentSpec("NAME", "The profile, or - for what the shell had before the last switch (no profile included).")
     ],
     options: [
-      .value("for", "DURATION", "End the session (as off does, announced) at the first prompt after DURATION: 30s, 15m, 1h30m."),
-      .flag("yes", "Switch to a production profile without the question confirmProduction asks (needed without a terminal)."),
+      .value(
+        .forDuration, "DURATION", "End the session (as off does, announced) at the first prompt after DURATION: 30s, 15m, 1h30m."),
+      .flag(.yes, "Switch to a production profile without the question confirmProduction asks (needed without a terminal)."),
     ],
     positionals: 0...1,
     discussion: """
@@ -177,7 +178,7 @@ enum SwitchCommands {
     if let warning = Guard.expiryWarning(name: name, profile: target.profile, now: context.now, window: 3600) {
       context.warn(warning)
     }
-    try Seatbelt.confirm(target, yes: invocation.has("yes"), startup: startup, context)
+    try Seatbelt.confirm(target, yes: invocation.has(.yes), startup: startup, context)
     let (limited, sessionCode) = try Seatbelt.limit(target, requested: requested, shell, context)
     let exports = directory?.marked(limited) ?? limited
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
@@ -200,13 +201,13 @@ enum SwitchCommands {
 
   static let current = CommandSpec(
     "current", usage: "[--json]", summary: "Print the profile active in this shell; exit 1 when none is.",
-    options: [.flag("json", "Print JSON.")],
+    options: [.flag(.json, "Print JSON.")],
     discussion: "Says when the variables were changed by hand since the switch, or the profile no longer exists.",
     run: runCurrent)
 
   static func runCurrent(_ invocation: Invocation, _ context: Context) throws(Failure) {
     guard let name = context.activeName else {
-      if invocation.has("json") { context.emit(JSON.null.pretty()) }
+      if invocation.has(.json) { context.emit(JSON.null.pretty()) }
       throw .error("no profile is active in this shell; switch with: conductor-profile use NAME")
     }
     let env = context.environment
@@ -214,7 +215,7 @@ enum SwitchCommands {
     var changed: [String] = []
     let profile = try store.profile(named: name)
     if let profile { changed = Target(name: name, profile: profile, store: store).drift(environment: env) }
-    if invocation.has("json") {
+    if invocation.has(.json) {
       var object: [String: JSON] = [
         "name": .string(name), "exists": .bool(profile != nil), "changed": .array(changed.map { .string($0) }),
       ]
@@ -249,8 +250,8 @@ enum SwitchCommands {
       ArgumentSpec("COMMAND", "The program to run, and its arguments, after '--'."),
     ],
     options: [
-      .flag("fail-fast", "With several profiles: stop at the first that fails or is refused."),
-      .flag("yes", "With several profiles and confirmProduction: run on production profiles without asking."),
+      .flag(.failFast, "With several profiles: stop at the first that fails or is refused."),
+      .flag(.yes, "With several profiles and confirmProduction: run on production profiles without asking."),
     ],
     positionals: 1...1, takesCommand: true,
     discussion: """
@@ -268,7 +269,7 @@ enum SwitchCommands {
     guard let command = invocation.trailing, !command.isEmpty else { throw invocation.usageError("missing COMMAND after '--'") }
     if ExecFanOut.isFanOut(name) {
       try ExecFanOut.run(
-        name, command: command, failFast: invocation.has("fail-fast"), yes: invocation.has("yes"), context: context)
+        name, command: command, failFast: invocation.has(.failFast), yes: invocation.has(.yes), context: context)
       return
     }
     let target = try target(name, context, command: "exec")

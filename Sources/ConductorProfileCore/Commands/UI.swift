@@ -6,7 +6,7 @@ enum UICommand {
       ArgumentSpec("NAME", "The profile (default: the one active in this shell)."),
       ArgumentSpec("WORKFLOW_ID", "A workflow execution to open: its page is SERVER/execution/WORKFLOW_ID."),
     ],
-    options: [.flag("print", "Print the URL instead of opening it.")],
+    options: [.flag(.print, "Print the URL instead of opening it.")],
     positionals: 0...2,
     discussion: """
       The UI is the server without /api (https://dev.example.com/api -> https://dev.example.com). It is opened
@@ -46,7 +46,7 @@ enum UICommand {
     let store = try context.loadStore()
     let profile = try context.requireProfile(name, in: store, command: "ui")
     url = profile.server.uiURL + url
-    if invocation.has("print") {
+    if invocation.has(.print) {
       context.print(url)
       return
     }
