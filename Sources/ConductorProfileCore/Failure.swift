@@ -5,7 +5,7 @@
 public enum Failure: Error, Equatable, CustomStringConvertible {
   /// Exit 64: unknown command or option, missing or extra argument, unknown profile name.
   /// `suggestion` is the nearest valid word ("did you mean …").
-  case usage(String, command: String?, suggestion: String? = nil)
+  case usage(String, command: CommandName?, suggestion: String? = nil)
   /// Exit 1: anything else that went wrong.
   case error(String)
   /// Exit 3: the guard refused a user token on a production server.

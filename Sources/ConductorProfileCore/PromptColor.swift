@@ -9,7 +9,7 @@ public enum PromptColor: String, CaseIterable, Sendable {
   /// `--color COLOR` of add and set; an empty value (set only) removes the colour.
   static func option(_ invocation: Invocation) throws(Failure) -> PromptColor?? {
     guard let text = invocation.value(.color) else { return nil }
-    if text.isEmpty, invocation.command.name == "set" { return .some(nil) }
+    if text.isEmpty, invocation.command.command == .set { return .some(nil) }
     guard let color = PromptColor(rawValue: text) else {
       throw invocation.usageError(
         "unknown colour \(quoted(text)) for --color; use one of \(names)",

@@ -62,6 +62,8 @@ public struct ArgumentSpec: Sendable {
 
 /// A command: its words, its options, its help, and the function that runs it.
 public struct CommandSpec: Sendable {
+  let command: CommandName
+  /// The word that names it on the command line (`command.rawValue`).
   public let name: String
   /// What follows the command name on the usage line.
   public let usage: String
@@ -78,11 +80,12 @@ public struct CommandSpec: Sendable {
   let run: @Sendable (Invocation, Context) throws(Failure) -> Void
 
   init(
-    _ name: String, usage: String, summary: String, arguments: [ArgumentSpec] = [], options: [OptionSpec] = [],
+    _ command: CommandName, usage: String, summary: String, arguments: [ArgumentSpec] = [], options: [OptionSpec] = [],
     positionals: ClosedRange<Int> = 0...0, takesCommand: Bool = false, allowsCommand: Bool = false, discussion: String = "",
     run: @escaping @Sendable (Invocation, Context) throws(Failure) -> Void
   ) {
-    self.name = name
+    self.command = command
+    self.name = command.rawValue
     self.usage = usage
     self.summary = summary
     self.arguments = arguments
@@ -116,7 +119,7 @@ public struct Invocation: Sendable {
   }
 
   func usageError(_ message: String, suggestion: String? = nil) -> Failure {
-    .usage(message, command: command.name, suggestion: suggestion)
+    .usage(message, command: command.command, suggestion: suggestion)
   }
 
   /// Fails when more than one of `options` is given.

@@ -41,7 +41,7 @@ public enum CLI {
     guard let invocation = try Invocation.parse(Array(arguments.dropFirst()), for: spec) else {
       // Through the hook, `use` and `off` print shell code on standard output: help goes to standard error.
       let text = help(for: spec)
-      if (spec.name == "use" || spec.name == "off") && context.environment["_CONDUCTOR_PROFILE_SHELL"] != nil {
+      if (spec.command == .use || spec.command == .off) && context.environment["_CONDUCTOR_PROFILE_SHELL"] != nil {
         context.note(text.hasSuffix("\n") ? String(text.dropLast()) : text)
       } else {
         context.write(text)
@@ -65,7 +65,7 @@ public enum CLI {
     case .usage(let message, let commandName, let suggestion):
       var text = "Error: \(message)"
       if let suggestion { text += "; did you mean '\(suggestion)'?" }
-      let spec = commandName.flatMap(Commands.spec(named:))
+      let spec = commandName?.spec
       if let spec {
         text += "\nUsage: \(program) \(spec.name)\(spec.usage.isEmpty ? "" : " " + spec.usage)"
         text += "\n  See '\(program) \(spec.name) --help'."

@@ -1,6 +1,6 @@
 /// Every command, in the order `--help` lists them: the cases of `CommandName`. A command's spec lives
 /// beside its code; `spec` maps a name to it (the switch is exhaustive, so a new case needs its spec).
-enum CommandName: String, CaseIterable {
+public enum CommandName: String, CaseIterable, Sendable {
   case add, set, list, show, rename, copy, remove
   case defaultCommand = "default"
   case use, off, env, current, exec, ui
@@ -65,12 +65,12 @@ extension Context {
   }
 
   /// A profile that must exist: an unknown name is a usage error that suggests the nearest name.
-  func requireProfile(_ name: String, in store: Store, command: String) throws(Failure) -> Profile {
+  func requireProfile(_ name: String, in store: Store, command: CommandName) throws(Failure) -> Profile {
     guard let profile = try store.profile(named: name) else { throw noSuchProfile(name, in: store, command: command) }
     return profile
   }
 
-  func noSuchProfile(_ name: String, in store: Store, command: String) -> Failure {
+  func noSuchProfile(_ name: String, in store: Store, command: CommandName) -> Failure {
     let hint =
       store.isEmpty
       ? " (there are no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID)" : ""
@@ -90,7 +90,7 @@ extension Context {
 }
 
 /// `--env NAME=VALUE` words, validated.
-func parseAssignments(_ words: [String], command: String) throws(Failure) -> [(name: String, value: String)] {
+func parseAssignments(_ words: [String], command: CommandName) throws(Failure) -> [(name: String, value: String)] {
   var result: [(String, String)] = []
   for word in words {
     guard let eq = word.firstIndex(of: "=") else {

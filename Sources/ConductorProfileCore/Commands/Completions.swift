@@ -2,7 +2,7 @@
 /// from them), and the hidden `__complete-profiles` the scripts call to read profile names when completing.
 enum CompletionCommands {
   static let spec = CommandSpec(
-    "completions", usage: "bash|zsh|fish", summary: "Print a shell completion script.",
+    .completions, usage: "bash|zsh|fish", summary: "Print a shell completion script.",
     arguments: [ArgumentSpec("SHELL", "bash, zsh or fish.")], positionals: 1...1,
     discussion: """
       Completes commands, options, shells and formats, and profile names read from the store as you type.
@@ -15,7 +15,7 @@ enum CompletionCommands {
 
   /// Prints the profile names, one a line; prints nothing (exit 0) when the store cannot be read.
   static let profiles = CommandSpec(
-    "__complete-profiles", usage: "", summary: "", positionals: 0...Int.max,
+    .completeProfiles, usage: "", summary: "", positionals: 0...Int.max,
     run: { _, context throws(Failure) in
       guard let file = try? context.store(), let store = try? file.loadIfPresent() else { return }
       // Only valid names, as literal words: a hand-edited store's `$(cmd)` is never offered.

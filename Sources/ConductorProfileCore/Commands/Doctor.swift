@@ -1,7 +1,7 @@
 /// `doctor`: one line a check, `ok:` or `problem:` with how to fix it; `--fix` applies the chmods.
 enum DoctorCommand {
   static let spec = CommandSpec(
-    "doctor", usage: "[--fix]", summary: "Check the store, the shell hook, stray variables and tokens.",
+    .doctor, usage: "[--fix]", summary: "Check the store, the shell hook, stray variables and tokens.",
     options: [.flag(.fix, "Apply the chmod fixes for the store's permissions.")],
     discussion: """
       Checks: the store parses and every profile in it is valid; the store and its directory are private; the

@@ -10,7 +10,7 @@ enum ExecFanOut {
     for part in word.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
       if part.isEmpty {
         throw .usage(
-          "\(quoted(word)) has an empty name; give NAME,NAME… or a quoted glob such as 'dev*'", command: "exec")
+          "\(quoted(word)) has an empty name; give NAME,NAME… or a quoted glob such as 'dev*'", command: .exec)
       }
       var matches: [String]
       if part.contains(where: { "*?[".contains($0) }) {
@@ -22,7 +22,7 @@ enum ExecFanOut {
       } else {
         guard store.contains(part) else {
           throw .usage(
-            "no profile named \(quoted(part))", command: "exec", suggestion: Suggest.nearest(part, in: store.names))
+            "no profile named \(quoted(part))", command: .exec, suggestion: Suggest.nearest(part, in: store.names))
         }
         matches = [part]
       }
@@ -57,12 +57,12 @@ enum ExecFanOut {
       var status: Int32 = 0
       var why = ""
       do throws(Failure) {
-        guard let profile = try store.profile(named: name) else { throw context.noSuchProfile(name, in: store, command: "exec") }
+        guard let profile = try store.profile(named: name) else { throw context.noSuchProfile(name, in: store, command: .exec) }
         let target = try SwitchCommands.target(name, profile, in: store, context)
         context.note("==> \(name) (\(profile.server.url))")
         try Guard.check(name: name, profile: target.profile, store: store, context: context, refusable: true)
         // confirmProduction: each production profile of the fan-out is confirmed as `use` confirms it.
-        try Seatbelt.confirm(target, yes: yes, startup: false, context, command: "exec")
+        try Seatbelt.confirm(target, yes: yes, startup: false, context, command: .exec)
         let environment = Switch.apply(exports: target.exports, to: context.environment)
         let ended = try spawn(command, environment: environment, context: context)
         status = ended.status

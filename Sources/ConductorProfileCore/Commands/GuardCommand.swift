@@ -1,7 +1,7 @@
 /// `guard`: judges the current environment, for CI and deploy scripts.
 enum GuardCommand {
   static let spec = CommandSpec(
-    "guard", usage: "[--quiet]", summary: "Exit 3 when this environment has a user token on a production server.",
+    .guardCommand, usage: "[--quiet]", summary: "Exit 3 when this environment has a user token on a production server.",
     options: [.flag(.quiet, "Print nothing; the exit status says it.")],
     discussion: """
       Judges the variables as they are, set by a switch or by hand: a CONDUCTOR_AUTH_TOKEN that conductor-profile

@@ -3,7 +3,7 @@ enum ImportExportCommands {
   // MARK: export
 
   static let export = CommandSpec(
-    "export", usage: "[NAME...] [--reveal]",
+    .export, usage: "[NAME...] [--reveal]",
     summary: "Print profiles as JSON in the store's shape; secrets null unless --reveal.",
     arguments: [ArgumentSpec("NAME", "The profiles to export (default: all of them).")],
     options: [.flag(.reveal, "Include key secrets and tokens (the output can then be imported elsewhere).")],
@@ -21,7 +21,7 @@ enum ImportExportCommands {
     var names: [String] = []
     for name in invocation.positionals where !names.contains(name) { names.append(name) }
     if names.isEmpty { names = store.names }
-    for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: "export") }
+    for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: .export) }
     let reveal = invocation.has(.reveal)
     var profiles: [String: JSON] = [:]
     for name in names {
@@ -42,7 +42,7 @@ enum ImportExportCommands {
   // MARK: import
 
   static let importCommand = CommandSpec(
-    "import", usage: "conductor-cli [--dir DIR] [--force] | env NAME [--force] | file PATH [--force]",
+    .importCommand, usage: "conductor-cli [--dir DIR] [--force] | env NAME [--force] | file PATH [--force]",
     summary: "Import profiles from the conductor CLI, the CONDUCTOR_* variables, or an export file.",
     arguments: [
       ArgumentSpec("SOURCE", "conductor-cli, env or file."),

@@ -1,7 +1,7 @@
 /// `init`: prints the shell hook.
 enum InitCommand {
   static let spec = CommandSpec(
-    "init", usage: "bash|zsh|fish", summary: "Print the shell hook (switching per terminal, start-up default, prompt).",
+    .initCommand, usage: "bash|zsh|fish", summary: "Print the shell hook (switching per terminal, start-up default, prompt).",
     arguments: [ArgumentSpec("SHELL", "bash, zsh or fish.")], positionals: 0...1,
     discussion: """
       Add one line to your shell's start-up file, then open a new terminal:

@@ -3,7 +3,7 @@
 /// drift from the program. `make dist` installs it; docs/conductor-profile.1 is a copy a test keeps equal.
 enum ManPage {
   static let spec = CommandSpec(
-    "__man", usage: "", summary: "",
+    .manPage, usage: "", summary: "",
     run: { _, context throws(Failure) in context.emit(ManPage.render()) })
 
   static func render() -> String {

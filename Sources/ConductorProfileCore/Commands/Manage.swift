@@ -1,7 +1,7 @@
 /// Profile management: add, set, list, show, rename, copy, remove, default.
 enum ManageCommands {
   static let add = CommandSpec(
-    "add",
+    .add,
     usage:
       "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]",
     summary: "Add a profile.",
@@ -34,7 +34,7 @@ enum ManageCommands {
     guard let serverText = invocation.value(.server) else { throw invocation.usageError("missing --server URL") }
     let server = try Server(validating: serverText)
     try invocation.exclusive([.keyID, .userToken, .noAuth])
-    let extras = try parseAssignments(invocation.all(.env), command: "add")
+    let extras = try parseAssignments(invocation.all(.env), command: .add)
     let color = try PromptColor.option(invocation)
     let force = invocation.has(.force)
     let file = try context.store()
@@ -97,7 +97,7 @@ enum ManageCommands {
   // MARK: set
 
   static let set = CommandSpec(
-    "set",
+    .set,
     usage:
       "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--server-type T] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
     summary: "Change some fields of a profile.",
@@ -137,14 +137,14 @@ enum ManageCommands {
     let server = try invocation.value(.server).map { text throws(Failure) in try Server(validating: text) }
     let serverType = try ServerType.given(invocation)
     if let id = invocation.value(.keyID) { try validateKeyID(id) }
-    let extras = try parseAssignments(invocation.all(.env), command: "set")
+    let extras = try parseAssignments(invocation.all(.env), command: .set)
     let color = try PromptColor.option(invocation)
     let removals = invocation.all(.unsetEnv)
     for r in removals where extras.contains(where: { $0.name == r }) {
       throw invocation.usageError("\(r) is both set (--env) and unset (--unset-env)")
     }
     let file = try context.store()
-    let current = try context.requireProfile(name, in: try file.load(), command: "set")
+    let current = try context.requireProfile(name, in: try file.load(), command: .set)
     // Ask for secrets only when the change can be made, and before taking the lock.
     try SecretPlacement.checkWritable(invocation, name: name, current: current)
     var secret: String? = nil
@@ -177,7 +177,7 @@ enum ManageCommands {
     var stored = false
     defer { if !stored { placement?.rollback(context: context) } }
     let (profile, store) = try file.update { (store: inout Store) throws(Failure) -> (Profile, Store) in
-      var profile = try context.requireProfile(name, in: store, command: "set")
+      var profile = try context.requireProfile(name, in: store, command: .set)
       if let server { profile.server = server }
       if let token { profile.credential = .userToken(token) }
       switch (profile.credential, invocation.value(.keyID), secret) {
@@ -229,7 +229,7 @@ enum ManageCommands {
   // MARK: list
 
   static let list = CommandSpec(
-    "list", usage: "[--json]", summary: "List the profiles (never a secret).",
+    .list, usage: "[--json]", summary: "List the profiles (never a secret).",
     options: [.flag(.json, "Print JSON for scripts.")],
     discussion: "Columns: * marks the profile active in this shell; (default) the profile a new shell starts with.",
     run: runList)
@@ -240,7 +240,7 @@ enum ManageCommands {
     let active = context.activeName
     var rows: [ProfileSummary] = []
     for name in store.names {
-      let profile = try context.requireProfile(name, in: store, command: "list")
+      let profile = try context.requireProfile(name, in: store, command: .list)
       rows.append(
         ProfileSummary(
           name: name, profile: profile, production: production.contains(profile.server.host),
@@ -285,7 +285,7 @@ enum ManageCommands {
   // MARK: show
 
   static let show = CommandSpec(
-    "show", usage: "[NAME] [--json] [--reveal]", summary: "Show one profile; secrets masked unless --reveal.",
+    .show, usage: "[NAME] [--json] [--reveal]", summary: "Show one profile; secrets masked unless --reveal.",
     arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
     options: [.flag(.json, "Print JSON (secrets null unless --reveal)."), .flag(.reveal, "Show the key secret or token.")],
     positionals: 0...1, run: runShow)
@@ -293,7 +293,7 @@ enum ManageCommands {
   static func runShow(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let name = try context.profileNameOrActive(invocation)
     let store = try context.loadStore()
-    var profile = try context.requireProfile(name, in: store, command: "show")
+    var profile = try context.requireProfile(name, in: store, command: .show)
     let reveal = invocation.has(.reveal)
     if reveal { profile = try profile.resolvingSecret(name: name, context: context) }
     let summary = ProfileSummary(
@@ -344,19 +344,19 @@ enum ManageCommands {
   // MARK: rename, copy, remove
 
   static let rename = CommandSpec(
-    "rename", usage: "OLD NEW", summary: "Rename a profile (the default follows).",
+    .rename, usage: "OLD NEW", summary: "Rename a profile (the default follows).",
     arguments: [ArgumentSpec("OLD", "The profile to rename."), ArgumentSpec("NEW", "Its new name.")], positionals: 2...2,
     run: { invocation, context throws(Failure) in try move(invocation, context, keepSource: false) })
 
   static let copy = CommandSpec(
-    "copy", usage: "SOURCE NEW", summary: "Copy a profile under a new name.",
+    .copy, usage: "SOURCE NEW", summary: "Copy a profile under a new name.",
     arguments: [ArgumentSpec("SOURCE", "The profile to copy."), ArgumentSpec("NEW", "The copy's name.")], positionals: 2...2,
     run: { invocation, context throws(Failure) in try move(invocation, context, keepSource: true) })
 
   static func move(_ invocation: Invocation, _ context: Context, keepSource: Bool) throws(Failure) {
     let source = invocation.positionals[0]
     let target = try ProfileName(validating: invocation.positionals[1]).value
-    let command = invocation.command.name
+    let command = invocation.command.command
     // Check before taking the lock, so a mistyped name creates no directory or lock file; checked again under it.
     let current = try context.loadStore()
     if !current.contains(source) { throw context.noSuchProfile(source, in: current, command: command) }
@@ -392,16 +392,16 @@ enum ManageCommands {
   }
 
   static let remove = CommandSpec(
-    "remove", usage: "NAME...", summary: "Remove profiles (the default is cleared if removed).",
+    .remove, usage: "NAME...", summary: "Remove profiles (the default is cleared if removed).",
     arguments: [ArgumentSpec("NAME", "The profiles to remove.")], positionals: 1...Int.max, run: runRemove)
 
   static func runRemove(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let names = invocation.positionals
     let current = try context.loadStore()
-    for name in names where !current.contains(name) { throw context.noSuchProfile(name, in: current, command: "remove") }
+    for name in names where !current.contains(name) { throw context.noSuchProfile(name, in: current, command: .remove) }
     let entries = SecretPlacement.entries(of: names, in: current)
     let clearedDefault = try context.store().update { (store: inout Store) throws(Failure) -> Bool in
-      for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: "remove") }
+      for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: .remove) }
       var cleared = false
       for name in names {
         store.setRawProfile(nil, named: name)
@@ -424,7 +424,7 @@ enum ManageCommands {
   // MARK: default
 
   static let defaultCommand = CommandSpec(
-    "default", usage: "[NAME | --unset]", summary: "Show or set the profile a new shell starts with.",
+    .defaultCommand, usage: "[NAME | --unset]", summary: "Show or set the profile a new shell starts with.",
     arguments: [ArgumentSpec("NAME", "The profile to make the default.")],
     options: [.flag(.unset, "No default: new shells start with no profile.")],
     positionals: 0...1, run: runDefault)
@@ -452,9 +452,9 @@ enum ManageCommands {
       return
     }
     let current = try context.loadStore()
-    guard current.contains(name) else { throw context.noSuchProfile(name, in: current, command: "default") }
+    guard current.contains(name) else { throw context.noSuchProfile(name, in: current, command: .defaultCommand) }
     try context.store().update { (store: inout Store) throws(Failure) in
-      guard store.contains(name) else { throw context.noSuchProfile(name, in: store, command: "default") }
+      guard store.contains(name) else { throw context.noSuchProfile(name, in: store, command: .defaultCommand) }
       store.defaultName = name
     }
     context.print("default profile: \(name)")

@@ -4,7 +4,7 @@ enum NetworkCommands {
   // MARK: token
 
   static let token = CommandSpec(
-    "token", usage: "[NAME] [--refresh] [--header]", summary: "Print a JWT for a profile (minted for a key, cached).",
+    .token, usage: "[NAME] [--refresh] [--header]", summary: "Print a JWT for a profile (minted for a key, cached).",
     arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
     options: [
       .flag(.refresh, "Mint a new token even when the cached one is still good (key profiles)."),
@@ -25,7 +25,7 @@ enum NetworkCommands {
   static func runToken(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let name = try context.profileNameOrActive(invocation)
     let store = try context.loadStore()
-    let profile = try context.requireProfile(name, in: store, command: "token")
+    let profile = try context.requireProfile(name, in: store, command: .token)
     let jwt: String
     switch profile.credential {
     case .key(let id, _):
@@ -70,7 +70,7 @@ enum NetworkCommands {
   // MARK: verify
 
   static let verify = CommandSpec(
-    "verify", usage: "[NAME]", summary: "Ask the server whether a profile's credential works.",
+    .verify, usage: "[NAME]", summary: "Ask the server whether a profile's credential works.",
     arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
     positionals: 0...1,
     discussion: """
@@ -86,7 +86,7 @@ enum NetworkCommands {
   static func runVerify(_ invocation: Invocation, _ context: Context) throws(Failure) {
     let name = try context.profileNameOrActive(invocation)
     let store = try context.loadStore()
-    let profile = try context.requireProfile(name, in: store, command: "verify").resolvingSecret(name: name, context: context)
+    let profile = try context.requireProfile(name, in: store, command: .verify).resolvingSecret(name: name, context: context)
     let server = profile.server
     switch profile.credential {
     case .key(let id, let secret):

@@ -133,7 +133,7 @@ extension Seatbelt {
   /// profile's name at the terminal, or gave `--yes`. A directory switch or the start-up switch is
   /// refused (never silent, never a question): the user switches by hand.
   static func confirm(
-    _ target: SwitchCommands.Target, yes: Bool, startup: Bool, _ context: Context, command: String = "use"
+    _ target: SwitchCommands.Target, yes: Bool, startup: Bool, _ context: Context, command: CommandName = .use
   ) throws(Failure) {
     guard target.production, try confirmsProduction(target.store, context) else { return }
     let name = target.name
@@ -145,8 +145,8 @@ extension Seatbelt {
     if yes { return }
     guard let fd = Tty.open(context) else {
       let how =
-        command == "use"
-        ? "Confirm with: conductor-profile use \(name) --yes" : "Confirm with --yes on the \(command) command line"
+        command == .use
+        ? "Confirm with: conductor-profile use \(name) --yes" : "Confirm with --yes on the \(command.rawValue) command line"
       throw .error("\(why), and there is no terminal to ask on; nothing was changed. \(how)")
     }
     defer { close(fd) }

@@ -29,7 +29,7 @@ enum SwitchCommands {
     }
   }
 
-  static func target(_ name: String, _ context: Context, command: String) throws(Failure) -> Target {
+  static func target(_ name: String, _ context: Context, command: CommandName) throws(Failure) -> Target {
     let store = try context.loadStore()
     return try target(name, try context.requireProfile(name, in: store, command: command), in: store, context)
   }
@@ -47,7 +47,7 @@ enum SwitchCommands {
   // MARK: env
 
   static let env = CommandSpec(
-    "env", usage: "NAME [--shell bash|zsh|fish|sh | --format json|dotenv] | --unset [--shell bash|zsh|fish|sh]",
+    .env, usage: "NAME [--shell bash|zsh|fish|sh | --format json|dotenv] | --unset [--shell bash|zsh|fish|sh]",
     summary: "Print the code a switch evaluates, or the profile's variables as JSON or dotenv.",
     arguments: [ArgumentSpec("NAME", "The profile.")],
     options: [
@@ -91,7 +91,7 @@ enum SwitchCommands {
       }
       format = f
     }
-    let target = try target(name, context, command: "env")
+    let target = try target(name, context, command: .env)
     try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
     if let format {
       context.emit(try format.render(target.exports))
@@ -104,7 +104,7 @@ enum SwitchCommands {
   // MARK: use, off
 
   static let use = CommandSpec(
-    "use", usage: "[NAME | -] [--for DURATION] [--yes]", summary: "Switch this shell to a profile (through the shell hook).",
+    .use, usage: "[NAME | -] [--for DURATION] [--yes]", summary: "Switch this shell to a profile (through the shell hook).",
     arguments: [
       ArgumentSpec("NAME", "The profile, or - for what the shell had before the last switch (no profile included).")
     ],
@@ -127,10 +127,10 @@ enum SwitchCommands {
     run: runUse)
 
   static let off = CommandSpec(
-    "off", usage: "", summary: "Clear this shell's profile variables (through the shell hook).", run: runOff)
+    .off, usage: "", summary: "Clear this shell's profile variables (through the shell hook).", run: runOff)
 
   /// The shell the hook runs in, or the explanation of how to install the hook.
-  static func hookShell(_ context: Context, command: String) throws(Failure) -> ShellSyntax {
+  static func hookShell(_ context: Context, command: CommandName) throws(Failure) -> ShellSyntax {
     guard let text = context.environment[hookShellVariable] else {
       throw .error(
         """
@@ -148,7 +148,7 @@ enum SwitchCommands {
   }
 
   static func runUse(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let shell = try hookShell(context, command: "use")
+    let shell = try hookShell(context, command: .use)
     let requested = try Seatbelt.requestedSession(invocation)
     let startup = context.environment[startupVariable] == "1"
     // A directory switch (the hook entered a tree): the name comes from the trusted file (Trust.swift).
@@ -173,7 +173,7 @@ enum SwitchCommands {
       name = previous
     }
     let target: Target
-    if let directory { target = try directory.target(context) } else { target = try self.target(name, context, command: "use") }
+    if let directory { target = try directory.target(context) } else { target = try self.target(name, context, command: .use) }
     try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
     if let warning = Guard.expiryWarning(name: name, profile: target.profile, now: context.now, window: 3600) {
       context.warn(warning)
@@ -190,7 +190,7 @@ enum SwitchCommands {
   }
 
   static func runOff(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let shell = try hookShell(context, command: "off")
+    let shell = try hookShell(context, command: .off)
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.unsets(Switch.cleared(environment: context.environment)))
     code += Seatbelt.rememberPrevious(shell, context, next: nil)
@@ -200,7 +200,7 @@ enum SwitchCommands {
   // MARK: current
 
   static let current = CommandSpec(
-    "current", usage: "[--json]", summary: "Print the profile active in this shell; exit 1 when none is.",
+    .current, usage: "[--json]", summary: "Print the profile active in this shell; exit 1 when none is.",
     options: [.flag(.json, "Print JSON.")],
     discussion: "Says when the variables were changed by hand since the switch, or the profile no longer exists.",
     run: runCurrent)
@@ -243,7 +243,7 @@ enum SwitchCommands {
   // MARK: exec
 
   static let exec = CommandSpec(
-    "exec", usage: "NAME[,NAME...] | 'GLOB' [--fail-fast] [--yes] -- COMMAND [ARG...]",
+    .exec, usage: "NAME[,NAME...] | 'GLOB' [--fail-fast] [--yes] -- COMMAND [ARG...]",
     summary: "Run a command with a profile's environment, or once per profile.",
     arguments: [
       ArgumentSpec("NAME", "The profile; NAME,NAME... or a quoted glob ('staging-*') runs COMMAND once per profile."),
@@ -272,7 +272,7 @@ enum SwitchCommands {
         name, command: command, failFast: invocation.has(.failFast), yes: invocation.has(.yes), context: context)
       return
     }
-    let target = try target(name, context, command: "exec")
+    let target = try target(name, context, command: .exec)
     try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     let environment = Switch.apply(exports: target.exports, to: context.environment)

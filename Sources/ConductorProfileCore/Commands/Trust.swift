@@ -8,7 +8,7 @@ extension ManagedVariable {
 /// hook asks for when the shell enters a tree (`use NAME` with `_CONDUCTOR_PROFILE_DIRFILE` set).
 enum TrustCommands {
   static let allow = CommandSpec(
-    "allow", usage: "[DIR]",
+    .allow, usage: "[DIR]",
     summary: "Trust the .conductor-profile file of DIR: entering DIR then switches to its profile.",
     arguments: [ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.")],
     positionals: 0...1,
@@ -21,7 +21,7 @@ enum TrustCommands {
     run: runAllow)
 
   static let deny = CommandSpec(
-    "deny", usage: "[DIR]", summary: "Stop trusting the .conductor-profile file of DIR.",
+    .deny, usage: "[DIR]", summary: "Stop trusting the .conductor-profile file of DIR.",
     arguments: [ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.")],
     positionals: 0...1, run: runDeny)
 

@@ -1,7 +1,7 @@
 /// `ui [NAME] [WORKFLOW_ID]`: the cluster's web UI (the server without `/api`), or one execution's page.
 enum UICommand {
   static let spec = CommandSpec(
-    "ui", usage: "[NAME] [WORKFLOW_ID] [--print]", summary: "Open the cluster's web UI, or a workflow execution's page.",
+    .ui, usage: "[NAME] [WORKFLOW_ID] [--print]", summary: "Open the cluster's web UI, or a workflow execution's page.",
     arguments: [
       ArgumentSpec("NAME", "The profile (default: the one active in this shell)."),
       ArgumentSpec("WORKFLOW_ID", "A workflow execution to open: its page is SERVER/execution/WORKFLOW_ID."),
@@ -44,7 +44,7 @@ enum UICommand {
       url = "/execution/" + id
     }
     let store = try context.loadStore()
-    let profile = try context.requireProfile(name, in: store, command: "ui")
+    let profile = try context.requireProfile(name, in: store, command: .ui)
     url = profile.server.uiURL + url
     if invocation.has(.print) {
       context.print(url)
