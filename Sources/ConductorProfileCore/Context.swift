@@ -141,35 +141,23 @@ final class OutputBuffer {
 }
 
 enum Terminal {
-  nonisolated(unsafe) static var saved = termios()
-  nonisolated(unsafe) static var restoring = false
-
+  /// Reads a line from the terminal (standard input) with echo off, after `prompt` on standard error. The
+  /// mode is put back by `Tty.withMode`, the one place that changes a terminal's mode: on return, on a
+  /// failure, and when a signal ends the program (Ctrl-C: exit 130).
   static func readWithoutEcho(prompt: String) throws(Failure) -> [UInt8] {
-    var old = termios()
-    guard tcgetattr(0, &old) == 0 else { throw .error("cannot read from the terminal: \(Posix.errorText())") }
-    saved = old
-    restoring = true
-    signal(SIGINT) { _ in
-      if Terminal.restoring { tcsetattr(0, TCSAFLUSH, &Terminal.saved) }
-      _ = write(2, "\n", 1)
-      _exit(130)
-    }
-    var quiet = old
-    quiet.c_lflag &= ~tcflag_t(ECHO)
     try? Posix.writeAll(2, prompt.utf8, path: "standard error")
-    tcsetattr(0, TCSAFLUSH, &quiet)
-    defer {
-      tcsetattr(0, TCSAFLUSH, &old)
-      restoring = false
-      signal(SIGINT, SIG_DFL)
-      _ = write(2, "\n", 1)
+    defer { try? Posix.writeAll(2, [UInt8(ascii: "\n")], path: "standard error") }
+    func noEcho(_ mode: inout termios) { mode.c_lflag &= ~tcflag_t(ECHO) }
+    return try Tty.withMode(0, signalExit: -1, farewell: "\n", configure: noEcho) {
+      var line: [UInt8] = []
+      var byte: UInt8 = 0
+      while line.count <= Limits.secretBytes {
+        let n = read(0, &byte, 1)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 || byte == UInt8(ascii: "\n") { break }
+        line.append(byte)
+      }
+      return line
     }
-    var line: [UInt8] = []
-    var byte: UInt8 = 0
-    while line.count <= Limits.secretBytes, read(0, &byte, 1) == 1 {
-      if byte == UInt8(ascii: "\n") { break }
-      line.append(byte)
-    }
-    return line
   }
 }
