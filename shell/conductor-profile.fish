@@ -21,6 +21,12 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
                     printf '%s' $_CONDUCTOR_PROFILE_code | source
                 end
                 return $_CONDUCTOR_PROFILE_status
+            case allow
+                # A file just trusted applies at once: the directory is looked at again (directory profiles).
+                _CONDUCTOR_PROFILE_SHELL=fish command conductor-profile $argv
+                or return
+                set -g _CONDUCTOR_PROFILE_DIR_FILE ''
+                _conductor_profile_dir_check
             case '*'
                 _CONDUCTOR_PROFILE_SHELL=fish command conductor-profile $argv
         end

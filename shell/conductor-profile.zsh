@@ -25,6 +25,12 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
         fi
         return $_CONDUCTOR_PROFILE_status
         ;;
+      allow)
+        # A file just trusted applies at once: the directory is looked at again (directory profiles).
+        _CONDUCTOR_PROFILE_SHELL=zsh \command conductor-profile "$@" || return
+        _CONDUCTOR_PROFILE_DIR_FILE=''
+        _conductor_profile_dir_check
+        ;;
       *)
         _CONDUCTOR_PROFILE_SHELL=zsh \command conductor-profile "$@"
         ;;

@@ -106,6 +106,23 @@ import Testing
     #expect(lines(r, containing: "conductor-profile: left \(sandbox.out.path)/tree; back to no profile").count == 1, "\(r)")
   }
 
+  /// `allow` through the hook applies the file at once: no `cd` needed after trusting it.
+  @Test(arguments: shells) func allowSwitchesTheDirectoryAtOnce(shell: HookShell) throws {
+    let sandbox = try treeSandbox()
+    let script = """
+      cd untrusted
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/before"
+      conductor-profile allow
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/after"
+      cd "$OUT"
+      printf '%s' "$CONDUCTOR_PROFILE_ACTIVE" > "$OUT/left"
+      """
+    guard let r = try interactive(sandbox, shell, script) else { return }
+    #expect(try sandbox.outText("before") == "", "\(r)")
+    #expect(try sandbox.outText("after") == "prod", "\(r)")
+    #expect(try sandbox.outText("left") == "", "leaving the tree ends it: \(r)")
+  }
+
   @Test(arguments: shells) func untrustedEditedMissingAndRefusedSwitchNothingWithOneLineEach(shell: HookShell) throws {
     let sandbox = try treeSandbox()
     let script = """
