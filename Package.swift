@@ -1,25 +1,42 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// No package dependencies, by design: the program is a small static binary that
-// starts in about a millisecond. See README.md ("Design").
+// No package dependencies, by design: the program is a small static binary that starts in about a
+// millisecond (README.md, "Design"). One target a layer; each may import only the layers below it, so the
+// compiler keeps the layering (README.md, "Architecture in two minutes"):
+//
+//   conductor-profile → ProfileCommands → ConductorNetwork → ProfileModel → ShellOutput
+let frontend: [SwiftSetting] = [
+  // bench/history.md, fifth round: a fifth of a small switch, measured on the one switch path.
+  .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])
+]
+
 let package = Package(
   name: "conductor-profile",
   products: [
     .executable(name: "conductor-profile", targets: ["conductor-profile"])
   ],
   targets: [
-    // Everything: model, store, shell rendering, guard, commands. Imports Glibc only.
-    // The shell hooks are embedded from shell/ (the files in Hooks/ are links to them): they exist once.
+    // Writes a list of name=value changes as bash, zsh, fish or sh code, or as dotenv; quotes words for
+    // messages; embeds the hook scripts (Hooks/ links to shell/, so they exist once). Knows no profile.
     .target(
-      name: "ConductorProfileCore",
+      name: "ShellOutput",
       resources: [
         .embedInCode("Hooks/conductor-profile.bash"), .embedInCode("Hooks/conductor-profile.zsh"),
         .embedInCode("Hooks/conductor-profile.fish"),
       ],
-      swiftSettings: [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])]),
-    // A few lines: run the CLI with the real process environment and exit with its code.
-    .executableTarget(name: "conductor-profile", dependencies: ["ConductorProfileCore"]),
-    .testTarget(name: "ConductorProfileTests", dependencies: ["ConductorProfileCore"]),
+      swiftSettings: frontend),
+    // The model and the store: profile values and their validation, the guard's rules, the store's one
+    // reader and writer, secret stores, directory trust, the switch plan, the process's context. The C
+    // library comes in through Platform/Platform.swift only.
+    .target(name: "ProfileModel", dependencies: ["ShellOutput"], swiftSettings: frontend),
+    // Talks to a Conductor server: curl as the transport, token minting and the token cache.
+    .target(name: "ConductorNetwork", dependencies: ["ProfileModel"], swiftSettings: frontend),
+    // The command line: arguments parsed into a command's options, help, and one file a command group.
+    .target(name: "ProfileCommands", dependencies: ["ConductorNetwork"], swiftSettings: frontend),
+    // A few lines: run the command line with the real process environment and exit with its code.
+    .executableTarget(name: "conductor-profile", dependencies: ["ProfileCommands"], swiftSettings: frontend),
+    .testTarget(
+      name: "ConductorProfileTests", dependencies: ["ShellOutput", "ProfileModel", "ConductorNetwork", "ProfileCommands"]),
   ]
 )

@@ -1,4 +1,5 @@
-import ConductorProfileCore
+import ProfileCommands
+import ProfileModel
 
 // Before anything holds a secret: no core file may ever contain one.
 Hardening.disableCoreDumps()

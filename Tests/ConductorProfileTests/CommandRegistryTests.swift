@@ -1,6 +1,9 @@
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// `Commands.spec(named:)` finds a command by its `CommandName` without building every spec: each
 /// name must be the name its spec gives itself, or dispatch and help would disagree.

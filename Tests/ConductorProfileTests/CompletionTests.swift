@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 @Suite struct CompletionTests {
   /// A sandbox with three profiles and the script for `shell` written to a file.

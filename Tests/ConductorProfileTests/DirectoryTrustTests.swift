@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// `allow` / `deny`, the trust file, and the directory switch as the program does it (`use` with
 /// `_CONDUCTOR_PROFILE_DIRFILE`, as the hook runs it). The hooks themselves: DirectoryHookTests.

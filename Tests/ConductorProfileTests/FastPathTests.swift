@@ -1,6 +1,9 @@
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// The fast paths added for start-up time (see docs/benchmarks.md) give the same results and the
 /// same errors as the plain code they shortcut.

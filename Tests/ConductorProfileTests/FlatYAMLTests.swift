@@ -1,6 +1,9 @@
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 @Suite struct FlatYAMLTests {
   @Test(

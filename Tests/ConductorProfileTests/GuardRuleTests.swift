@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// The guard outside the shell: which servers are production, the warnings of add and set, refusals
 /// of env and exec in block mode, and the guard command for CI.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// The hooks with other people's shells: an alias at load time, a switch the shell cannot apply,
 /// completion of names from a hand-edited store.

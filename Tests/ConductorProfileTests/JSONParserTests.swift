@@ -1,6 +1,9 @@
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// The store's JSON reader and writer, against the core directly.
 @Suite struct JSONParserTests {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// The stand-in Conductor server (Tests/Support/fake_conductor.py) on 127.0.0.1, a free port.
 /// It stops when this object goes (its standard input closes), so no test leaves one behind.

@@ -1,6 +1,9 @@
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// Options are looked up by `Option`, never by a string: each case is an option some command declares,
 /// and each declared option is a case (the spec is built from one).

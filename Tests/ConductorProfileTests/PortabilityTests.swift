@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-/// One file maps the C library (Sources/ConductorProfileCore/Platform.swift: Glibc, Musl or Darwin);
+/// One file maps the C library (Sources/ProfileModel/Platform/Platform.swift: Glibc, Musl or Darwin);
 /// no other source file imports a C module, tests a platform, or reads /proc.
 @Suite struct PortabilityTests {
   static let sources = ShellInitTests.packageRoot.appendingPathComponent("Sources")
-  static let platformFile = "ConductorProfileCore/Platform.swift"
+  static let platformFile = "ProfileModel/Platform/Platform.swift"
 
   static func swiftFiles() throws -> [(path: String, text: String)] {
     let paths = try FileManager.default.subpathsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }

@@ -1,6 +1,9 @@
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// A secret is a type whose description is redacted: interpolated into a message or a log by mistake,
 /// it shows nothing of itself.

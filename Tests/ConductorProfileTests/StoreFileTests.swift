@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// The store on disk: its exact form, where it lives, who may read it, and how it survives
 /// concurrent writers, killed writers, unknown keys, newer versions and broken files.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// What reaches a terminal is text, never control: no byte below 0x20 (but newline and tab) nor 0x7f
 /// reaches the output of a human-readable command, from any source; machine output stays exact.

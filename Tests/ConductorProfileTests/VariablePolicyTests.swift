@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ConductorProfileCore
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
 
 /// Names from every refused family, as the contract and the issue list them, and lower-case shell variables.
 let refusedVariableNames: [String] = [

@@ -1,0 +1,93 @@
+import ProfileModel
+
+/// The spec of each command: an exhaustive switch, so a new `CommandName` case needs its spec.
+extension CommandName {
+  var spec: CommandSpec {
+    switch self {
+    case .add: ManageCommands.add
+    case .set: ManageCommands.set
+    case .list: ManageCommands.list
+    case .show: ManageCommands.show
+    case .rename: ManageCommands.rename
+    case .copy: ManageCommands.copy
+    case .remove: ManageCommands.remove
+    case .defaultCommand: ManageCommands.defaultCommand
+    case .use: SwitchCommands.use
+    case .off: SwitchCommands.off
+    case .env: SwitchCommands.env
+    case .current: SwitchCommands.current
+    case .exec: SwitchCommands.exec
+    case .ui: UICommand.spec
+    case .guardCommand: GuardCommand.spec
+    case .token: NetworkCommands.token
+    case .verify: NetworkCommands.verify
+    case .importCommand: ImportExportCommands.importCommand
+    case .export: ImportExportCommands.export
+    case .doctor: DoctorCommand.spec
+    case .allow: TrustCommands.allow
+    case .deny: TrustCommands.deny
+    case .initCommand: InitCommand.spec
+    case .completions: CompletionCommands.spec
+    case .completeProfiles: CompletionCommands.profiles
+    case .manPage: ManPage.spec
+    }
+  }
+}
+
+enum Commands {
+  /// Every command's spec, in the order `--help` lists them (help and completions).
+  static var all: [CommandSpec] { CommandName.allCases.map(\.spec) }
+
+  /// The spec of one command, without building the others' (a run needs one: each spec is a static
+  /// built on first use, with its option and argument arrays).
+  static func spec(named name: String) -> CommandSpec? { CommandName(rawValue: name)?.spec }
+}
+
+// Helpers shared by the commands.
+extension Context {
+  /// The store, read (an empty one when there is no file yet).
+  func loadStore() throws(Failure) -> Store {
+    let store = try store().load()
+    storesRead.append(store)
+    return store
+  }
+
+  /// A profile that must exist: an unknown name is a usage error that suggests the nearest name.
+  func requireProfile(_ name: String, in store: Store, command: CommandName) throws(Failure) -> Profile {
+    guard let profile = try store.profile(named: name) else { throw noSuchProfile(name, in: store, command: command) }
+    return profile
+  }
+
+  func noSuchProfile(_ name: String, in store: Store, command: CommandName) -> Failure {
+    let hint =
+      store.isEmpty
+      ? " (there are no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID)" : ""
+    return .usage("no profile named \(quoted(name))\(hint)", command: command, suggestion: Suggest.nearest(name, in: store.names))
+  }
+
+  /// NAME, or the profile active in this shell when NAME is omitted.
+  func profileNameOrActive(_ invocation: Invocation) throws(Failure) -> String {
+    if let name = invocation.positionals.first { return name }
+    guard let active = activeName else {
+      throw .error(
+        "no profile is active in this shell; name one (conductor-profile \(invocation.command.name) NAME) or switch with: conductor-profile use NAME"
+      )
+    }
+    return active
+  }
+}
+
+/// `--env NAME=VALUE` words, validated.
+func parseAssignments(_ words: [String], command: CommandName) throws(Failure) -> [(name: String, value: String)] {
+  var result: [(String, String)] = []
+  for word in words {
+    guard let eq = word.firstIndex(of: "=") else {
+      throw .usage("--env needs NAME=VALUE, got \(quoted(word))", command: command)
+    }
+    let name = String(word[..<eq])
+    let value = String(word[word.index(after: eq)...])
+    try validateExtraVariable(name: name, value: value)
+    result.append((name, value))
+  }
+  return result
+}

@@ -1,0 +1,396 @@
+import ConductorNetwork
+import ProfileModel
+import ShellOutput
+
+/// export, and import from an export file, the conductor CLI's config files, or the current variables.
+enum ImportExportCommands {
+  // MARK: export
+
+  static let export = CommandSpec(
+    .export, usage: "[NAME...] [--reveal]",
+    summary: "Print profiles as JSON in the store's shape; secrets null unless --reveal.",
+    arguments: [ArgumentSpec("NAME", "The profiles to export (default: all of them).")],
+    options: [.flag(.reveal, "Include key secrets and tokens (the output can then be imported elsewhere).")],
+    positionals: 0...Int.max,
+    discussion: """
+      The output is {"profiles": {...}, "version": 1}, pretty-printed like the store, every key kept. Without
+      --reveal, keySecret and token are null: safe to share, but import refuses such a profile until it has its secret.
+        conductor-profile export --reveal dev > dev.json && chmod 600 dev.json
+        conductor-profile import file dev.json
+      """,
+    run: runExport)
+
+  static func runExport(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let store = try context.loadStore()
+    var names: [String] = []
+    for name in invocation.positionals where !names.contains(name) { names.append(name) }
+    if names.isEmpty { names = store.names }
+    for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: .export) }
+    let reveal = invocation.has(.reveal)
+    var profiles: [String: JSON] = [:]
+    for name in names {
+      guard let raw = store.rawProfile(named: name) else { continue }
+      profiles[name] = reveal ? try SecretCommands.revealed(raw, name: name, context: context) : redacted(raw)
+    }
+    context.emit(JSON.object(["profiles": .object(profiles), "version": .integer(store.version)]).pretty())
+  }
+
+  /// The raw profile with `auth.keySecret` and `auth.token` set to null, whatever else it holds.
+  static func redacted(_ raw: JSON) -> JSON {
+    guard var object = raw.objectValue, var auth = object["auth"]?.objectValue else { return raw }
+    for key in ["keySecret", "token"] where auth[key] != nil { auth[key] = .null }
+    object["auth"] = .object(auth)
+    return .object(object)
+  }
+
+  // MARK: import
+
+  static let importCommand = CommandSpec(
+    .importCommand, usage: "conductor-cli [--dir DIR] [--force] | env NAME [--force] | file PATH [--force]",
+    summary: "Import profiles from the conductor CLI, the CONDUCTOR_* variables, or an export file.",
+    arguments: [
+      ArgumentSpec("SOURCE", "conductor-cli, env or file."),
+      ArgumentSpec("NAME", "For env: the new profile's name."),
+      ArgumentSpec("PATH", "For file: a file export --reveal wrote (/dev/stdin reads standard input)."),
+    ],
+    options: [
+      .value(.dir, "DIR", "For conductor-cli: the config directory (default: ~/.conductor-cli)."),
+      .flag(.force, "Replace profiles that have the same name (default: keep them)."),
+    ],
+    positionals: 1...2,
+    discussion: """
+      conductor-cli: config.yaml becomes the profile 'default', config-NAME.yaml the profile NAME; a config-default.yaml
+      is ignored with a warning, as the conductor CLI ignores it. server (default
+      http://localhost:8080/api) is normalised to end in /api; auth-token makes a user-token profile (the conductor
+      CLI prefers it over a key), auth-key + auth-secret a key profile, neither a no-auth profile; server-type becomes
+      the profile's serverType (Enterprise in any case is Enterprise, anything else OSS, as the CLI reads it).
+      env: CONDUCTOR_SERVER_URL with CONDUCTOR_AUTH_KEY + CONDUCTOR_AUTH_SECRET (preferred) or CONDUCTOR_AUTH_TOKEN.
+      file: every profile of the file; one whose secret is null (export without --reveal) is refused.
+      Everything is read and checked first: when anything is wrong, nothing is imported.
+      """,
+    run: runImport)
+
+  static let sources = ["conductor-cli", "env", "file"]
+
+  /// One profile about to be imported, and where it came from (for messages).
+  struct Incoming {
+    let name: String
+    let profile: Profile
+    let origin: String
+  }
+
+  static func runImport(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let source = invocation.positionals[0]
+    let argument = invocation.positionals.count > 1 ? invocation.positionals[1] : nil
+    let force = invocation.has(.force)
+    if invocation.has(.dir), source != "conductor-cli" { throw invocation.usageError("--dir is only for import conductor-cli") }
+    switch source {
+    case "file":
+      guard let path = argument else { throw invocation.usageError("missing PATH (import file PATH)") }
+      let read = try readExport(path: path, context: context)
+      let (incoming, placements) = try SecretCommands.placeImported(read, force: force, context: context)
+      var stored = false
+      defer { if !stored { for placement in placements { placement.rollback(context: context) } } }
+      try commit(incoming, force: force, again: "conductor-profile import file \(shellWord(path)) --force", context: context)
+      stored = true
+      for placement in placements { try placement.finish(context: context) }
+    case "conductor-cli":
+      if let argument {
+        throw invocation.usageError("unexpected argument \(quoted(argument)); use --dir DIR for another directory")
+      }
+      let dir: String
+      if let given = invocation.value(.dir) {
+        dir = given
+      } else {
+        guard let home = context.environment["HOME"], !home.isEmpty else {
+          throw .error("HOME is not set, so ~/.conductor-cli cannot be found; give the directory with --dir DIR")
+        }
+        dir = home + "/.conductor-cli"
+      }
+      let incoming = try readConductorCLI(directory: dir, context: context)
+      var again = "conductor-profile import conductor-cli --force"
+      if invocation.has(.dir) { again = "conductor-profile import conductor-cli --dir \(shellWord(dir)) --force" }
+      try commit(incoming, force: force, again: again, context: context)
+    case "env":
+      guard let name = argument else { throw invocation.usageError("missing NAME (import env NAME)") }
+      let incoming = try readEnvironment(name: name, context: context)
+      try commit([incoming], force: force, again: nil, context: context)
+    default:
+      throw invocation.usageError(
+        "unknown source \(quoted(source)); use conductor-cli, env or file", suggestion: Suggest.nearest(source, in: sources))
+    }
+  }
+
+  /// Writes the profiles in one store update. Existing names are kept (a note each) unless `force`;
+  /// `again` is the command that would replace them (nil: an existing name is an error, as for `import env`).
+  static func commit(_ incoming: [Incoming], force: Bool, again: String?, context: Context) throws(Failure) {
+    typealias Outcome = (written: [(Incoming, replaced: Bool)], kept: [Incoming], store: Store)
+    let outcome = try context.store().update { (store: inout Store) throws(Failure) -> Outcome in
+      var written: [(Incoming, replaced: Bool)] = []
+      var kept: [Incoming] = []
+      var missingSecrets: [Incoming] = []
+      for item in incoming {
+        let exists = store.contains(item.name)
+        if exists && !force {
+          guard again != nil else {
+            throw .error(
+              "a profile named '\(item.name)' already exists; choose another name, or replace it with --force")
+          }
+          kept.append(item)
+          continue
+        }
+        if item.profile.isRedacted {
+          missingSecrets.append(item)
+          continue
+        }
+        written.append((item, exists))
+      }
+      if !missingSecrets.isEmpty {
+        let names = missingSecrets.map { "'\($0.name)'" }.joined(separator: ", ")
+        throw .error(
+          "\(missingSecrets[0].origin): profile\(missingSecrets.count == 1 ? "" : "s") \(names) \(missingSecrets.count == 1 ? "has" : "have") no secret (null: the file was written by export without --reveal); nothing was imported. Export again with: conductor-profile export --reveal, or leave \(missingSecrets.count == 1 ? "it" : "them") out of the file"
+        )
+      }
+      for (item, _) in written { store.setProfile(item.profile, named: item.name) }
+      return (written, kept, store)
+    }
+    let cache = TokenCache(environment: context.environment)
+    for (item, replaced) in outcome.written {
+      if replaced { cache.forget(item.name) }
+      context.print(
+        "\(replaced ? "replaced" : "imported") profile '\(item.name)' (\(item.profile.credential.kind.rawValue), \(item.profile.server.url)) from \(item.origin)"
+      )
+    }
+    for item in outcome.kept {
+      context.note(
+        "note: kept the existing profile '\(item.name)' (not imported from \(item.origin)); to replace it: \(again ?? "")")
+    }
+    for (item, _) in outcome.written {
+      try Guard.check(name: item.name, profile: item.profile, store: outcome.store, context: context, refusable: false)
+      if let warning = Guard.expiryWarning(name: item.name, profile: item.profile, now: context.now, window: 0) {
+        context.warn(warning)
+      }
+    }
+  }
+
+  // MARK: file
+
+  static func readExport(path: String, context: Context) throws(Failure) -> [Incoming] {
+    guard let bytes = try Posix.readFile(path) else {
+      throw .error("cannot read \(path): no such file; give the path of a file conductor-profile export wrote")
+    }
+    let json: JSON
+    do throws(JSONSyntaxError) {
+      json = try JSON.parse(bytes)
+    } catch {
+      throw .error("\(path) is not valid JSON: \(error.description); nothing was imported")
+    }
+    func bad(_ why: String) -> Failure {
+      .error("\(path): \(why); nothing was imported. Give a file that conductor-profile export --reveal wrote")
+    }
+    guard let object = json.objectValue else { throw bad("it is not a JSON object") }
+    if let v = object["version"] {
+      guard let version = v.integerValue, version >= 1 else { throw bad("\"version\" is not a whole number of 1 or more") }
+      if version > Store.supportedVersion {
+        throw .error(
+          "\(path) is a version \(version) export, newer than this conductor-profile understands (version \(Store.supportedVersion)); upgrade conductor-profile. Nothing was imported"
+        )
+      }
+    }
+    guard let profiles = object["profiles"]?.objectValue else { throw bad("it has no \"profiles\" object") }
+    guard !profiles.isEmpty else { throw .error("\(path) has no profiles; nothing was imported") }
+    var incoming: [Incoming] = []
+    var holdsSecrets = false
+    for name in profiles.keys.sorted(by: { utf8Precedes($0, $1) }) {
+      do throws(Failure) {
+        _ = try ProfileName(validating: name)
+      } catch {
+        throw bad(error.description)
+      }
+      let profile: Profile
+      do throws(Failure) {
+        profile = try Profile(json: profiles[name]!, name: name, secretsOptional: true)
+      } catch {
+        throw bad(error.description)
+      }
+      // A shared file must not bring a program for this machine to run at the next switch.
+      if profile.secretStore?.kind == .command {
+        throw bad(
+          "profile '\(name)' gets its secret by running a command (secretStore command), and an imported file never brings a command to run; add that profile yourself: conductor-profile add \(name) --server URL --key-id ID --secret-store command -- COMMAND"
+        )
+      }
+      if case .none = profile.credential {} else if !profile.isRedacted { holdsSecrets = true }
+      incoming.append(Incoming(name: name, profile: profile, origin: path))
+    }
+    if holdsSecrets, let mode = Posix.mode(of: path), mode & 0o077 != 0, mode & 0o170000 == 0o100000 {
+      // Not refused (it is the user's file), but worth saying: it holds secrets.
+      context.warn(
+        "\(path) holds secrets and can be read by group or others; restrict it with: chmod 600 \(shellWord(path)), or delete it")
+    }
+    return incoming
+  }
+
+  // MARK: conductor-cli
+
+  /// The conductor CLI's default server when a config file names none.
+  static let conductorCLIDefaultServer = "http://localhost:8080/api"
+
+  static func readConductorCLI(directory: String, context: Context) throws(Failure) -> [Incoming] {
+    guard let dir = opendir(directory) else {
+      if errno == ENOENT {
+        throw .error(
+          "there is no conductor CLI configuration at \(directory) (no such directory); give its directory with --dir DIR")
+      }
+      throw .error("cannot read the directory \(directory): \(Posix.errorText())")
+    }
+    var files: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+      }
+      if name == "config.yaml" || (name.hasPrefix("config-") && name.hasSuffix(".yaml") && name.count > 12) {
+        files.append(name)
+      }
+    }
+    closedir(dir)
+    // config.yaml (the profile 'default') first, then config-NAME.yaml by name.
+    files.sort { a, b in a == "config.yaml" || (b != "config.yaml" && utf8Precedes(a, b)) }
+    guard !files.isEmpty else {
+      throw .error(
+        "no conductor CLI config files in \(directory) (config.yaml or config-NAME.yaml); create one with: conductor config save, or give another directory with --dir DIR"
+      )
+    }
+    var incoming: [Incoming] = []
+    for file in files {
+      let path = directory + "/" + file
+      // The conductor CLI reads its profile 'default' from config.yaml and never from this file.
+      if file == "config-default.yaml" {
+        context.warn(
+          "ignored \(path): the conductor CLI never reads it (its profile 'default' is config.yaml); move it aside, or rename it to import it under another name"
+        )
+        continue
+      }
+      let profileName = file == "config.yaml" ? "default" : String(file.dropFirst(7).dropLast(5))
+      guard (try? ProfileName(validating: profileName)) != nil else {
+        context.warn(
+          "skipped \(path): \(quoted(profileName)) cannot be a profile name (letters, digits, '.', '_', '-'); add it by hand with conductor-profile add"
+        )
+        continue
+      }
+      incoming.append(Incoming(name: profileName, profile: try readConductorCLIFile(path, context: context), origin: path))
+    }
+    guard !incoming.isEmpty else { throw .error("nothing to import from \(directory)") }
+    return incoming
+  }
+
+  static func readConductorCLIFile(_ path: String, context: Context) throws(Failure) -> Profile {
+    guard let bytes = try Posix.readFile(path) else { throw .error("cannot read \(path): no such file") }
+    let entries: [FlatYAML.Entry]
+    do throws(FlatYAML.SyntaxError) {
+      entries = try FlatYAML.parse(bytes)
+    } catch {
+      throw .error("\(path):\(error.line): \(error.reason); nothing was imported. Fix the file, or move it aside")
+    }
+    var values: [String: (value: String, line: Int)] = [:]
+    for entry in entries {
+      if let value = entry.value, !value.isEmpty { values[entry.key] = (value, entry.line) }
+    }
+    func fail(_ line: Int?, _ why: String) -> Failure {
+      .error("\(path)\(line.map { ":\($0)" } ?? ""): \(why); nothing was imported")
+    }
+    let server: Server
+    do throws(Failure) {
+      server = try Server(validating: values["server"]?.value ?? conductorCLIDefaultServer)
+    } catch {
+      throw fail(values["server"]?.line, error.description)
+    }
+    let credential: Credential
+    if let token = values["auth-token"] {
+      do throws(Failure) {
+        credential = .userToken(try JWT(validating: token.value))
+      } catch {
+        throw fail(token.line, error.description)
+      }
+      if values["auth-key"] != nil {
+        context.note(
+          "note: \(path) has both auth-token and auth-key; the conductor CLI uses the token, so this is a user-token profile")
+      }
+    } else if let key = values["auth-key"], let secret = values["auth-secret"] {
+      do throws(Failure) { try validateKeyID(key.value) } catch { throw fail(key.line, error.description) }
+      do throws(Failure) { try validateKeySecret(secret.value) } catch { throw fail(secret.line, error.description) }
+      credential = .key(id: key.value, secret: Secret(secret.value))
+    } else if let key = values["auth-key"] {
+      throw fail(
+        key.line, "auth-key has no auth-secret beside it; add auth-secret, or remove auth-key for a server without authentication"
+      )
+    } else if let secret = values["auth-secret"] {
+      throw fail(secret.line, "auth-secret has no auth-key beside it; add auth-key")
+    } else {
+      credential = .none
+    }
+    var profile = Profile(server: server, credential: credential)
+    if let type = values["server-type"] {
+      profile.serverType = ServerType(asConductorCLIReads: type.value)
+      if ServerType.allCases.allSatisfy({ $0.rawValue.uppercased() != type.value.uppercased() }) {
+        context.warn(
+          "\(path):\(type.line): server-type \(quoted(type.value)) is neither OSS nor Enterprise; the conductor CLI treats it as OSS, and so does this profile"
+        )
+      }
+    }
+    return profile
+  }
+
+  // MARK: env
+
+  static func readEnvironment(name: String, context: Context) throws(Failure) -> Incoming {
+    let name = try ProfileName(validating: name).value
+    let env = context.environment
+    func value(_ variable: String) -> String? {
+      guard let v = env[variable], !v.isEmpty else { return nil }
+      return v
+    }
+    guard let url = value(ManagedVariable.serverURL) else {
+      throw .error(
+        "CONDUCTOR_SERVER_URL is not set, so there is nothing to import; set it (with CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET, or CONDUCTOR_AUTH_TOKEN), or add the profile with: conductor-profile add \(name) --server URL …"
+      )
+    }
+    func named(_ variable: String, _ error: Failure) -> Failure { .error("\(variable): \(error.description)") }
+    let server: Server
+    do throws(Failure) { server = try Server(validating: url) } catch { throw named(ManagedVariable.serverURL, error) }
+    let credential: Credential
+    let key = value(ManagedVariable.authKey)
+    let secret = value(ManagedVariable.authSecret)
+    let token = value(ManagedVariable.authToken)
+    if let key, let secret {
+      do throws(Failure) { try validateKeyID(key) } catch { throw named(ManagedVariable.authKey, error) }
+      do throws(Failure) { try validateKeySecret(secret) } catch { throw named(ManagedVariable.authSecret, error) }
+      credential = .key(id: key, secret: Secret(secret))
+      if token != nil { context.note("note: CONDUCTOR_AUTH_TOKEN was not imported: the access key is the better credential") }
+    } else if key != nil || secret != nil {
+      throw .error(
+        "\(key == nil ? "CONDUCTOR_AUTH_SECRET is set without CONDUCTOR_AUTH_KEY" : "CONDUCTOR_AUTH_KEY is set without CONDUCTOR_AUTH_SECRET"); set both, or unset the one that is set"
+      )
+    } else if let token {
+      if TokenCache(environment: env).isMinted(token) {
+        throw .error(
+          "CONDUCTOR_AUTH_TOKEN is a token conductor-profile minted for an access key (it lives minutes, not a session); import the key instead: set CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET"
+        )
+      }
+      do throws(Failure) {
+        credential = .userToken(try JWT(validating: token))
+      } catch {
+        throw named(ManagedVariable.authToken, error)
+      }
+    } else {
+      credential = .none
+    }
+    var profile = Profile(server: server, credential: credential)
+    // Kept only when it is not what the credential implies (a switch always exports it).
+    if let type = value(ManagedVariable.serverType).map(ServerType.init(asConductorCLIReads:)),
+      type != profile.effectiveServerType
+    {
+      profile.serverType = type
+    }
+    return Incoming(name: name, profile: profile, origin: "the environment")
+  }
+}

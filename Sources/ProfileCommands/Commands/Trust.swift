@@ -1,0 +1,163 @@
+import ProfileModel
+import ShellOutput
+
+/// `allow` and `deny`: which `.conductor-profile` files may switch a shell; and the directory switch the
+/// hook asks for when the shell enters a tree (`use NAME` with `_CONDUCTOR_PROFILE_DIRFILE` set).
+enum TrustCommands {
+  static let allow = CommandSpec(
+    .allow, usage: "[DIR]",
+    summary: "Trust the .conductor-profile file of DIR: entering DIR then switches to its profile.",
+    arguments: [ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.")],
+    positionals: 0...1,
+    discussion: """
+      A .conductor-profile file names a profile (its first line) for a directory tree. The shell hook switches to it
+      when the shell enters the tree, and back when it leaves, but only for a file allowed here: the trust is
+      remembered by the file's path and the SHA-256 of its content, in trusted-directories.json beside the store, so
+      an edited file must be allowed again.
+      """,
+    run: runAllow)
+
+  static let deny = CommandSpec(
+    .deny, usage: "[DIR]", summary: "Stop trusting the .conductor-profile file of DIR.",
+    arguments: [ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.")],
+    positionals: 0...1, run: runDeny)
+
+  /// The current directory as the shell spells it (`$PWD` when it is this directory), else the real one.
+  static func workingDirectory(_ context: Context) throws(Failure) -> String {
+    var here = stat()
+    if let pwd = context.environment["PWD"], pwd.hasPrefix("/"), stat(".", &here) == 0 {
+      var there = stat()
+      if stat(pwd, &there) == 0, there.st_dev == here.st_dev, there.st_ino == here.st_ino { return pwd }
+    }
+    guard let cwd = getcwd(nil, 0) else { throw .error("cannot find the current directory: \(Posix.errorText())") }
+    defer { free(cwd) }
+    return String(cString: cwd)
+  }
+
+  /// The file DIR names (DIR/.conductor-profile, or DIR itself when it is such a file), absolute;
+  /// without DIR, the nearest one at or above the current directory.
+  static func file(_ invocation: Invocation, _ context: Context) throws(Failure) -> String {
+    let cwd = try workingDirectory(context)
+    guard var path = invocation.positionals.first else {
+      guard let found = DirectoryFile.nearest(from: cwd) else {
+        throw .error(
+          "no \(DirectoryFile.fileName) file in \(shownText(cwd)) or above; create one with a profile name on its first line: echo NAME > \(DirectoryFile.fileName)"
+        )
+      }
+      return found
+    }
+    if path.isEmpty { throw invocation.usageError("DIR is empty") }
+    if !path.hasPrefix("/") { path = cwd + "/" + path }
+    // `.`, `..` and repeated slashes resolved by the text, as the shell's `cd` spells $PWD.
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") where part != "." {
+      if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+    }
+    path = "/" + parts.joined(separator: "/")
+    if Posix.basename(of: path) == DirectoryFile.fileName { return path }
+    return (path == "/" ? "" : path) + "/" + DirectoryFile.fileName
+  }
+
+  static func runAllow(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let file = try DirectoryFile.read(try self.file(invocation, context))
+    let trust = TrustFile(store: try context.store())
+    try trust.update { $0[file.key] = file.hash }
+    context.print(
+      "allowed \(shownText(file.path)) (profile '\(file.profileName)'): a shell that enters \(shownText(file.directory)) switches to it"
+    )
+    if let store = try context.store().loadIfPresent(), store.contains(file.profileName) { return }
+    context.warn(
+      "there is no profile '\(file.profileName)' yet, so entering \(shownText(file.directory)) switches nothing until you add it: conductor-profile add \(file.profileName) --server URL …"
+    )
+  }
+
+  static func runDeny(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let path = try file(invocation, context)
+    let key = DirectoryFile.key(for: path)
+    let trust = TrustFile(store: try context.store())
+    var removed = false
+    try trust.update { entries in
+      removed = entries.removeValue(forKey: key) != nil || entries.removeValue(forKey: path) != nil
+    }
+    if removed {
+      context.print("denied \(shownText(path)): entering \(shownText(Posix.dirname(of: path))) no longer switches")
+    } else {
+      context.print("\(shownText(path)) was not trusted; nothing changed")
+    }
+  }
+
+  /// `doctor`: trusted files that no longer exist (nothing is said when nothing is trusted).
+  static func check(_ report: DoctorCommand.Report) {
+    let entries: [String: String]
+    do throws(Failure) {
+      entries = try TrustFile(store: try report.context.store()).load()
+    } catch {
+      report.problem(error.description, fix: "mend or remove the trust file, then allow the trees again")
+      return
+    }
+    guard !entries.isEmpty else { return }
+    let gone = entries.keys.filter { !Posix.exists($0) }.sorted { utf8Precedes($0, $1) }
+    for path in gone {
+      report.problem(
+        "the trusted \(DirectoryFile.fileName) file \(shownText(path)) no longer exists",
+        fix: "forget it: conductor-profile deny \(shellWord(Posix.dirname(of: path)))")
+    }
+    if gone.isEmpty {
+      report.ok("every trusted \(DirectoryFile.fileName) file exists (\(entries.count))")
+    }
+  }
+}
+
+/// A switch the hook asks for because the shell entered a tree with a `.conductor-profile` file: the
+/// program reads the file itself, switches only when the file is trusted as it is now, and says so.
+struct DirectorySwitch {
+  /// Set by the hook for the `use` it runs on a directory change: the file's absolute path.
+  static let fileVariable = "_CONDUCTOR_PROFILE_DIRFILE"
+
+  let file: DirectoryFile
+  var name: String { file.profileName }
+
+  /// Nil unless this `use` is a directory switch. Throws (one line, nothing switched) when the file
+  /// cannot be read, is not trusted, or changed since it was allowed.
+  init?(_ context: Context) throws(Failure) {
+    guard let path = context.environment[DirectorySwitch.fileVariable], !path.isEmpty else { return nil }
+    guard path.hasPrefix("/") else { throw .error("\(DirectorySwitch.fileVariable) is not an absolute path") }
+    let file = try DirectoryFile.read(path)
+    let trusted = try TrustFile(store: try context.store()).load()[file.key]
+    let allow = "conductor-profile allow \(shellWord(file.directory))"
+    guard let trusted else {
+      context.note(
+        "conductor-profile: \(shownText(path)) (profile '\(file.profileName)') is not trusted, so nothing switched; trust it with: \(allow)"
+      )
+      throw .exit(ExitCode.failure)
+    }
+    guard trusted == file.hash else {
+      context.note(
+        "conductor-profile: \(shownText(path)) changed since it was allowed (it now names '\(file.profileName)'), so nothing switched; check it, then: \(allow)"
+      )
+      throw .exit(ExitCode.failure)
+    }
+    self.file = file
+  }
+
+  /// The profile the file names: a missing one is one line (not a usage error), nothing switched.
+  func target(_ context: Context) throws(Failure) -> SwitchCommands.Target {
+    let store = try context.loadStore()
+    guard let profile = try store.profile(named: name) else {
+      throw .error(
+        "\(shownText(file.path)) names the profile '\(name)', which does not exist, so nothing switched; add it (conductor-profile add \(name) …) or edit the file"
+      )
+    }
+    return try SwitchCommands.target(name, profile, in: store, context)
+  }
+
+  /// The exports of the switch, with the mark that says which file they came from.
+  func marked(_ exports: [Variable]) -> [Variable] {
+    var result = exports
+    result.append(Variable(ManagedVariable.directoryFile, file.path))
+    result.sort { utf8Precedes($0.name, $1.name) }
+    return result
+  }
+
+  var announcement: String { "conductor-profile: switched to '\(name)' (\(shownText(file.path)))" }
+}

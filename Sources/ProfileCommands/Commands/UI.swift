@@ -1,0 +1,66 @@
+import ProfileModel
+
+/// `ui [NAME] [WORKFLOW_ID]`: the cluster's web UI (the server without `/api`), or one execution's page.
+enum UICommand {
+  static let spec = CommandSpec(
+    .ui, usage: "[NAME] [WORKFLOW_ID] [--print]", summary: "Open the cluster's web UI, or a workflow execution's page.",
+    arguments: [
+      ArgumentSpec("NAME", "The profile (default: the one active in this shell)."),
+      ArgumentSpec("WORKFLOW_ID", "A workflow execution to open: its page is SERVER/execution/WORKFLOW_ID."),
+    ],
+    options: [.flag(.print, "Print the URL instead of opening it.")],
+    positionals: 0...2,
+    discussion: """
+      The UI is the server without /api (https://dev.example.com/api -> https://dev.example.com). It is opened
+      with xdg-open, else open (macOS), found on PATH. A workflow id is letters, digits, '-', '_', '.' and ':'
+      (up to 128), so nothing else can reach the URL or the opener's arguments. To name an execution of the
+      active profile, give both: conductor-profile ui "$CONDUCTOR_PROFILE_ACTIVE" 8f3c…
+      """,
+    run: run)
+
+  static let openers = ["xdg-open", "open"]
+
+  /// A workflow id as Conductor makes them (UUIDs) or as a custom id generator might: 1 to 128 of
+  /// `[A-Za-z0-9._:-]`, not starting with '-' or '.'.
+  static func validateWorkflowID(_ id: String) throws(Failure) {
+    let bytes = Array(id.utf8)
+    let ok =
+      !bytes.isEmpty && bytes.count <= 128 && bytes[0] != UInt8(ascii: "-") && bytes[0] != UInt8(ascii: ".")
+      && bytes.allSatisfy {
+        ProfileName.isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+          || $0 == UInt8(ascii: ":")
+      }
+    guard ok else {
+      throw .error(
+        "invalid workflow id \(quoted(id)): use the execution's id as the UI shows it (1 to 128 letters, digits, '-', '_', '.', ':')"
+      )
+    }
+  }
+
+  static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
+    let name = try context.profileNameOrActive(invocation)
+    var url = ""
+    if invocation.positionals.count > 1 {
+      let id = invocation.positionals[1]
+      try validateWorkflowID(id)
+      url = "/execution/" + id
+    }
+    let store = try context.loadStore()
+    let profile = try context.requireProfile(name, in: store, command: .ui)
+    url = profile.server.uiURL + url
+    if invocation.has(.print) {
+      context.print(url)
+      return
+    }
+    guard
+      let opener = openers.lazy.compactMap({ ExecFanOut.resolve($0, environment: context.environment) }).first
+    else {
+      throw .error("cannot open a browser: neither xdg-open nor open is on PATH; open \(url) yourself, or print it with --print")
+    }
+    context.note("opening \(url)")
+    let status = try ExecFanOut.spawnAndWait([opener, url], environment: context.environment, context: context)
+    guard status == 0 else {
+      throw .error("\(opener) could not open \(url) (exit \(status)); open it yourself, or print it with --print")
+    }
+  }
+}

@@ -1,0 +1,163 @@
+/// What one run of the program sees and where it writes: arguments aside, everything a command touches
+/// goes through here, so the program can be run in-process with a captured one.
+public final class Context {
+  public let environment: [String: String]
+  public let now: Int64
+  let stdinIsTerminal: Bool
+  let stdoutIsTerminal: Bool
+  private let writeOut: (String) -> Void
+  private let writeErr: (String) -> Void
+  private let readInput: () throws(Failure) -> [UInt8]
+  private let flushOut: () -> Void
+  private var storeFile: StoreFile?
+  /// Stores read in this run, kept as long as the context: the program exits without first taking
+  /// apart the tree of a large store, one release at a time (a quarter of a switch with 10,000 profiles).
+  package var storesRead: [Store] = []
+
+  public init(
+    environment: [String: String], now: Int64, stdinIsTerminal: Bool, stdoutIsTerminal: Bool,
+    writeOut: @escaping (String) -> Void, writeErr: @escaping (String) -> Void,
+    readInput: @escaping () throws(Failure) -> [UInt8],
+    flush: @escaping () -> Void = {}
+  ) {
+    self.flushOut = flush
+    self.environment = environment
+    self.now = now
+    self.stdinIsTerminal = stdinIsTerminal
+    self.stdoutIsTerminal = stdoutIsTerminal
+    self.writeOut = writeOut
+    self.writeErr = writeErr
+    self.readInput = readInput
+  }
+
+  /// The real process: file descriptors 0, 1 and 2, `environ`, the clock.
+  public static func process() -> Context {
+    // NAME=VALUE split at the first '=' on the bytes (a Character search costs more than the rest of start-up).
+    // Made with room for every entry: growing it rehashes, a tenth of start-up.
+    var count = 0
+    let environ = Platform.environment
+    while environ[count] != nil { count += 1 }
+    var env = [String: String](minimumCapacity: count)
+    var p = environ
+    while let entry = p.pointee {
+      let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self), count: strlen(entry))
+      if let eq = bytes.firstIndex(of: UInt8(ascii: "=")) {
+        env[String(decoding: UnsafeBufferPointer(rebasing: bytes[..<eq]), as: UTF8.self)] = String(
+          decoding: UnsafeBufferPointer(rebasing: bytes[(eq + 1)...]), as: UTF8.self)
+      }
+      p += 1
+    }
+    let out = OutputBuffer(fd: 1)
+    return Context(
+      environment: env, now: Posix.now(), stdinIsTerminal: Posix.isTerminal(0), stdoutIsTerminal: Posix.isTerminal(1),
+      writeOut: { out.append($0) },
+      writeErr: { s in
+        out.flush()
+        _ = try? Posix.writeAll(2, s.utf8, path: "standard error")
+      },
+      // A secret is at most Limits.secretBytes (and a line break): read one byte past that, no further.
+      readInput: { () throws(Failure) in try Limits.read(0, atMost: Limits.secretBytes + 3) },
+      flush: { out.flush() })
+  }
+
+  // MARK: Output
+
+  /// Writes out what standard output holds (before exec, and at exit).
+  public func flush() { flushOut() }
+
+  // Human-readable output: control characters escaped (`TerminalText`), whatever their source.
+  public func print(_ line: String) { writeOut(TerminalText.sanitize(line) + "\n") }
+  public func write(_ text: String) { writeOut(TerminalText.sanitize(text)) }
+  public func warn(_ message: String) { writeErr("warning: \(TerminalText.sanitize(message))\n") }
+  public func note(_ line: String) { writeErr(TerminalText.sanitize(line) + "\n") }
+  public func error(_ message: String) { writeErr("error: \(TerminalText.sanitize(message))\n") }
+
+  /// Machine output, exactly as given: JSON, shell code, dotenv, a token, completion words, and text
+  /// whose parts were sanitised before colour was added.
+  public func emit(_ text: String) { writeOut(text) }
+
+  /// Colour on standard output: only on a terminal, never with NO_COLOR.
+  package var color: Bool { stdoutIsTerminal && (environment["NO_COLOR"] ?? "").isEmpty }
+
+  // MARK: The store
+
+  public func store() throws(Failure) -> StoreFile {
+    if let storeFile { return storeFile }
+    let file = try StoreFile(environment: environment)
+    storeFile = file
+    return file
+  }
+
+  /// The active profile's name in this shell, from `CONDUCTOR_PROFILE_ACTIVE`.
+  package var activeName: String? {
+    guard let name = environment[ManagedVariable.active], !name.isEmpty else { return nil }
+    return name
+  }
+
+  // MARK: Secrets
+
+  /// Reads a secret: standard input when it is not a terminal (one trailing newline dropped),
+  /// else a prompt on the terminal with echo off.
+  package func readSecret(prompt: String) throws(Failure) -> String {
+    let bytes: [UInt8]
+    if stdinIsTerminal {
+      bytes = try Terminal.readWithoutEcho(prompt: prompt)
+    } else {
+      bytes = try readInput()
+    }
+    var text = bytes
+    if text.last == UInt8(ascii: "\n") {
+      text.removeLast()
+      if text.last == UInt8(ascii: "\r") { text.removeLast() }
+    }
+    if text.count > Limits.secretBytes {
+      throw .error(
+        "the secret read is longer than \(Limits.secretBytes / 1024) KiB, which no key secret or user token is; give the secret alone"
+      )
+    }
+    guard let s = String(validating: text, as: UTF8.self) else {
+      throw .error("the secret read from standard input is not UTF-8 text")
+    }
+    if s.utf8.contains(0) { throw .error("the secret read from standard input contains a NUL byte") }
+    return s
+  }
+}
+
+/// Standard output, written in large pieces (a switch prints one block of code).
+final class OutputBuffer {
+  let fd: Int32
+  var bytes: [UInt8] = []
+  init(fd: Int32) { self.fd = fd }
+  func append(_ s: String) {
+    bytes.append(contentsOf: s.utf8)
+    if bytes.count > 1 << 16 { flush() }
+  }
+  func flush() {
+    guard !bytes.isEmpty else { return }
+    _ = try? Posix.writeAll(fd, bytes, path: "standard output")
+    bytes.removeAll(keepingCapacity: true)
+  }
+  deinit { flush() }
+}
+
+enum Terminal {
+  /// Reads a line from the terminal (standard input) with echo off, after `prompt` on standard error. The
+  /// mode is put back by `Tty.withMode`, the one place that changes a terminal's mode: on return, on a
+  /// failure, and when a signal ends the program (Ctrl-C: exit 130).
+  static func readWithoutEcho(prompt: String) throws(Failure) -> [UInt8] {
+    try? Posix.writeAll(2, prompt.utf8, path: "standard error")
+    defer { try? Posix.writeAll(2, [UInt8(ascii: "\n")], path: "standard error") }
+    func noEcho(_ mode: inout termios) { mode.c_lflag &= ~tcflag_t(ECHO) }
+    return try Tty.withMode(0, signalExit: -1, farewell: "\n", configure: noEcho) {
+      var line: [UInt8] = []
+      var byte: UInt8 = 0
+      while line.count <= Limits.secretBytes {
+        let n = read(0, &byte, 1)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 || byte == UInt8(ascii: "\n") { break }
+        line.append(byte)
+      }
+      return line
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/// The guard: a user token on a production server is warned about, or refused.
+public enum Guard {
+  /// True when `profile` is a user token and its server is production (any profile naming the same
+  /// normalised server carries the `production` flag).
+  public static func isUserTokenOnProduction(_ profile: Profile, in store: Store) -> Bool {
+    guard case .userToken = profile.credential else { return false }
+    return profile.isFlaggedProduction || store.isProduction(profile.server)
+  }
+
+  package static func reason(name: String, server: String) -> String {
+    "profile '\(name)' uses a user token on the production server \(server). A user token carries one person's full access and dies with their UI session, so it must never be used in production. Use an application access key instead: create one under Access Control > Applications and add it with: conductor-profile add NAME --server \(server) --key-id ID"
+  }
+
+  /// Warns (mode warn) or refuses with exit 3 (mode block) when `profile` is a user token on production.
+  /// `refusable` is false for commands that only ever warn (`add`, `set`).
+  package static func check(
+    name: String, profile: Profile, store: Store, context: Context, refusable: Bool
+  ) throws(Failure) {
+    // A mistyped CONDUCTOR_PROFILE_GUARD fails every command that could refuse, not only on production:
+    // someone who meant block must not learn of the typo the day it matters. add and set never refuse.
+    let mode = refusable ? try store.effectiveGuard(environment: context.environment) : .warn
+    guard isUserTokenOnProduction(profile, in: store) else { return }
+    let text = reason(name: name, server: profile.server.url)
+    if mode == .block {
+      throw .refused("refused by the guard (mode block): \(text)")
+    }
+    context.warn(text)
+  }
+
+  /// A warning when a user token has expired or expires within `window` seconds.
+  package static func expiryWarning(name: String, profile: Profile, now: Int64, window: Int64) -> String? {
+    guard case .userToken(let jwt) = profile.credential, let exp = jwt.expires else { return nil }
+    if exp <= now {
+      return
+        "the user token of profile '\(name)' expired \(relativeTime(exp, now: now)) (\(formatUTC(exp))); copy a new one from the Conductor UI and run: conductor-profile set \(name) --user-token"
+    }
+    if exp - now <= window {
+      return "the user token of profile '\(name)' expires \(relativeTime(exp, now: now)) (\(formatUTC(exp)))"
+    }
+    return nil
+  }
+}

@@ -1,0 +1,139 @@
+import ShellOutput
+
+/// A `.conductor-profile` file: the profile it names for its directory tree, and the hash of its bytes.
+/// Only the first line is read as a name; the file never holds a secret.
+package struct DirectoryFile {
+  package static let fileName = ".conductor-profile"
+  /// A name is at most 64 bytes: a larger file is a mistake (or not ours), refused before it is read.
+  static let maxSize = 4096
+
+  /// The path as found (as the shell spells `$PWD`: symbolic links kept).
+  package let path: String
+  /// What the trust file remembers: the real path of the file's directory, then the file's name. A
+  /// symbolic link named `.conductor-profile` is keyed by where the link is, never by its target.
+  package let key: String
+  package let profileName: String
+  /// `sha256:` and the hex digest of the whole file.
+  package let hash: String
+  package var directory: String { Posix.dirname(of: path) }
+
+  package static func read(_ path: String) throws(Failure) -> DirectoryFile {
+    let shown = shownText(path)
+    // O_NONBLOCK: a FIFO put there by someone else cannot stop the switch.
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    if fd < 0 { throw .error("cannot read \(shown): \(Posix.errorText())") }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+      throw .error("\(shown) is not a regular file; a .conductor-profile file holds one profile name")
+    }
+    guard st.st_size <= maxSize else {
+      throw .error("\(shown) is larger than \(maxSize) bytes; a .conductor-profile file holds one profile name")
+    }
+    let bytes = try Posix.readAll(fd, path: shown)
+    var line = Array(bytes.prefix { $0 != UInt8(ascii: "\n") })
+    while let last = line.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") || last == UInt8(ascii: "\r") {
+      line.removeLast()
+    }
+    while let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { line.removeFirst() }
+    let text = String(decoding: line, as: UTF8.self)
+    // The line itself is not shown: whatever was put there by mistake (a token, say) stays off the screen.
+    guard (try? ProfileName(validating: text)) != nil else {
+      throw .error(
+        "the first line of \(shown) is not a profile name (1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit); it names the profile for its directory tree"
+      )
+    }
+    return DirectoryFile(path: path, key: key(for: path), profileName: text, hash: "sha256:" + SHA256.hex(bytes))
+  }
+
+  /// The trust file's key for a file path: its directory's real path (when it exists) and its name.
+  package static func key(for path: String) -> String {
+    let directory = Posix.dirname(of: path)
+    guard let resolved = realpath(directory, nil) else { return path }
+    defer { free(resolved) }
+    let real = String(cString: resolved)
+    return (real == "/" ? "" : real) + "/" + Posix.basename(of: path)
+  }
+
+  /// The nearest `.conductor-profile` at or above `directory` (an absolute path), as the hook finds it.
+  package static func nearest(from directory: String) -> String? {
+    var dir = directory == "/" ? "" : directory
+    while true {
+      let candidate = dir + "/" + fileName
+      var st = stat()
+      if stat(candidate, &st) == 0, st.st_mode & S_IFMT == S_IFREG { return candidate }
+      if dir.isEmpty { return nil }
+      dir = Posix.dirname(of: dir)
+      if dir == "/" { dir = "" }
+    }
+  }
+}
+
+/// The trust file beside the store: the `.conductor-profile` files `allow` trusted, by key and content
+/// hash. Written as the store is (lock, re-read, temporary file, rename), mode 0600.
+///
+///     { "trusted" : { "/home/ann/src/api/.conductor-profile" : "sha256:…" }, "version" : 1 }
+package struct TrustFile {
+  package static let fileName = "trusted-directories.json"
+  package let store: StoreFile
+  package var path: String { store.directory + "/" + TrustFile.fileName }
+
+  package init(store: StoreFile) { self.store = store }
+  var lockPath: String { path + ".lock" }
+
+  /// Trusted keys and their hashes (empty when there is no trust file yet).
+  package func load() throws(Failure) -> [String: String] {
+    try entries(try read())
+  }
+
+  private func read() throws(Failure) -> JSON? {
+    try store.checkDirectory()
+    guard let bytes = try Posix.readFile(path) else { return nil }
+    if let mode = Posix.mode(of: path), mode & 0o022 != 0 {
+      throw .error(
+        "the trust file \(shownText(path)) can be written by group or others, so it is not used; fix it with: chmod 600 \(shellWord(path))"
+      )
+    }
+    do throws(JSONSyntaxError) {
+      return try JSON.parse(bytes)
+    } catch {
+      throw .error("the trust file \(shownText(path)) is not valid JSON: \(error.description); fix it by hand or remove it")
+    }
+  }
+
+  private func entries(_ json: JSON?) throws(Failure) -> [String: String] {
+    guard let json else { return [:] }
+    guard let object = json.objectValue, let trusted = (object["trusted"] ?? .object([:])).objectValue else {
+      throw .error("the trust file \(shownText(path)) has no \"trusted\" object; fix it by hand or remove it")
+    }
+    var result: [String: String] = [:]
+    for (key, value) in trusted {
+      if let hash = value.stringValue { result[key] = hash }
+    }
+    return result
+  }
+
+  /// Changes the trusted entries under the lock; keys this version does not know are kept.
+  package func update(_ change: (inout [String: String]) -> Void) throws(Failure) {
+    try Posix.makeDirectories(store.directory)
+    try store.checkDirectory()
+    let lock = try StoreFile.lock(lockPath)
+    defer { close(lock) }  // closing releases the lock
+    let json = try read()
+    let before = try entries(json)
+    var after = before
+    change(&after)
+    guard after != before else { return }
+    var object = json?.objectValue ?? [:]
+    object["version"] = .integer(1)
+    object["trusted"] = .object(after.mapValues { .string($0) })
+    StoreFile(path: path).removeStaleTemporaryFiles()  // of writers killed before their rename
+    try Posix.writeAtomically(Array(JSON.object(object).pretty().utf8), to: path)
+  }
+}
+
+/// Text for a message: as it is, or quoted with control characters escaped when it holds any (or a blank).
+package func shownText(_ text: String) -> String {
+  let q = quoted(text)
+  return q.dropFirst().dropLast() == text[...] && !text.contains(" ") && !text.isEmpty ? text : q
+}

@@ -1,0 +1,161 @@
+import ShellOutput
+
+/// The store on disk: where it is, who may read it, and how it changes without losing an update.
+public struct StoreFile: Sendable {
+  public let path: String
+  public var directory: String { Posix.dirname(of: path) }
+  var lockPath: String { path + ".lock" }
+
+  public init(path: String) { self.path = path }
+
+  /// `$CONDUCTOR_PROFILE_STORE`, else `$XDG_CONFIG_HOME/conductor-profile/profiles.json`,
+  /// else `$HOME/.config/conductor-profile/profiles.json`.
+  public init(environment: [String: String]) throws(Failure) {
+    if let explicit = environment["CONDUCTOR_PROFILE_STORE"], !explicit.isEmpty {
+      path = explicit
+    } else if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
+      path = config + "/conductor-profile/profiles.json"
+    } else if let home = environment["HOME"], !home.isEmpty {
+      path = home + "/.config/conductor-profile/profiles.json"
+    } else {
+      throw .error("cannot find the profile store: HOME is not set; set HOME or CONDUCTOR_PROFILE_STORE")
+    }
+  }
+
+  // MARK: Reading
+
+  /// The store, or an empty one when the file does not exist yet.
+  public func load() throws(Failure) -> Store {
+    try loadIfPresent() ?? Store()
+  }
+
+  /// The store, or nil when the file does not exist.
+  public func loadIfPresent() throws(Failure) -> Store? {
+    try checkDirectory()
+    try checkKind()
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      if errno == ENOENT { return nil }
+      throw .error("cannot read the profile store \(path): \(Posix.errorText())")
+    }
+    defer { close(fd) }
+    var st = stat()
+    if fstat(fd, &st) == 0 { try checkFileMode(st.st_mode) }
+    return try decode(try Posix.readAll(fd, path: path))
+  }
+
+  package func decode(_ bytes: [UInt8]) throws(Failure) -> Store {
+    let parsed: (json: JSON, profiles: [String: Store.RawProfile]?)
+    do throws(JSONSyntaxError) {
+      parsed = try JSON.parseStore(bytes)
+    } catch {
+      throw .error(
+        "the profile store \(path) is not valid JSON: \(error.description); fix it by hand (it was not changed)"
+      )
+    }
+    do throws(Failure) {
+      return try Store(text: bytes, json: parsed.json, located: parsed.profiles)
+    } catch {
+      throw .error("the profile store \(path) is not a valid store: \(error.description); fix it by hand (it was not changed)")
+    }
+  }
+
+  // MARK: Permissions
+
+  /// The problems with the store's permissions, each with the `chmod` that mends it.
+  public func permissionProblems() -> [(problem: String, fix: [String])] {
+    var problems: [(String, [String])] = []
+    if let mode = Posix.mode(of: directory), mode & 0o002 != 0, mode & 0o1000 == 0 {
+      problems.append(("the directory \(directory) can be written by others", ["chmod", "o-w", directory]))
+    }
+    if kindProblem() == nil, let mode = Posix.mode(of: path), mode & 0o077 != 0 {
+      problems.append(
+        (
+          "the profile store \(path) can be read or written by group or others (mode \(octal(mode & 0o777)))",
+          ["chmod", "600", path]
+        )
+      )
+    }
+    return problems
+  }
+
+  private func octal(_ mode: mode_t) -> String {
+    let text = String(mode, radix: 8)
+    return String(repeating: "0", count: max(0, 4 - text.count)) + text
+  }
+
+  private func refusal(_ problem: String, _ fix: [String]) -> Failure {
+    .error(
+      "\(problem); it holds secrets, so it is refused. Fix it with: \(fix.map(shellWord).joined(separator: " ")) (or run conductor-profile doctor --fix)"
+    )
+  }
+
+  func checkDirectory() throws(Failure) {
+    if let mode = Posix.mode(of: directory), mode & 0o002 != 0, mode & 0o1000 == 0 {
+      throw refusal("the directory \(directory) can be written by others", ["chmod", "o-w", directory])
+    }
+  }
+
+  func checkFileMode(_ mode: mode_t) throws(Failure) {
+    if mode & 0o077 != 0 {
+      throw refusal(
+        "the profile store \(path) can be read or written by group or others (mode \(octal(mode & 0o777)))",
+        ["chmod", "600", path])
+    }
+  }
+
+  // MARK: Writing
+
+  /// Changes the store under an exclusive lock: re-read, apply `change`, write a new file and rename it
+  /// over the old one. Nothing is written when `change` throws or changes nothing.
+  @discardableResult
+  public func update<T>(_ change: (inout Store) throws(Failure) -> T) throws(Failure) -> T {
+    try Posix.makeDirectories(directory)
+    try checkDirectory()
+    try checkKind()
+    let lock = try StoreFile.lock(lockPath)
+    defer { close(lock) }  // closing releases the lock
+    let before = try Posix.readFile(path)
+    if before != nil, let mode = Posix.mode(of: path) { try checkFileMode(mode) }
+    var store = try before.map { bytes throws(Failure) in try decode(bytes) } ?? Store()
+    try store.checkWritable(path: path)
+    let result = try change(&store)
+    let after = Array(store.json().pretty().utf8)
+    if after != before {
+      removeStaleTemporaryFiles()
+      try Posix.writeAtomically(after, to: try writeTarget())
+    }
+    return result
+  }
+
+  /// Removes the temporary files (`.profiles.json.PID.N.tmp`) of writers killed before their rename.
+  /// Called under the lock: only a writer holding it makes one, so any found then is stale.
+  func removeStaleTemporaryFiles() {
+    let prefix = "." + Posix.basename(of: path) + "."
+    guard let dir = opendir(directory) else { return }
+    defer { closedir(dir) }
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+      }
+      if name.hasPrefix(prefix), name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
+    }
+  }
+}
+
+extension StoreFile {
+  /// Takes the exclusive lock on `path` (a lock file beside the file it guards), waiting for it. Returns the
+  /// descriptor: closing it releases the lock. The store and the trust file (DirectoryTrust.swift) use it.
+  static func lock(_ path: String) throws(Failure) -> Int32 {
+    let lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    if lock < 0 { throw .error("cannot open the lock file \(path): \(Posix.errorText())") }
+    while flock(lock, LOCK_EX) != 0 {
+      if errno != EINTR {
+        let failure = Failure.error("cannot lock \(path): \(Posix.errorText())")
+        close(lock)
+        throw failure
+      }
+    }
+    return lock
+  }
+}
