@@ -65,22 +65,29 @@ public enum CLI {
   static func report(_ failure: Failure, context: Context) {
     switch failure {
     case .usage(let message, let commandName, let suggestion):
-      var text = "Error: \(message)"
-      if let suggestion { text += "; did you mean '\(suggestion)'?" }
-      let spec = commandName?.spec
-      if let spec {
-        text += "\nUsage: \(program) \(spec.name)\(spec.usage.isEmpty ? "" : " " + spec.usage)"
-        text += "\n  See '\(program) \(spec.name) --help'."
-      } else {
-        text += "\nUsage: \(program) COMMAND [OPTIONS]"
-        text += "\n  See '\(program) --help'."
-      }
-      context.note(text)
-    case .error(let message), .refused(let message):
-      context.error(message)
+      reportUsage(message, commandName, suggestion, context: context)
+    case .unknownProfile(let name, let commandName, let known):
+      reportUsage(failure.problem, commandName, Suggest.nearest(name, in: known), context: context)
     case .exit:
       break
+    default:
+      context.error(failure.description)
     }
+  }
+
+  /// A usage error: the message, "did you mean", and where to read the usage.
+  static func reportUsage(_ message: String, _ commandName: CommandName?, _ suggestion: String?, context: Context) {
+    var text = "Error: \(message)"
+    if let suggestion { text += "; did you mean '\(suggestion)'?" }
+    let spec = commandName?.spec
+    if let spec {
+      text += "\nUsage: \(program) \(spec.name)\(spec.usage.isEmpty ? "" : " " + spec.usage)"
+      text += "\n  See '\(program) \(spec.name) --help'."
+    } else {
+      text += "\nUsage: \(program) COMMAND [OPTIONS]"
+      text += "\n  See '\(program) --help'."
+    }
+    context.note(text)
   }
 
   // MARK: Help

@@ -59,10 +59,7 @@ extension Context {
   }
 
   func noSuchProfile(_ name: String, in store: Store, command: CommandName) -> Failure {
-    let hint =
-      store.isEmpty
-      ? " (there are no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID)" : ""
-    return .usage("no profile named \(quoted(name))\(hint)", command: command, suggestion: Suggest.nearest(name, in: store.names))
+    .unknownProfile(name, command: command, known: store.names)
   }
 
   /// NAME, or the profile active in this shell when NAME is omitted.

@@ -78,8 +78,7 @@ enum DoctorCommand {
     do throws(Failure) {
       store = try file.decode(bytes)
     } catch {
-      report.problem(
-        error.description.replacing("; fix it by hand (it was not changed)", with: ""), fix: "edit \(file.path) by hand")
+      report.problem(error.problem, fix: "edit \(file.path) by hand")
       return nil
     }
     var invalid: [String] = []

@@ -183,7 +183,7 @@ enum ImportExportCommands {
     do throws(JSONSyntaxError) {
       json = try JSON.parse(bytes)
     } catch {
-      throw .error("\(path) is not valid JSON: \(error.description); nothing was imported")
+      throw .document(.importFile(path: path), .syntax(error))
     }
     func bad(_ why: String) -> Failure {
       .error("\(path): \(why); nothing was imported. Give a file that conductor-profile export --reveal wrote")
@@ -241,7 +241,7 @@ enum ImportExportCommands {
         throw .error(
           "there is no conductor CLI configuration at \(directory) (no such directory); give its directory with --dir DIR")
       }
-      throw .error("cannot read the directory \(directory): \(Posix.errorText())")
+      throw .file(directory, .readDirectory, errno: errno)
     }
     var files: [String] = []
     while let entry = readdir(dir) {

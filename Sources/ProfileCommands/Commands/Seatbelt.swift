@@ -75,7 +75,8 @@ extension Seatbelt {
     guard let value = store.unknown["productionSession"], value != .null else { return nil }
     guard let text = value.stringValue, let length = seconds(text) else {
       throw .error(
-        "\"productionSession\" in \(try context.store().path) is \(value.compact()), not \(durationHelp) in quotes; fix or remove it"
+        "\"productionSession\" in \(try context.store().path) is \(value.compact()), not \(durationHelp) in quotes",
+        fix: "fix or remove it"
       )
     }
     return length
@@ -127,7 +128,7 @@ extension Seatbelt {
     guard let value = store.unknown["confirmProduction"], value != .null else { return false }
     guard let flag = value.boolValue else {
       throw .error(
-        "\"confirmProduction\" in \(try context.store().path) is \(value.compact()), not true or false; fix or remove it")
+        "\"confirmProduction\" in \(try context.store().path) is \(value.compact()), not true or false", fix: "fix or remove it")
     }
     return flag
   }
@@ -192,12 +193,10 @@ extension Seatbelt {
     let context = report.context
     let path = (try? context.store().path) ?? "the store"
     do throws(Failure) { _ = try productionSession(store, context) } catch {
-      report.problem(
-        error.description.replacing("; fix or remove it", with: ""), fix: "edit \(path) by hand (see docs/seatbelt.md)")
+      report.problem(error.problem, fix: "edit \(path) by hand (see docs/seatbelt.md)")
     }
     do throws(Failure) { _ = try confirmsProduction(store, context) } catch {
-      report.problem(
-        error.description.replacing("; fix or remove it", with: ""), fix: "edit \(path) by hand (see docs/seatbelt.md)")
+      report.problem(error.problem, fix: "edit \(path) by hand (see docs/seatbelt.md)")
     }
   }
 }

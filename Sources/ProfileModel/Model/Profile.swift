@@ -41,11 +41,11 @@ extension Profile {
   /// Reads a profile from its store object. `secretsOptional` lets an export written without
   /// `--reveal` be read: its secrets are `null` and come back as empty strings.
   package init(json: JSON, name: String, secretsOptional: Bool = false) throws(Failure) {
-    func bad(_ why: String) -> Failure { .error("profile '\(name)': \(why)") }
+    func bad(_ why: String) -> Failure { .profile(name, problem: .error(why)) }
     guard var object = json.objectValue else { throw bad("is not a JSON object") }
     guard let serverText = object.removeValue(forKey: "server")?.stringValue else { throw bad("has no \"server\" string") }
     let server: Server
-    do throws(Failure) { server = try Server(validating: serverText) } catch { throw bad(error.description) }
+    do throws(Failure) { server = try Server(validating: serverText) } catch { throw .profile(name, problem: error) }
     guard var auth = object.removeValue(forKey: "auth")?.objectValue else { throw bad("has no \"auth\" object") }
     guard let kind = auth.removeValue(forKey: "kind")?.stringValue else { throw bad("its auth has no \"kind\"") }
     let credential: Credential

@@ -10,7 +10,7 @@ package enum Posix {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
       if errno == ENOENT { return nil }
-      throw .error("cannot read \(path): \(errorText())")
+      throw .file(path, .read, errno: errno)
     }
     defer { close(fd) }
     return try readAll(fd, path: path)
@@ -38,7 +38,7 @@ package enum Posix {
         }
         full = true
       }
-      if failure != 0 { throw .error("cannot read \(path): \(errorText(failure))") }
+      if failure != 0 { throw .file(path, .read, errno: failure) }
       if result.isEmpty { result = chunk } else { result.append(contentsOf: chunk) }
       if !full { return result }
       capacity *= 2
@@ -52,7 +52,7 @@ package enum Posix {
       let n = array.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
       if n < 0 {
         if errno == EINTR { continue }
-        throw .error("cannot write \(path): \(errorText())")
+        throw .file(path, .write, errno: errno)
       }
       offset += n
     }
@@ -71,7 +71,7 @@ package enum Posix {
     let parent = dirname(of: path)
     if parent != path { try makeDirectories(parent) }
     if mkdir(path, 0o700) != 0 && errno != EEXIST {
-      throw .error("cannot create the directory \(path): \(errorText())")
+      throw .file(path, .createDirectory, errno: errno)
     }
     chmod(path, 0o700)
   }
@@ -87,16 +87,16 @@ package enum Posix {
       fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
       if fd >= 0 || errno != EEXIST { break }
     }
-    if fd < 0 { throw .error("cannot create a temporary file in \(directory): \(errorText())") }
+    if fd < 0 { throw .file(directory, .createTemporaryFileIn, errno: errno) }
     var renamed = false
     defer { if !renamed { unlink(temporary) } }
     do {
       defer { close(fd) }
       fchmod(fd, 0o600)
       try writeAll(fd, bytes, path: temporary)
-      if fsync(fd) != 0 { throw .error("cannot write \(temporary): \(errorText())") }
+      if fsync(fd) != 0 { throw .file(temporary, .write, errno: errno) }
     }
-    if rename(temporary, path) != 0 { throw .error("cannot replace \(path): \(errorText())") }
+    if rename(temporary, path) != 0 { throw .file(path, .replace, errno: errno) }
     renamed = true
     // The rename is durable only once the directory is: a failure here is an error (EINVAL: a file
     // system that cannot sync a directory, which has nothing more to write).

@@ -21,7 +21,7 @@ package struct DirectoryFile {
     let shown = shownText(path)
     // O_NONBLOCK: a FIFO put there by someone else cannot stop the switch.
     let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    if fd < 0 { throw .error("cannot read \(shown): \(Posix.errorText())") }
+    if fd < 0 { throw .file(path, .read, errno: errno) }
     defer { close(fd) }
     var st = stat()
     guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
@@ -97,14 +97,14 @@ package struct TrustFile {
     do throws(JSONSyntaxError) {
       return try JSON.parse(bytes)
     } catch {
-      throw .error("the trust file \(shownText(path)) is not valid JSON: \(error.description); fix it by hand or remove it")
+      throw .document(.trustFile(path: path), .syntax(error))
     }
   }
 
   private func entries(_ json: JSON?) throws(Failure) -> [String: String] {
     guard let json else { return [:] }
     guard let object = json.objectValue, let trusted = (object["trusted"] ?? .object([:])).objectValue else {
-      throw .error("the trust file \(shownText(path)) has no \"trusted\" object; fix it by hand or remove it")
+      throw .document(.trustFile(path: path), .content("has no \"trusted\" object"))
     }
     var result: [String: String] = [:]
     for (key, value) in trusted {

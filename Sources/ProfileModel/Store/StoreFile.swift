@@ -36,7 +36,7 @@ public struct StoreFile: Sendable {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
       if errno == ENOENT { return nil }
-      throw .error("cannot read the profile store \(path): \(Posix.errorText())")
+      throw .file(path, .readStore, errno: errno)
     }
     defer { close(fd) }
     var st = stat()
@@ -49,14 +49,12 @@ public struct StoreFile: Sendable {
     do throws(JSONSyntaxError) {
       parsed = try JSON.parseStore(bytes)
     } catch {
-      throw .error(
-        "the profile store \(path) is not valid JSON: \(error.description); fix it by hand (it was not changed)"
-      )
+      throw .document(.store(path: path), .syntax(error))
     }
     do throws(Failure) {
       return try Store(text: bytes, json: parsed.json, located: parsed.profiles)
     } catch {
-      throw .error("the profile store \(path) is not a valid store: \(error.description); fix it by hand (it was not changed)")
+      throw .document(.store(path: path), .invalid(error))
     }
   }
 
@@ -148,10 +146,10 @@ extension StoreFile {
   /// descriptor: closing it releases the lock. The store and the trust file (DirectoryTrust.swift) use it.
   static func lock(_ path: String) throws(Failure) -> Int32 {
     let lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    if lock < 0 { throw .error("cannot open the lock file \(path): \(Posix.errorText())") }
+    if lock < 0 { throw .file(path, .openLockFile, errno: errno) }
     while flock(lock, LOCK_EX) != 0 {
       if errno != EINTR {
-        let failure = Failure.error("cannot lock \(path): \(Posix.errorText())")
+        let failure = Failure.file(path, .lock, errno: errno)
         close(lock)
         throw failure
       }

@@ -40,7 +40,7 @@ extension StoreFile {
       guard lstat(current, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return current }
       var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
       let n = readlink(current, &buffer, buffer.count - 1)
-      guard n > 0 else { throw .error("cannot read the symbolic link \(current): \(Posix.errorText())") }
+      guard n > 0 else { throw .file(current, .readLink, errno: errno) }
       let target = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
       current = target.hasPrefix("/") ? target : Posix.dirname(of: current) + "/" + target
     }

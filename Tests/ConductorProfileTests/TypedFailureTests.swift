@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+@testable import ProfileCommands
+@testable import ProfileModel
+
+/// Failures carry their data (the path and errno, the document with line and column, the profile), and
+/// their text is made where they are shown: the fix is separate, so a report can give its own.
+@Suite struct TypedFailureTests {
+  @Test func aStoreThatIsNotJSONSaysWhereWithTheLineAndColumn() {
+    let file = StoreFile(path: "/x/profiles.json")
+    #expect(
+      throws: Failure.document(
+        .store(path: "/x/profiles.json"),
+        .syntax(JSONSyntaxError(line: 2, column: 3, reason: "expected a member name in double quotes")))
+    ) {
+      _ = try file.decode(Array("{\n  ]".utf8))
+    }
+    do {
+      _ = try file.decode(Array("{\n  ]".utf8))
+    } catch {
+      #expect(
+        error.problem
+          == "the profile store /x/profiles.json is not valid JSON: line 2, column 3: expected a member name in double quotes")
+      #expect(error.fix == "fix it by hand (it was not changed)")
+      #expect(error.description == error.problem + "; " + error.fix!)
+      #expect(error.exitCode == 1)
+    }
+  }
+
+  @Test func aStoreWithABadProfileNamesTheProfileInside() throws {
+    let file = StoreFile(path: "/x/p.json")
+    let store = try file.decode(Array(#"{"profiles": {"dev": {"server": "ftp://x", "auth": {"kind": "none"}}}}"#.utf8))
+    #expect {
+      _ = try store.profile(named: "dev")
+    } throws: { error in
+      guard case .profile("dev", let problem) = error as? Failure else { return false }
+      return (error as! Failure).problem == "profile 'dev': \(problem.description)" && problem.exitCode == 1
+    }
+  }
+
+  @Test func aFileThatCannotBeReadCarriesItsPathAndErrno() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "typed-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("a directory").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    #expect(throws: Failure.file(path, .read, errno: EISDIR)) { _ = try Posix.readFile(path) }
+    // A path with a blank is quoted in the text, so where it ends is clear.
+    #expect(Failure.file(path, .read, errno: EISDIR).description == "cannot read '\(path)': Is a directory")
+  }
+
+  @Test func anUnknownProfileIsAUsageErrorThatKnowsTheNames() {
+    let failure = Failure.unknownProfile("stagin", command: .use, known: ["staging", "prod"])
+    #expect(failure.exitCode == 64)
+    #expect(failure.problem == "no profile named 'stagin'")
+    #expect(
+      Failure.unknownProfile("x", command: .use, known: []).problem.hasSuffix(
+        "(there are no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID)"))
+  }
+}
