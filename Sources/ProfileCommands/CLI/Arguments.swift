@@ -112,9 +112,19 @@ public struct Invocation: Sendable {
   /// The words after `--`, for `exec`.
   public var trailing: [String]? = nil
 
-  public func has(_ option: Option) -> Bool { optionNames.contains(option.rawValue) }
-  public func value(_ option: Option) -> String? { optionNames.lastIndex(of: option.rawValue).map { optionValues[$0] } }
+  public func has(_ option: Option) -> Bool {
+    assert(declares(option), "\(command.name) asks for --\(option.rawValue), which its spec does not declare")
+    return optionNames.contains(option.rawValue)
+  }
+  public func value(_ option: Option) -> String? {
+    assert(declares(option), "\(command.name) asks for --\(option.rawValue), which its spec does not declare")
+    return optionNames.lastIndex(of: option.rawValue).map { optionValues[$0] }
+  }
+  /// Whether the command's spec has `option`: asking for one it does not declare is a programming error
+  /// that would always read "not given", so debug builds (the tests) stop at it.
+  func declares(_ option: Option) -> Bool { command.options.contains { $0.name == option.rawValue } }
   public func all(_ option: Option) -> [String] {
+    assert(declares(option), "\(command.name) asks for --\(option.rawValue), which its spec does not declare")
     var found: [String] = []
     for (i, name) in optionNames.enumerated() where name == option.rawValue { found.append(optionValues[i]) }
     return found

@@ -30,41 +30,76 @@ enum ManageCommands {
         conductor-profile add dev --server https://dev.example.com --key-id 1a2b3c --secret-store pass
         conductor-profile add ci --server https://ci.example.com --key-id 4d5e --secret-store command -- op read op://vault/ci/secret
       """,
-    run: runAdd)
+    run: { invocation, context throws(Failure) in try runAdd(try AddOptions(invocation), context) })
 
-  static func runAdd(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let name = try ProfileName(validating: invocation.positionals[0]).value
-    guard let serverText = invocation.value(.server) else { throw invocation.usageError("missing --server URL") }
-    let server = try Server(validating: serverText)
-    try invocation.exclusive([.keyID, .userToken, .noAuth])
-    let extras = try parseAssignments(invocation.all(.env), command: .add)
-    let color = try PromptColor.option(invocation)
-    let force = invocation.has(.force)
+  /// `add`'s command line, parsed once: `runAdd` reads these, never the invocation.
+  struct AddOptions {
+    /// The credential asked for: `--key-id ID`, `--user-token` or `--no-auth` (nil: none of them).
+    enum Auth { case key(id: String), userToken, none }
+    let name: String
+    let server: Server
+    let auth: Auth?
+    let production: Bool
+    let serverType: ServerType?
+    let color: PromptColor?
+    let description: String?
+    let extras: [(name: String, value: String)]
+    /// `--secret-store` (and the command after `--`), nil when not given (`SecretCommands.requested`).
+    let secretStore: SecretReference??
+    let force: Bool
+
+    init(_ invocation: Invocation) throws(Failure) {
+      name = try ProfileName(validating: invocation.positionals[0]).value
+      guard let serverText = invocation.value(.server) else { throw invocation.usageError("missing --server URL") }
+      server = try Server(validating: serverText)
+      try invocation.exclusive([.keyID, .userToken, .noAuth])
+      extras = try parseAssignments(invocation.all(.env), command: .add)
+      color = try PromptColor.option(invocation) ?? nil
+      force = invocation.has(.force)
+      if let id = invocation.value(.keyID) {
+        auth = .key(id: id)
+      } else if invocation.has(.userToken) {
+        auth = .userToken
+      } else {
+        auth = invocation.has(.noAuth) ? Auth.none : nil
+      }
+      secretStore = try SecretCommands.requested(invocation)
+      production = invocation.has(.production)
+      serverType = try ServerType.given(invocation) ?? nil
+      description = invocation.value(.description)
+    }
+  }
+
+  static func runAdd(_ options: AddOptions, _ context: Context) throws(Failure) {
+    let name = options.name
+    let server = options.server
+    let extras = options.extras
     let file = try context.store()
     // Say "exists" before asking for a secret; the check is made again under the lock.
     let before = try file.load()
-    if !force, before.contains(name) { throw exists(name) }
-    let keptAt = try SecretCommands.forAdd(invocation, store: before, hasSecret: !invocation.has(.noAuth))
+    if !options.force, before.contains(name) { throw exists(name) }
+    let keptAt = try SecretCommands.forAdd(options.secretStore, store: before, hasSecret: !isNoAuth(options.auth))
 
     let credential: Credential
-    if let id = invocation.value(.keyID) {
+    switch options.auth {
+    case .key(let id):
       try validateKeyID(id)
       let secret = try SecretCommands.newSecret(keptAt, name: name, prompt: "Key secret for \(name): ", context: context)
       try validateKeySecret(secret)
       credential = .key(id: id, secret: Secret(secret))
-    } else if invocation.has(.userToken) {
+    case .userToken:
       let token = try SecretCommands.newSecret(keptAt, name: name, prompt: "User token for \(name): ", context: context)
       credential = .userToken(try JWT(validating: token))
-    } else if invocation.has(.noAuth) {
+    case .none?:
       credential = .none
-    } else {
-      throw invocation.usageError("give one credential: --key-id ID, --user-token or --no-auth")
+    case nil:
+      throw .usage("give one credential: --key-id ID, --user-token or --no-auth", command: .add)
     }
     var profile = Profile(server: server, credential: credential)
-    if invocation.has(.production) { profile.production = true }
-    profile.serverType = try ServerType.given(invocation) ?? nil
-    if let color { profile.color = color }
-    if let d = invocation.value(.description) { profile.description = d }
+    if options.production { profile.production = true }
+    profile.serverType = options.serverType
+    if let color = options.color { profile.color = color }
+    if let d = options.description { profile.description = d }
     if !extras.isEmpty { profile.env = Dictionary(extras.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
     try Limits.checkSwitchSize(Switch.exports(name: name, profile: profile, production: true), name: name)
     let placement = try SecretPlacement.prepare(
@@ -75,7 +110,7 @@ enum ManageCommands {
     var stored = false
     defer { if !stored { placement.rollback(context: context) } }
     let store = try file.update { (store: inout Store) throws(Failure) -> Store in
-      if !force, store.contains(name) { throw exists(name) }
+      if !options.force, store.contains(name) { throw exists(name) }
       store.setProfile(profile, named: name)
       return store
     }
@@ -90,6 +125,11 @@ enum ManageCommands {
       context.warn("the user token of profile '\(name)' has already expired (\(formatUTC(exp)))")
     }
     try placement.finish(context: context)
+  }
+
+  private static func isNoAuth(_ auth: AddOptions.Auth?) -> Bool {
+    if case .none? = auth { return true }
+    return false
   }
 
   static func exists(_ name: String) -> Failure {
@@ -123,41 +163,73 @@ enum ManageCommands {
       .value(.unsetEnv, "NAME", repeatable: true, "Remove an extra variable."),
     ],
     positionals: 1...1, allowsCommand: true,
-    run: runSet)
+    run: { invocation, context throws(Failure) in try runSet(try SetOptions(invocation), context) })
 
-  static func runSet(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let name = invocation.positionals[0]
-    try invocation.exclusive([.production, .noProduction])
-    try invocation.exclusive([.userToken, .keyID])
-    try invocation.exclusive([.userToken, .secret])
-    let changing: [Option] = [
-      .server, .keyID, .secret, .userToken, .production, .noProduction, .serverType, .secretStore, .color, .description,
-      .env, .unsetEnv,
-    ]
-    guard changing.contains(where: invocation.has) else {
-      throw invocation.usageError("nothing to change: give at least one option (see --help)")
+  /// `set`'s command line, parsed once: every value checked before the store is read. A double optional
+  /// is "not given" (nil), "remove it" (`.some(nil)`) or a new value.
+  struct SetOptions {
+    let name: String
+    let server: Server?
+    let keyID: String?
+    let secret: Bool
+    let userToken: Bool
+    /// `--production` (true), `--no-production` (false), or neither (nil).
+    let production: Bool?
+    let serverType: ServerType??
+    let secretStore: SecretReference??
+    let color: PromptColor??
+    let description: String??
+    let extras: [(name: String, value: String)]
+    let removals: [String]
+
+    init(_ invocation: Invocation) throws(Failure) {
+      name = invocation.positionals[0]
+      try invocation.exclusive([.production, .noProduction])
+      try invocation.exclusive([.userToken, .keyID])
+      try invocation.exclusive([.userToken, .secret])
+      let changing: [Option] = [
+        .server, .keyID, .secret, .userToken, .production, .noProduction, .serverType, .secretStore, .color, .description,
+        .env, .unsetEnv,
+      ]
+      guard changing.contains(where: invocation.has) else {
+        throw invocation.usageError("nothing to change: give at least one option (see --help)")
+      }
+      server = try invocation.value(.server).map { text throws(Failure) in try Server(validating: text) }
+      serverType = try ServerType.given(invocation)
+      keyID = invocation.value(.keyID)
+      if let keyID { try validateKeyID(keyID) }
+      extras = try parseAssignments(invocation.all(.env), command: .set)
+      color = try PromptColor.option(invocation)
+      removals = invocation.all(.unsetEnv)
+      for r in removals where extras.contains(where: { $0.name == r }) {
+        throw invocation.usageError("\(r) is both set (--env) and unset (--unset-env)")
+      }
+      secretStore = try SecretCommands.requested(invocation)
+      secret = invocation.has(.secret)
+      userToken = invocation.has(.userToken)
+      production = invocation.has(.production) ? true : invocation.has(.noProduction) ? false : nil
+      description = invocation.value(.description).map { $0.isEmpty ? nil : $0 }
     }
-    let server = try invocation.value(.server).map { text throws(Failure) in try Server(validating: text) }
-    let serverType = try ServerType.given(invocation)
-    if let id = invocation.value(.keyID) { try validateKeyID(id) }
-    let extras = try parseAssignments(invocation.all(.env), command: .set)
-    let color = try PromptColor.option(invocation)
-    let removals = invocation.all(.unsetEnv)
-    for r in removals where extras.contains(where: { $0.name == r }) {
-      throw invocation.usageError("\(r) is both set (--env) and unset (--unset-env)")
-    }
+  }
+
+  static func runSet(_ options: SetOptions, _ context: Context) throws(Failure) {
+    let name = options.name
+    let server = options.server
+    let extras = options.extras
+    let removals = options.removals
     let file = try context.store()
     let current = try context.requireProfile(name, in: try file.load(), command: .set)
     // Ask for secrets only when the change can be made, and before taking the lock.
-    try SecretPlacement.checkWritable(invocation, name: name, current: current)
+    try SecretPlacement.checkWritable(
+      options.secretStore, name: name, current: current, newSecret: options.secret || options.userToken)
     var secret: String? = nil
     var token: JWT? = nil
     let willBeKey: Bool = {
       if case .key = current.credential { return true }
-      return invocation.has(.keyID)
+      return options.keyID != nil
     }()
-    if invocation.has(.secret) || (invocation.has(.keyID) && !isKey(current)) {
-      guard willBeKey, invocation.has(.secret) else {
+    if options.secret || (options.keyID != nil && !isKey(current)) {
+      guard willBeKey, options.secret else {
         throw .error(
           "profile '\(name)' is a \(current.credential.kind.rawValue) profile; to make it a key profile give both --key-id ID and --secret"
         )
@@ -166,7 +238,7 @@ enum ManageCommands {
       try validateKeySecret(s)
       secret = s
     }
-    if invocation.has(.userToken) {
+    if options.userToken {
       token = try JWT(validating: try context.readSecret(prompt: "User token for \(name): "))
     }
     for r in removals where current.env?[r] == nil {
@@ -175,7 +247,7 @@ enum ManageCommands {
       )
     }
     let placement = try SecretPlacement.forSet(
-      invocation, name: name, current: current, newSecret: secret ?? token?.raw, context: context)
+      options.secretStore, name: name, current: current, newSecret: secret ?? token?.raw, context: context)
 
     var stored = false
     defer { if !stored { placement?.rollback(context: context) } }
@@ -183,7 +255,7 @@ enum ManageCommands {
       var profile = try context.requireProfile(name, in: store, command: .set)
       if let server { profile.server = server }
       if let token { profile.credential = .userToken(token) }
-      switch (profile.credential, invocation.value(.keyID), secret) {
+      switch (profile.credential, options.keyID, secret) {
       case (.key(let id, let old), let newID, let newSecret):
         profile.credential = .key(id: newID ?? id, secret: newSecret.map(Secret.init) ?? old)
       case (_, let newID?, let newSecret?):
@@ -192,11 +264,10 @@ enum ManageCommands {
         break
       }
       if let placement { try placement.apply(to: &profile) }
-      if invocation.has(.production) { profile.production = true }
-      if invocation.has(.noProduction) { profile.production = false }
-      if let serverType { profile.serverType = serverType }
-      if let color { profile.color = color }
-      if let d = invocation.value(.description) { profile.description = d.isEmpty ? nil : d }
+      if let production = options.production { profile.production = production }
+      if let serverType = options.serverType { profile.serverType = serverType }
+      if let color = options.color { profile.color = color }
+      if let description = options.description { profile.description = description }
       if !extras.isEmpty || !removals.isEmpty {
         var env = profile.env ?? [:]
         for (k, v) in extras { env[k] = v }
@@ -212,7 +283,7 @@ enum ManageCommands {
     context.print("updated profile '\(name)'")
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
     if let warning = ClearText.warning(name: name, profile: profile) { context.warn(warning) }
-    if invocation.has(.production) || server != nil { try warnOthers(on: profile.server, except: name, store, context) }
+    if options.production == true || server != nil { try warnOthers(on: profile.server, except: name, store, context) }
     try placement?.finish(context: context)
   }
 

@@ -39,11 +39,10 @@ enum SecretCommands {
   }
 
   /// Where `add` keeps a new profile's secret: `--secret-store`, else the store's `secretStore`.
-  static func forAdd(_ invocation: Invocation, store: Store, hasSecret: Bool) throws(Failure) -> SecretReference? {
-    let requested = try requested(invocation)
+  static func forAdd(_ requested: SecretReference??, store: Store, hasSecret: Bool) throws(Failure) -> SecretReference? {
     if !hasSecret {
       if case .some(let r) = requested, r != nil {
-        throw invocation.usageError("--no-auth has no secret to keep: leave out --secret-store")
+        throw .usage("--no-auth has no secret to keep: leave out --secret-store", command: .add)
       }
       return nil
     }
@@ -127,9 +126,9 @@ extension SecretPlacement {
   /// What `set` does with the secret: nil when it stays where it is and is not replaced. `newSecret`
   /// is the key secret or token given with `--secret` / `--user-token`.
   static func forSet(
-    _ invocation: Invocation, name: String, current: Profile, newSecret: String?, context: Context
+    _ requested: SecretReference??, name: String, current: Profile, newSecret: String?, context: Context
   ) throws(Failure) -> SecretPlacement? {
-    let target = try checkWritable(invocation, name: name, current: current, newSecret: newSecret != nil)
+    let target = try checkWritable(requested, name: name, current: current, newSecret: newSecret != nil)
     let moving = target != current.secretStore
     if !moving && (newSecret == nil || target == nil) { return nil }
     let secret: String
@@ -146,12 +145,11 @@ extension SecretPlacement {
   /// Where `set` keeps the secret; an error, before any secret is read, when a new one is given for the
   /// read-only `command` store or `--secret-store` is given for a profile without a secret.
   @discardableResult
-  static func checkWritable(_ invocation: Invocation, name: String, current: Profile, newSecret: Bool? = nil) throws(Failure)
+  static func checkWritable(_ requested: SecretReference??, name: String, current: Profile, newSecret: Bool) throws(Failure)
     -> SecretReference?
   {
-    let newSecret = newSecret ?? (invocation.has(.secret) || invocation.has(.userToken))
     var target = current.secretStore
-    if case .some(let r) = try SecretCommands.requested(invocation) {
+    if case .some(let r) = requested {
       if current.credential.kind == .none && !newSecret {
         throw .error("profile '\(name)' has no secret (auth none), so --secret-store has nothing to move")
       }
