@@ -35,7 +35,10 @@ enum ManageCommands {
   /// `add`'s command line, parsed once: `runAdd` reads these, never the invocation.
   struct AddOptions {
     /// The credential asked for: `--key-id ID`, `--user-token` or `--no-auth` (nil: none of them).
-    enum Auth { case key(id: String), userToken, none }
+    enum Auth {
+      case key(id: String)
+      case userToken, none
+    }
     let name: String
     let server: Server
     let auth: Auth?
