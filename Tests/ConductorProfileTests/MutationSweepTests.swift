@@ -57,9 +57,6 @@ extension MutationSweepTests {
     var names: [String] = []
     for line in lines[(start + 2)...] {
       guard line.hasPrefix("|") else { break }
-      // The managed row names patterns loosely (`CONDUCTOR_AUTH_*` stands for the three the contract lists);
-      // ManagedVariable.cleared is checked by VariablePolicyTests.
-      if line.hasPrefix("| managed by conductor-profile |") { continue }
       let cells = line.split(separator: "|", omittingEmptySubsequences: false)
       guard cells.count > 3 else { continue }
       for (i, part) in cells[2].split(separator: "`", omittingEmptySubsequences: false).enumerated() where i % 2 == 1 {
@@ -74,7 +71,10 @@ extension MutationSweepTests {
   @Test func everyDocumentedNameIsRefused() throws {
     let names = try Self.documentedRefusedNames()
     #expect(names.count > 120, "\(names.count) names read from docs/security.md")
-    for required in ["MALLOC_X", "LOCPATH", "NLSPATH", "KUBECONFIG", "DOCKER_HOST", "DOCKER_CONFIG", "XDG_X", "PS7"] {
+    for required in [
+      "CONDUCTOR_AUTH_X", "CONDUCTOR_SERVER_AUTH_X", "MALLOC_X", "LOCPATH", "NLSPATH", "KUBECONFIG", "DOCKER_HOST",
+      "DOCKER_CONFIG", "XDG_X", "PS7",
+    ] {
       #expect(names.contains(required), "docs/security.md no longer lists \(required)")
     }
     let s = try Sandbox()

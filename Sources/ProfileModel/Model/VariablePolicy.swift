@@ -31,7 +31,9 @@ public enum VariablePolicy {
     [
       Family(
         family: "managed by conductor-profile",
-        patterns: ManagedVariable.cleared + ["CONDUCTOR_PROFILE_*", "_CONDUCTOR_PROFILE_*"],
+        patterns: ManagedVariable.cleared + [
+          "CONDUCTOR_AUTH_*", "CONDUCTOR_SERVER_AUTH_*", "CONDUCTOR_PROFILE_*", "_CONDUCTOR_PROFILE_*",
+        ],
         brief: "a switch sets or clears it itself",
         reason:
           "a switch sets or clears these itself (server, credential, the tool's settings and the hook's private state); a profile that set one could point the credential at another server or turn the guard off"
