@@ -63,11 +63,11 @@ extension Context {
   }
 
   /// NAME, or the profile active in this shell when NAME is omitted.
-  func profileNameOrActive(_ invocation: Invocation) throws(Failure) -> String {
-    if let name = invocation.positionals.first { return name }
+  func profileNameOrActive(_ name: String?, command: CommandName) throws(Failure) -> String {
+    if let name { return name }
     guard let active = activeName else {
       throw .error(
-        "no profile is active in this shell; name one (conductor-profile \(invocation.command.name) NAME) or switch with: conductor-profile use NAME"
+        "no profile is active in this shell; name one (conductor-profile \(command.rawValue) NAME) or switch with: conductor-profile use NAME"
       )
     }
     return active

@@ -14,7 +14,21 @@ enum CompletionCommands {
         zsh:  add to ~/.zshrc, after compinit:    eval "$(conductor-profile completions zsh)"
         fish: conductor-profile completions fish > ~/.config/fish/completions/conductor-profile.fish
       """,
-    run: run)
+    run: { invocation, context throws(Failure) in try run(try Options(invocation), context) })
+
+  /// `completions`' command line, parsed once.
+  struct Options {
+    let shell: ShellSyntax
+
+    init(_ invocation: Invocation) throws(Failure) {
+      let word = invocation.positionals[0]
+      guard let shell = ShellSyntax(rawValue: word), shell != .sh else {
+        throw invocation.usageError(
+          "unknown shell \(quoted(word)); use bash, zsh or fish", suggestion: Suggest.nearest(word, in: shells))
+      }
+      self.shell = shell
+    }
+  }
 
   /// Prints the profile names, one a line; prints nothing (exit 0) when the store cannot be read.
   static let profiles = CommandSpec(
@@ -37,16 +51,8 @@ enum CompletionCommands {
     }
   }
 
-  static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let shell = invocation.positionals[0]
-    switch shell {
-    case "bash": context.emit(Script.bash())
-    case "zsh": context.emit(Script.zsh())
-    case "fish": context.emit(Script.fish())
-    default:
-      throw invocation.usageError(
-        "unknown shell \(quoted(shell)); use bash, zsh or fish", suggestion: Suggest.nearest(shell, in: shells))
-    }
+  static func run(_ options: Options, _ context: Context) throws(Failure) {
+    if let script = script(for: options.shell) { context.emit(script) }
   }
 
   /// What a command's positional arguments are, for completion. Commands not named here complete no positionals.

@@ -13,7 +13,15 @@ enum DoctorCommand {
       exists; no user token is on a production server; each secret store a profile uses has its helper installed,
       unlocked and holding the profile's entry. Exit 0 when all is well, 1 when something needs attention.
       """,
-    run: run)
+    run: { invocation, context throws(Failure) in try run(Options(invocation), context) })
+
+  /// `doctor`'s command line, parsed once.
+  struct Options {
+    /// `--fix`: mend the store's permissions.
+    let fix: Bool
+
+    init(_ invocation: Invocation) { fix = invocation.has(.fix) }
+  }
 
   /// What the checks found, printed as they go.
   final class Report {
@@ -28,9 +36,9 @@ enum DoctorCommand {
     func fixed(_ text: String) { context.print("fixed: \(text)") }
   }
 
-  static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
+  static func run(_ options: Options, _ context: Context) throws(Failure) {
     let report = Report(context: context)
-    let store = try checkStore(report, fix: invocation.has(.fix))
+    let store = try checkStore(report, fix: options.fix)
     checkHook(report)
     checkVariables(report, store: store)
     if let store { checkProfiles(report, store: store) }

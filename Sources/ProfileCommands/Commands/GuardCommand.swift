@@ -12,10 +12,17 @@ enum GuardCommand {
       or a production profile names CONDUCTOR_SERVER_URL. Exit 0: fine; 3: a user token on production.
         conductor-profile guard || exit 1     # in a deploy script or a git pre-push hook
       """,
-    run: run)
+    run: { invocation, context throws(Failure) in try run(Options(invocation), context) })
 
-  static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let quiet = invocation.has(.quiet)
+  /// `guard`'s command line, parsed once.
+  struct Options {
+    let quiet: Bool
+
+    init(_ invocation: Invocation) { quiet = invocation.has(.quiet) }
+  }
+
+  static func run(_ options: Options, _ context: Context) throws(Failure) {
+    let quiet = options.quiet
     let env = context.environment
     let store = try context.store().loadIfPresent() ?? Store()
     let serverText = GuardCommand.asHTTPClientsRead(env[ManagedVariable.serverURL] ?? "")

@@ -18,15 +18,27 @@ enum ImportExportCommands {
         conductor-profile export --reveal dev > dev.json && chmod 600 dev.json
         conductor-profile import file dev.json
       """,
-    run: runExport)
+    run: { invocation, context throws(Failure) in try runExport(ExportOptions(invocation), context) })
 
-  static func runExport(_ invocation: Invocation, _ context: Context) throws(Failure) {
+  /// `export`'s command line, parsed once.
+  struct ExportOptions {
+    /// The names given, each once, in order (empty: every profile).
+    let names: [String]
+    let reveal: Bool
+
+    init(_ invocation: Invocation) {
+      var names: [String] = []
+      for name in invocation.positionals where !names.contains(name) { names.append(name) }
+      self.names = names
+      reveal = invocation.has(.reveal)
+    }
+  }
+
+  static func runExport(_ options: ExportOptions, _ context: Context) throws(Failure) {
     let store = try context.loadStore()
-    var names: [String] = []
-    for name in invocation.positionals where !names.contains(name) { names.append(name) }
-    if names.isEmpty { names = store.names }
+    let names = options.names.isEmpty ? store.names : options.names
     for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: .export) }
-    let reveal = invocation.has(.reveal)
+    let reveal = options.reveal
     var profiles: [String: JSON] = [:]
     for name in names {
       guard let raw = store.rawProfile(named: name) else { continue }
@@ -68,7 +80,7 @@ enum ImportExportCommands {
       file: every profile of the file; one whose secret is null (export without --reveal) is refused.
       Everything is read and checked first: when anything is wrong, nothing is imported.
       """,
-    run: runImport)
+    run: { invocation, context throws(Failure) in try runImport(try ImportOptions(invocation), context) })
 
   static let sources = ["conductor-cli", "env", "file"]
 
@@ -79,14 +91,45 @@ enum ImportExportCommands {
     let origin: String
   }
 
-  static func runImport(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let source = invocation.positionals[0]
-    let argument = invocation.positionals.count > 1 ? invocation.positionals[1] : nil
-    let force = invocation.has(.force)
-    if invocation.has(.dir), source != "conductor-cli" { throw invocation.usageError("--dir is only for import conductor-cli") }
-    switch source {
-    case "file":
-      guard let path = argument else { throw invocation.usageError("missing PATH (import file PATH)") }
+  /// `import`'s command line, parsed once: which source, with its argument.
+  struct ImportOptions {
+    enum Source {
+      case file(path: String)
+      /// `dir`: `--dir DIR`, nil for ~/.conductor-cli.
+      case conductorCLI(dir: String?)
+      case environment(name: String)
+    }
+    let source: Source
+    let force: Bool
+
+    init(_ invocation: Invocation) throws(Failure) {
+      let word = invocation.positionals[0]
+      let argument = invocation.positionals.count > 1 ? invocation.positionals[1] : nil
+      force = invocation.has(.force)
+      if invocation.has(.dir), word != "conductor-cli" { throw invocation.usageError("--dir is only for import conductor-cli") }
+      switch word {
+      case "file":
+        guard let path = argument else { throw invocation.usageError("missing PATH (import file PATH)") }
+        source = .file(path: path)
+      case "conductor-cli":
+        if let argument {
+          throw invocation.usageError("unexpected argument \(quoted(argument)); use --dir DIR for another directory")
+        }
+        source = .conductorCLI(dir: invocation.value(.dir))
+      case "env":
+        guard let name = argument else { throw invocation.usageError("missing NAME (import env NAME)") }
+        source = .environment(name: name)
+      default:
+        throw invocation.usageError(
+          "unknown source \(quoted(word)); use conductor-cli, env or file", suggestion: Suggest.nearest(word, in: sources))
+      }
+    }
+  }
+
+  static func runImport(_ options: ImportOptions, _ context: Context) throws(Failure) {
+    let force = options.force
+    switch options.source {
+    case .file(let path):
       let read = try readExport(path: path, context: context)
       let (incoming, placements) = try SecretCommands.placeImported(read, force: force, context: context)
       var stored = false
@@ -94,12 +137,9 @@ enum ImportExportCommands {
       try commit(incoming, force: force, again: "conductor-profile import file \(shellWord(path)) --force", context: context)
       stored = true
       for placement in placements { try placement.finish(context: context) }
-    case "conductor-cli":
-      if let argument {
-        throw invocation.usageError("unexpected argument \(quoted(argument)); use --dir DIR for another directory")
-      }
+    case .conductorCLI(let given):
       let dir: String
-      if let given = invocation.value(.dir) {
+      if let given {
         dir = given
       } else {
         guard let home = context.environment["HOME"], !home.isEmpty else {
@@ -109,15 +149,11 @@ enum ImportExportCommands {
       }
       let incoming = try readConductorCLI(directory: dir, context: context)
       var again = "conductor-profile import conductor-cli --force"
-      if invocation.has(.dir) { again = "conductor-profile import conductor-cli --dir \(shellWord(dir)) --force" }
+      if given != nil { again = "conductor-profile import conductor-cli --dir \(shellWord(dir)) --force" }
       try commit(incoming, force: force, again: again, context: context)
-    case "env":
-      guard let name = argument else { throw invocation.usageError("missing NAME (import env NAME)") }
+    case .environment(let name):
       let incoming = try readEnvironment(name: name, context: context)
       try commit([incoming], force: force, again: nil, context: context)
-    default:
-      throw invocation.usageError(
-        "unknown source \(quoted(source)); use conductor-cli, env or file", suggestion: Suggest.nearest(source, in: sources))
     }
   }
 

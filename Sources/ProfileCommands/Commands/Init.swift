@@ -18,24 +18,35 @@ enum InitCommand {
         zsh:  setopt prompt_subst; PROMPT='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"$PROMPT"
         fish: call conductor_profile_prompt in your fish_prompt function
       """,
-    run: run)
+    run: { invocation, context throws(Failure) in try run(try Options(invocation), context) })
 
-  static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let names = Hooks.shells.map(\.rawValue)
-    guard let text = invocation.positionals.first else {
-      throw invocation.usageError("missing SHELL (\(names.joined(separator: ", ")))")
+  /// `init`'s command line, parsed once: a shell with a hook.
+  struct Options {
+    let shell: ShellSyntax
+    let hook: String
+
+    init(_ invocation: Invocation) throws(Failure) {
+      let names = Hooks.shells.map(\.rawValue)
+      guard let text = invocation.positionals.first else {
+        throw invocation.usageError("missing SHELL (\(names.joined(separator: ", ")))")
+      }
+      if text == "sh" {
+        throw invocation.usageError(
+          "there is no hook for sh; use bash, zsh or fish, or switch without a hook: eval \"$(conductor-profile env NAME --shell sh)\""
+        )
+      }
+      guard let shell = ShellSyntax(rawValue: text), let hook = Hooks.text(for: shell) else {
+        throw invocation.usageError(
+          "no hook for the shell \(quoted(text)); use bash, zsh or fish",
+          suggestion: Suggest.nearest(text, in: names))
+      }
+      self.shell = shell
+      self.hook = hook
     }
-    if text == "sh" {
-      throw invocation.usageError(
-        "there is no hook for sh; use bash, zsh or fish, or switch without a hook: eval \"$(conductor-profile env NAME --shell sh)\""
-      )
-    }
-    guard let shell = ShellSyntax(rawValue: text), let hook = Hooks.text(for: shell) else {
-      throw invocation.usageError(
-        "no hook for the shell \(quoted(text)); use bash, zsh or fish",
-        suggestion: Suggest.nearest(text, in: names))
-    }
-    context.emit(startupOutput(shell: shell, hook: hook, context: context))
+  }
+
+  static func run(_ options: Options, _ context: Context) throws(Failure) {
+    context.emit(startupOutput(shell: options.shell, hook: options.hook, context: context))
   }
 
   /// Set while the shell evaluates what `init` printed, when the hook was not loaded before: the hook

@@ -309,9 +309,16 @@ enum ManageCommands {
     .list, usage: "[--json]", summary: "List the profiles (never a secret).",
     options: [.flag(.json, "Print JSON for scripts.")],
     discussion: "Columns: * marks the profile active in this shell; (default) the profile a new shell starts with.",
-    run: runList)
+    run: { invocation, context throws(Failure) in try runList(ListOptions(invocation), context) })
 
-  static func runList(_ invocation: Invocation, _ context: Context) throws(Failure) {
+  /// `list`'s command line, parsed once.
+  struct ListOptions {
+    let json: Bool
+
+    init(_ invocation: Invocation) { json = invocation.has(.json) }
+  }
+
+  static func runList(_ options: ListOptions, _ context: Context) throws(Failure) {
     let store = try context.loadStore()
     let production = store.productionHosts()
     let active = context.activeName
@@ -323,7 +330,7 @@ enum ManageCommands {
           name: name, profile: profile, production: production.contains(profile.server.host),
           isDefault: store.defaultName == name, isActive: active == name))
     }
-    if invocation.has(.json) {
+    if options.json {
       context.emit(JSON.array(rows.map { $0.json(now: context.now) }).pretty())
       return
     }
@@ -365,18 +372,32 @@ enum ManageCommands {
     .show, usage: "[NAME] [--json] [--reveal]", summary: "Show one profile; secrets masked unless --reveal.",
     arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
     options: [.flag(.json, "Print JSON (secrets null unless --reveal)."), .flag(.reveal, "Show the key secret or token.")],
-    positionals: 0...1, run: runShow)
+    positionals: 0...1, run: { invocation, context throws(Failure) in try runShow(ShowOptions(invocation), context) })
 
-  static func runShow(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let name = try context.profileNameOrActive(invocation)
+  /// `show`'s command line, parsed once.
+  struct ShowOptions {
+    /// NAME, nil for the active profile.
+    let name: String?
+    let json: Bool
+    let reveal: Bool
+
+    init(_ invocation: Invocation) {
+      name = invocation.positionals.first
+      json = invocation.has(.json)
+      reveal = invocation.has(.reveal)
+    }
+  }
+
+  static func runShow(_ options: ShowOptions, _ context: Context) throws(Failure) {
+    let name = try context.profileNameOrActive(options.name, command: .show)
     let store = try context.loadStore()
     var profile = try context.requireProfile(name, in: store, command: .show)
-    let reveal = invocation.has(.reveal)
+    let reveal = options.reveal
     if reveal { profile = try profile.resolvingSecret(name: name, context: context) }
     let summary = ProfileSummary(
       name: name, profile: profile, production: store.isProduction(profile.server), isDefault: store.defaultName == name,
       isActive: context.activeName == name)
-    if invocation.has(.json) {
+    if options.json {
       guard case .object(var object) = summary.json(now: context.now) else { return }
       guard case .object(let stored) = try profile.portableJSON(name: name, reveal: reveal, context: context) else { return }
       object["auth"] = stored["auth"]
@@ -423,17 +444,30 @@ enum ManageCommands {
   static let rename = CommandSpec(
     .rename, usage: "OLD NEW", summary: "Rename a profile (the default follows).",
     arguments: [ArgumentSpec("OLD", "The profile to rename."), ArgumentSpec("NEW", "Its new name.")], positionals: 2...2,
-    run: { invocation, context throws(Failure) in try move(invocation, context, keepSource: false) })
+    run: { invocation, context throws(Failure) in try move(try MoveOptions(invocation), context, keepSource: false) })
 
   static let copy = CommandSpec(
     .copy, usage: "SOURCE NEW", summary: "Copy a profile under a new name.",
     arguments: [ArgumentSpec("SOURCE", "The profile to copy."), ArgumentSpec("NEW", "The copy's name.")], positionals: 2...2,
-    run: { invocation, context throws(Failure) in try move(invocation, context, keepSource: true) })
+    run: { invocation, context throws(Failure) in try move(try MoveOptions(invocation), context, keepSource: true) })
 
-  static func move(_ invocation: Invocation, _ context: Context, keepSource: Bool) throws(Failure) {
-    let source = invocation.positionals[0]
-    let target = try ProfileName(validating: invocation.positionals[1]).value
-    let command = invocation.command.command
+  /// `rename`'s and `copy`'s command line, parsed once: the new name is checked before the store is read.
+  struct MoveOptions {
+    let command: CommandName
+    let source: String
+    let target: String
+
+    init(_ invocation: Invocation) throws(Failure) {
+      command = invocation.command.command
+      source = invocation.positionals[0]
+      target = try ProfileName(validating: invocation.positionals[1]).value
+    }
+  }
+
+  static func move(_ options: MoveOptions, _ context: Context, keepSource: Bool) throws(Failure) {
+    let source = options.source
+    let target = options.target
+    let command = options.command
     // Check before taking the lock, so a mistyped name creates no directory or lock file; checked again under it.
     let current = try context.loadStore()
     if !current.contains(source) { throw context.noSuchProfile(source, in: current, command: command) }
@@ -470,10 +504,18 @@ enum ManageCommands {
 
   static let remove = CommandSpec(
     .remove, usage: "NAME...", summary: "Remove profiles (the default is cleared if removed).",
-    arguments: [ArgumentSpec("NAME", "The profiles to remove.")], positionals: 1...Int.max, run: runRemove)
+    arguments: [ArgumentSpec("NAME", "The profiles to remove.")], positionals: 1...Int.max,
+    run: { invocation, context throws(Failure) in try runRemove(RemoveOptions(invocation), context) })
 
-  static func runRemove(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let names = invocation.positionals
+  /// `remove`'s command line, parsed once.
+  struct RemoveOptions {
+    let names: [String]
+
+    init(_ invocation: Invocation) { names = invocation.positionals }
+  }
+
+  static func runRemove(_ options: RemoveOptions, _ context: Context) throws(Failure) {
+    let names = options.names
     let current = try context.loadStore()
     for name in names where !current.contains(name) { throw context.noSuchProfile(name, in: current, command: .remove) }
     let entries = SecretPlacement.entries(of: names, in: current)
@@ -504,11 +546,25 @@ enum ManageCommands {
     .defaultCommand, usage: "[NAME | --unset]", summary: "Show or set the profile a new shell starts with.",
     arguments: [ArgumentSpec("NAME", "The profile to make the default.")],
     options: [.flag(.unset, "No default: new shells start with no profile.")],
-    positionals: 0...1, run: runDefault)
+    positionals: 0...1, run: { invocation, context throws(Failure) in try runDefault(try DefaultOptions(invocation), context) })
 
-  static func runDefault(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    if invocation.has(.unset) {
-      guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
+  /// `default`'s command line, parsed once: show the default, clear it, or set it to a name.
+  enum DefaultOptions {
+    case show, unset
+    case set(String)
+
+    init(_ invocation: Invocation) throws(Failure) {
+      if invocation.has(.unset) {
+        guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
+        self = .unset
+      } else {
+        self = invocation.positionals.first.map(DefaultOptions.set) ?? .show
+      }
+    }
+  }
+
+  static func runDefault(_ options: DefaultOptions, _ context: Context) throws(Failure) {
+    if case .unset = options {
       guard try context.loadStore().defaultName != nil else {
         context.print("no default profile")
         return
@@ -517,7 +573,7 @@ enum ManageCommands {
       context.print("no default profile")
       return
     }
-    guard let name = invocation.positionals.first else {
+    guard case .set(let name) = options else {
       let store = try context.loadStore()
       guard let name = store.defaultName else {
         throw .error("no default profile is set; set one with: conductor-profile default NAME")

@@ -23,17 +23,31 @@ enum NetworkCommands {
       \(HTTP.connectTimeout) s connect timeout and \(HTTP.maxTime) s in all. In guard mode block, a user token on a production server
       is refused (exit 3).
       """,
-    run: runToken)
+    run: { invocation, context throws(Failure) in try runToken(TokenOptions(invocation), context) })
 
-  static func runToken(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let name = try context.profileNameOrActive(invocation)
+  /// `token`'s command line, parsed once.
+  struct TokenOptions {
+    /// NAME, nil for the active profile.
+    let name: String?
+    let refresh: Bool
+    let header: Bool
+
+    init(_ invocation: Invocation) {
+      name = invocation.positionals.first
+      refresh = invocation.has(.refresh)
+      header = invocation.has(.header)
+    }
+  }
+
+  static func runToken(_ options: TokenOptions, _ context: Context) throws(Failure) {
+    let name = try context.profileNameOrActive(options.name, command: .token)
     let store = try context.loadStore()
     let profile = try context.requireProfile(name, in: store, command: .token)
     let jwt: String
     switch profile.credential {
     case .key(let id, _):
       let cache = TokenCache(environment: context.environment)
-      if !invocation.has(.refresh), let cached = cache.entry(for: name),
+      if !options.refresh, let cached = cache.entry(for: name),
         cached.isReusable(server: profile.server, keyID: id, now: context.now)
       {
         jwt = cached.token
@@ -51,7 +65,7 @@ enum NetworkCommands {
       }
     case .userToken(let token):
       try Guard.check(name: name, profile: profile, store: store, context: context, refusable: true)
-      if invocation.has(.refresh) {
+      if options.refresh {
         context.warn(
           "--refresh has no effect on profile '\(name)': a user token cannot be renewed here; copy a new one from the Conductor UI and run: conductor-profile set \(name) --user-token"
         )
@@ -67,7 +81,7 @@ enum NetworkCommands {
         "profile '\(name)' has no credential (auth none: its server \(profile.server.url) needs no authentication), so there is no token to print; call the server without an X-Authorization header"
       )
     }
-    context.emit((invocation.has(.header) ? "X-Authorization: \(jwt)" : jwt) + "\n")
+    context.emit((options.header ? "X-Authorization: \(jwt)" : jwt) + "\n")
   }
 
   // MARK: verify
@@ -84,10 +98,18 @@ enum NetworkCommands {
       /token and serves the API without a credential is an open-source (OSS) server: verify says so, and how
       to mark the profile (--server-type OSS, or add it again with --no-auth), and exits 1.
       """,
-    run: runVerify)
+    run: { invocation, context throws(Failure) in try runVerify(VerifyOptions(invocation), context) })
 
-  static func runVerify(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let name = try context.profileNameOrActive(invocation)
+  /// `verify`'s command line, parsed once.
+  struct VerifyOptions {
+    /// NAME, nil for the active profile.
+    let name: String?
+
+    init(_ invocation: Invocation) { name = invocation.positionals.first }
+  }
+
+  static func runVerify(_ options: VerifyOptions, _ context: Context) throws(Failure) {
+    let name = try context.profileNameOrActive(options.name, command: .verify)
     let store = try context.loadStore()
     let profile = try context.requireProfile(name, in: store, command: .verify).resolvingSecret(name: name, context: context)
     let server = profile.server

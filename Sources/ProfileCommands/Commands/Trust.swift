@@ -15,12 +15,23 @@ enum TrustCommands {
       remembered by the file's path and the SHA-256 of its content, in trusted-directories.json beside the store, so
       an edited file must be allowed again.
       """,
-    run: runAllow)
+    run: { invocation, context throws(Failure) in try runAllow(try Options(invocation), context) })
 
   static let deny = CommandSpec(
     .deny, usage: "[DIR]", summary: "Stop trusting the .conductor-profile file of DIR.",
     arguments: [ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.")],
-    positionals: 0...1, run: runDeny)
+    positionals: 0...1, run: { invocation, context throws(Failure) in try runDeny(try Options(invocation), context) })
+
+  /// `allow`'s and `deny`'s command line, parsed once.
+  struct Options {
+    /// DIR (or the file), nil for the file that applies here.
+    let directory: String?
+
+    init(_ invocation: Invocation) throws(Failure) {
+      directory = invocation.positionals.first
+      if directory?.isEmpty == true { throw invocation.usageError("DIR is empty") }
+    }
+  }
 
   /// The current directory as the shell spells it (`$PWD` when it is this directory), else the real one.
   static func workingDirectory(_ context: Context) throws(Failure) -> String {
@@ -36,9 +47,9 @@ enum TrustCommands {
 
   /// The file DIR names (DIR/.conductor-profile, or DIR itself when it is such a file), absolute;
   /// without DIR, the nearest one at or above the current directory.
-  static func file(_ invocation: Invocation, _ context: Context) throws(Failure) -> String {
+  static func file(_ options: Options, _ context: Context) throws(Failure) -> String {
     let cwd = try workingDirectory(context)
-    guard var path = invocation.positionals.first else {
+    guard var path = options.directory else {
       guard let found = DirectoryFile.nearest(from: cwd) else {
         throw .error(
           "no \(DirectoryFile.fileName) file in \(shownText(cwd)) or above; create one with a profile name on its first line: echo NAME > \(DirectoryFile.fileName)"
@@ -46,7 +57,6 @@ enum TrustCommands {
       }
       return found
     }
-    if path.isEmpty { throw invocation.usageError("DIR is empty") }
     if !path.hasPrefix("/") { path = cwd + "/" + path }
     // `.`, `..` and repeated slashes resolved by the text, as the shell's `cd` spells $PWD.
     var parts: [Substring] = []
@@ -58,8 +68,8 @@ enum TrustCommands {
     return (path == "/" ? "" : path) + "/" + DirectoryFile.fileName
   }
 
-  static func runAllow(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let file = try DirectoryFile.read(try self.file(invocation, context))
+  static func runAllow(_ options: Options, _ context: Context) throws(Failure) {
+    let file = try DirectoryFile.read(try self.file(options, context))
     let trust = TrustFile(store: try context.store())
     try trust.update { $0[file.key] = file.hash }
     context.print(
@@ -71,8 +81,8 @@ enum TrustCommands {
     )
   }
 
-  static func runDeny(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let path = try file(invocation, context)
+  static func runDeny(_ options: Options, _ context: Context) throws(Failure) {
+    let path = try file(options, context)
     let key = DirectoryFile.key(for: path)
     let trust = TrustFile(store: try context.store())
     var removed = false

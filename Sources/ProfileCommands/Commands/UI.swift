@@ -16,7 +16,23 @@ enum UICommand {
       (up to 128), so nothing else can reach the URL or the opener's arguments. To name an execution of the
       active profile, give both: conductor-profile ui "$CONDUCTOR_PROFILE_ACTIVE" 8f3c…
       """,
-    run: run)
+    run: { invocation, context throws(Failure) in try run(try Options(invocation), context) })
+
+  /// `ui`'s command line, parsed once.
+  struct Options {
+    /// NAME, nil for the active profile.
+    let name: String?
+    /// WORKFLOW_ID, checked.
+    let workflowID: String?
+    let print: Bool
+
+    init(_ invocation: Invocation) throws(Failure) {
+      name = invocation.positionals.first
+      workflowID = invocation.positionals.count > 1 ? invocation.positionals[1] : nil
+      if let workflowID { try validateWorkflowID(workflowID) }
+      print = invocation.has(.print)
+    }
+  }
 
   static let openers = ["xdg-open", "open"]
 
@@ -37,18 +53,13 @@ enum UICommand {
     }
   }
 
-  static func run(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let name = try context.profileNameOrActive(invocation)
-    var url = ""
-    if invocation.positionals.count > 1 {
-      let id = invocation.positionals[1]
-      try validateWorkflowID(id)
-      url = "/execution/" + id
-    }
+  static func run(_ options: Options, _ context: Context) throws(Failure) {
+    let name = try context.profileNameOrActive(options.name, command: .ui)
+    var url = options.workflowID.map { "/execution/" + $0 } ?? ""
     let store = try context.loadStore()
     let profile = try context.requireProfile(name, in: store, command: .ui)
     url = profile.server.uiURL + url
-    if invocation.has(.print) {
+    if options.print {
       context.print(url)
       return
     }
