@@ -15,9 +15,9 @@ enum Picker {
 
   /// The profile the user picks. No terminal: a usage error. Esc (exit 1) or Ctrl-C (exit 130): nothing
   /// changes and nothing more is printed.
-  static func choose(_ invocation: Invocation, _ context: Context) throws(Failure) -> String {
+  static func choose(_ context: Context) throws(Failure) -> String {
     guard let fd = Tty.open(context) else {
-      throw invocation.usageError("missing NAME (at a terminal, use without NAME opens a picker)")
+      throw .usage("missing NAME (at a terminal, use without NAME opens a picker)", command: .use)
     }
     defer { close(fd) }
     let store = try context.loadStore()

@@ -63,7 +63,36 @@ enum SwitchCommands {
       Every value is single-quoted, so nothing in it can run. To switch without the hook:
         eval "$(conductor-profile env dev --shell bash)"
       """,
-    run: runEnv)
+    run: { invocation, context throws(Failure) in try runEnv(try EnvOptions(invocation), context) })
+
+  /// `env`'s command line, parsed once: the code that clears, or a profile's code or file.
+  enum EnvOptions {
+    case unset(ShellSyntax)
+    case shell(String, ShellSyntax)
+    case format(String, FileFormat)
+
+    init(_ invocation: Invocation) throws(Failure) {
+      try invocation.exclusive([.shell, .format])
+      try invocation.exclusive([.unset, .format])
+      let shell = try SwitchCommands.shell(invocation)
+      if invocation.has(.unset) {
+        guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
+        self = .unset(shell)
+        return
+      }
+      guard let name = invocation.positionals.first else { throw invocation.usageError("missing NAME") }
+      guard let text = invocation.value(.format) else {
+        self = .shell(name, shell)
+        return
+      }
+      guard let format = FileFormat(rawValue: text) else {
+        throw invocation.usageError(
+          "unknown format \(quoted(text)); use json or dotenv",
+          suggestion: Suggest.nearest(text, in: FileFormat.allCases.map(\.rawValue)))
+      }
+      self = .format(name, format)
+    }
+  }
 
   static func shell(_ invocation: Invocation) throws(Failure) -> ShellSyntax {
     guard let text = invocation.value(.shell) else { return .sh }
@@ -75,24 +104,20 @@ enum SwitchCommands {
     return shell
   }
 
-  static func runEnv(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    try invocation.exclusive([.shell, .format])
-    try invocation.exclusive([.unset, .format])
-    let shell = try shell(invocation)
-    if invocation.has(.unset) {
-      guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
+  static func runEnv(_ options: EnvOptions, _ context: Context) throws(Failure) {
+    let name: String
+    var format: FileFormat? = nil
+    var shell = ShellSyntax.sh
+    switch options {
+    case .unset(let shell):
       context.emit(shell.render(Switch.unsets(Switch.cleared(environment: context.environment))))
       return
-    }
-    guard let name = invocation.positionals.first else { throw invocation.usageError("missing NAME") }
-    var format: FileFormat? = nil
-    if let text = invocation.value(.format) {
-      guard let f = FileFormat(rawValue: text) else {
-        throw invocation.usageError(
-          "unknown format \(quoted(text)); use json or dotenv",
-          suggestion: Suggest.nearest(text, in: FileFormat.allCases.map(\.rawValue)))
-      }
-      format = f
+    case .shell(let given, let syntax):
+      name = given
+      shell = syntax
+    case .format(let given, let file):
+      name = given
+      format = file
     }
     let target = try target(name, context, command: .env)
     try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
@@ -127,10 +152,26 @@ enum SwitchCommands {
       the most recently used first. CONDUCTOR_PROFILE_PICKER names another picker (such as fzf): it gets the
       names on standard input and prints one.
       """,
-    run: runUse)
+    run: { invocation, context throws(Failure) in try runUse(try UseOptions(invocation), context) })
+
+  /// `use`'s command line, parsed once: `--for` is checked before anything is read.
+  struct UseOptions {
+    /// NAME or `-`; nil for the default (start-up), a directory's profile, or the picker.
+    let name: String?
+    /// `--for DURATION`, in seconds.
+    let session: Int64?
+    let yes: Bool
+
+    init(_ invocation: Invocation) throws(Failure) {
+      session = try Seatbelt.requestedSession(invocation)
+      name = invocation.positionals.first
+      yes = invocation.has(.yes)
+    }
+  }
 
   static let off = CommandSpec(
-    .off, usage: "", summary: "Clear this shell's profile variables (through the shell hook).", run: runOff)
+    .off, usage: "", summary: "Clear this shell's profile variables (through the shell hook).",
+    run: { _, context throws(Failure) in try runOff(context) })
 
   /// The shell the hook runs in, or the explanation of how to install the hook.
   static func hookShell(_ context: Context, command: CommandName) throws(Failure) -> ShellSyntax {
@@ -150,16 +191,16 @@ enum SwitchCommands {
     return shell
   }
 
-  static func runUse(_ invocation: Invocation, _ context: Context) throws(Failure) {
+  static func runUse(_ options: UseOptions, _ context: Context) throws(Failure) {
     let shell = try hookShell(context, command: .use)
-    let requested = try Seatbelt.requestedSession(invocation)
+    let requested = options.session
     let startup = context.environment[startupVariable] == "1"
     // A directory switch (the hook entered a tree): the name comes from the trusted file (Trust.swift).
     let directory = try DirectorySwitch(context)
     var name: String
     if let directory {
       name = directory.name
-    } else if let given = invocation.positionals.first {
+    } else if let given = options.name {
       name = given
     } else if startup {
       guard let store = try context.store().loadIfPresent(), let fallback = store.defaultName else { return }
@@ -169,10 +210,10 @@ enum SwitchCommands {
       }
       name = fallback
     } else {
-      name = try Picker.choose(invocation, context)
+      name = try Picker.choose(context)
     }
     if name == "-" {
-      guard case .profile(let previous) = try Seatbelt.previous(context) else { return try runOff(invocation, context) }
+      guard case .profile(let previous) = try Seatbelt.previous(context) else { return try runOff(context) }
       name = previous
     }
     let target: Target
@@ -181,7 +222,7 @@ enum SwitchCommands {
     if let warning = Guard.expiryWarning(name: name, profile: target.profile, now: context.now, window: 3600) {
       context.warn(warning)
     }
-    try Seatbelt.confirm(target, yes: invocation.has(.yes), startup: startup, context)
+    try Seatbelt.confirm(target, yes: options.yes, startup: startup, context)
     let (limited, sessionCode) = try Seatbelt.limit(target, requested: requested, shell, context)
     let exports = directory?.marked(limited) ?? limited
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
@@ -192,7 +233,8 @@ enum SwitchCommands {
     if !startup && directory == nil { Recent.remember(name, context) }
   }
 
-  static func runOff(_ invocation: Invocation, _ context: Context) throws(Failure) {
+  /// `off` takes no argument and no option: it has no options value.
+  static func runOff(_ context: Context) throws(Failure) {
     let shell = try hookShell(context, command: .off)
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var code = shell.render(Switch.unsets(Switch.cleared(environment: context.environment)))
@@ -206,11 +248,18 @@ enum SwitchCommands {
     .current, usage: "[--json]", summary: "Print the profile active in this shell; exit 1 when none is.",
     options: [.flag(.json, "Print JSON.")],
     discussion: "Says when the variables were changed by hand since the switch, or the profile no longer exists.",
-    run: runCurrent)
+    run: { invocation, context throws(Failure) in try runCurrent(CurrentOptions(invocation), context) })
 
-  static func runCurrent(_ invocation: Invocation, _ context: Context) throws(Failure) {
+  /// `current`'s command line, parsed once.
+  struct CurrentOptions {
+    let json: Bool
+
+    init(_ invocation: Invocation) { json = invocation.has(.json) }
+  }
+
+  static func runCurrent(_ options: CurrentOptions, _ context: Context) throws(Failure) {
     guard let name = context.activeName else {
-      if invocation.has(.json) { context.emit(JSON.null.pretty()) }
+      if options.json { context.emit(JSON.null.pretty()) }
       throw .error("no profile is active in this shell; switch with: conductor-profile use NAME")
     }
     let env = context.environment
@@ -218,7 +267,7 @@ enum SwitchCommands {
     var changed: [String] = []
     let profile = try store.profile(named: name)
     if let profile { changed = Target(name: name, profile: profile, store: store).drift(environment: env) }
-    if invocation.has(.json) {
+    if options.json {
       var object: [String: JSON] = [
         "name": .string(name), "exists": .bool(profile != nil), "changed": .array(changed.map { .string($0) }),
       ]
@@ -265,14 +314,33 @@ enum SwitchCommands {
       0 when all succeeded, else the first non-zero one (3 when the guard refused a profile).
         conductor-profile exec 'dev,staging,prod' -- conductor workflow list
       """,
-    run: runExec)
+    run: { invocation, context throws(Failure) in try runExec(try ExecOptions(invocation), context) })
 
-  static func runExec(_ invocation: Invocation, _ context: Context) throws(Failure) {
-    let name = invocation.positionals[0]
-    guard let command = invocation.trailing, !command.isEmpty else { throw invocation.usageError("missing COMMAND after '--'") }
+  /// `exec`'s command line, parsed once.
+  struct ExecOptions {
+    /// NAME, a list NAME,NAME... or a glob.
+    let name: String
+    /// COMMAND and its arguments, after `--`.
+    let command: [String]
+    let failFast: Bool
+    let yes: Bool
+
+    init(_ invocation: Invocation) throws(Failure) {
+      name = invocation.positionals[0]
+      guard let command = invocation.trailing, !command.isEmpty else {
+        throw invocation.usageError("missing COMMAND after '--'")
+      }
+      self.command = command
+      failFast = invocation.has(.failFast)
+      yes = invocation.has(.yes)
+    }
+  }
+
+  static func runExec(_ options: ExecOptions, _ context: Context) throws(Failure) {
+    let name = options.name
+    let command = options.command
     if ExecFanOut.isFanOut(name) {
-      try ExecFanOut.run(
-        name, command: command, failFast: invocation.has(.failFast), yes: invocation.has(.yes), context: context)
+      try ExecFanOut.run(name, command: command, failFast: options.failFast, yes: options.yes, context: context)
       return
     }
     let target = try target(name, context, command: .exec)
