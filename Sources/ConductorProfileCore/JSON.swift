@@ -141,7 +141,7 @@ struct JSONParser {
   }
 
   /// The index of the first byte at or after `start` that ends a plain run of string text (`plainStringEnd`).
-  func plainEnd(from start: Int) -> Int {
+  @inline(__always) func plainEnd(from start: Int) -> Int {
     guard let base = bytes.baseAddress else { return start }
     return plainStringEnd(base, from: start, count: bytes.count)
   }

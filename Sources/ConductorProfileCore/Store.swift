@@ -16,8 +16,10 @@ public struct Store: Sendable {
   /// Profiles by name: their JSON, or (as `StoreFile` reads them) where it is in `text`.
   private var profiles: [String: RawProfile]
   /// The profiles of a store read as written (names plain and sorted), located in its text and not put
-  /// into `profiles` until the store changes: nil once it has (or when `profiles` holds them all).
-  private var index: ProfileIndex? = nil
+  /// into `profiles` until the store changes. Used while `indexed`; not an optional: destroying one
+  /// went through the optional's type metadata, made at run time.
+  private var index = ProfileIndex.empty
+  private var indexed = false
   /// The store file's bytes, which located profiles point into.
   private var text: [UInt8] = []
   /// Top-level keys this version does not know.
@@ -69,7 +71,9 @@ public struct Store: Sendable {
     try self.init(json: json)
     switch located {
     case .none: break
-    case .indexed(let found): index = ProfileIndex(text: text, found: found)
+    case .indexed(let found):
+      index = ProfileIndex(text: text, found: found)
+      indexed = true
     case .named(let located):
       self.text = text
       profiles = located
@@ -87,7 +91,7 @@ public struct Store: Sendable {
 
   /// Every profile's JSON, by name. Decodes them all: for one profile, use `rawProfile(named:)`.
   public var rawProfiles: [String: JSON] {
-    guard let index else { return profiles.mapValues(decode) }
+    guard indexed else { return profiles.mapValues(decode) }
     var all = [String: JSON](minimumCapacity: index.count)
     for i in 0..<index.count { all[index.name(i)] = Store.decode(index.text, index.found[i].range) }
     return all
@@ -95,7 +99,7 @@ public struct Store: Sendable {
 
   /// A profile's JSON, not validated (nil when there is no such profile).
   public func rawProfile(named name: String) -> JSON? {
-    guard let index else { return profiles[name].map(decode) }
+    guard indexed else { return profiles[name].map(decode) }
     return index.position(of: name).map { Store.decode(index.text, index.found[$0].range) }
   }
 
@@ -117,25 +121,26 @@ public struct Store: Sendable {
 
   /// Profile names, sorted.
   public var names: [String] {
-    guard let index else { return profiles.keys.sorted { utf8Precedes($0, $1) } }
+    guard indexed else { return profiles.keys.sorted { utf8Precedes($0, $1) } }
     return (0..<index.count).map(index.name)
   }
 
-  public var isEmpty: Bool { index.map { $0.count == 0 } ?? profiles.isEmpty }
+  public var isEmpty: Bool { indexed ? index.count == 0 : profiles.isEmpty }
 
   public func contains(_ name: String) -> Bool {
-    guard let index else { return profiles[name] != nil }
+    guard indexed else { return profiles[name] != nil }
     return index.position(of: name) != nil
   }
 
   /// Puts the located profiles into `profiles`, before a change.
   private mutating func unindex() {
-    guard let index else { return }
+    guard indexed else { return }
     var all = [String: RawProfile](minimumCapacity: index.count)
     for i in 0..<index.count { all[index.name(i)] = .located(index.located(i)) }
     profiles = all
     text = index.text
-    self.index = nil
+    index = .empty
+    indexed = false
   }
 
   public func profile(named name: String) throws(Failure) -> Profile? {
@@ -174,7 +179,7 @@ public struct Store: Sendable {
       guard seen.insert(text).inserted else { return }
       if let server = try? Server(validating: text) { hosts.insert(server.host) }
     }
-    if let index {
+    if indexed {
       for found in index.found { if let server = found.productionServer { add(index.string(server)) } }
     } else {
       for raw in profiles.values { if let text = Store.productionServer(raw) { add(text) } }
@@ -192,7 +197,7 @@ public struct Store: Sendable {
   public func productionProfile(for server: Server) -> String? {
     let wanted = server.host
     var verdicts: [String: Bool] = [:]
-    if let index {
+    if indexed {
       // In name order: the first that makes it production is the one.
       for found in index.found {
         guard let span = found.productionServer else { continue }

@@ -31,6 +31,9 @@ final class ProfileIndex: Sendable {
   let text: [UInt8]
   let found: [FoundProfile]
 
+  /// No profiles (a store not read from a file, or changed).
+  static let empty = ProfileIndex(text: [], found: [])
+
   init(text: [UInt8], found: [FoundProfile]) {
     self.text = text
     self.found = found
