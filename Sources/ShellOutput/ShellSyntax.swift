@@ -8,13 +8,16 @@ public enum ShellSyntax: String, CaseIterable, Sendable {
   static let posix = ShellSyntax.sh
 
   public func quote(_ value: String) -> String {
-    var out = ""
+    var out: [UInt8] = []
     appendQuoted(value, to: &out)
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
+  /// The code of `changes`, written as bytes and made a string once (appending to a `String` piece by
+  /// piece cost a tenth of a switch).
   public func render(_ changes: [Assignment]) -> String {
-    var out = ""
+    var out: [UInt8] = []
+    out.reserveCapacity(1024)
     var erased = false
     for change in changes {
       precondition(isVariableName(change.name), "invalid variable name reached the renderer")
@@ -23,67 +26,67 @@ public enum ShellSyntax: String, CaseIterable, Sendable {
     }
     // fish's `set` keeps the status before it, and erasing a variable that is not set returns 4: end with
     // a true status so `… | source; and …` sees the switch succeed.
-    if self == .fish && erased { out += "true;\n" }
-    return out
+    if self == .fish && erased { ShellSyntax.append("true;\n", to: &out) }
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// A plain (not exported) shell variable, for the hook's private state: `name='value';`
   /// (fish: `set -g name 'value';`).
   package func setPrivate(_ name: String, _ value: String) -> String {
-    var out = self == .fish ? "set -g " : ""
-    out += name
-    out += self == .fish ? " " : "="
+    var out: [UInt8] = []
+    if self == .fish { ShellSyntax.append("set -g ", to: &out) }
+    out.append(contentsOf: name.utf8)
+    out.append(self == .fish ? UInt8(ascii: " ") : UInt8(ascii: "="))
     appendQuoted(value, to: &out)
-    out += ";\n"
-    return out
+    ShellSyntax.append(";\n", to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  @inline(__always) static func append(_ text: StaticString, to out: inout [UInt8]) {
+    out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
   }
 
   /// Appends `value` quoted: POSIX shells end the quote for a `'` (`'\''`); fish escapes `\` and `'`.
-  func appendQuoted(_ value: String, to out: inout String) {
-    out += "'"
+  func appendQuoted(_ value: String, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "'"))
     switch self {
     case .bash, .zsh, .sh: Self.appendEscaped(value, quote: "'\\''", backslash: nil, to: &out)
     case .fish: Self.appendEscaped(value, quote: "\\'", backslash: "\\\\", to: &out)
     }
-    out += "'"
+    out.append(UInt8(ascii: "'"))
   }
 
   /// Appends `value` with each `'` written as `quote` and, when `backslash` is given, each `\` as it.
   /// Runs without either are appended whole (a switch's values rarely hold one).
-  static func appendEscaped(_ value: String, quote: String, backslash: String?, to out: inout String) {
-    let utf8 = value.utf8
-    var run = utf8.startIndex
-    var i = run
-    while i != utf8.endIndex {
-      let b = utf8[i]
-      if b == UInt8(ascii: "'") || (b == UInt8(ascii: "\\") && backslash != nil) {
-        out += Substring(utf8[run..<i])
-        out += b == UInt8(ascii: "'") ? quote : backslash!
-        run = utf8.index(after: i)
+  static func appendEscaped(_ value: String, quote: StaticString, backslash: StaticString?, to out: inout [UInt8]) {
+    var value = value
+    value.withUTF8 { bytes in
+      var run = 0
+      for i in 0..<bytes.count {
+        let b = bytes[i]
+        guard b == UInt8(ascii: "'") || (b == UInt8(ascii: "\\") && backslash != nil) else { continue }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+        append(b == UInt8(ascii: "'") ? quote : backslash!, to: &out)
+        run = i + 1
       }
-      i = utf8.index(after: i)
-    }
-    if run == utf8.startIndex {
-      out += value
-    } else {
-      out += Substring(utf8[run...])
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
     }
   }
 
   /// One change: unset `name` (`value` nil), or export it with `value`. Names are never quoted.
-  func appendChange(_ name: String, _ value: String?, to out: inout String) {
+  func appendChange(_ name: String, _ value: String?, to out: inout [UInt8]) {
     switch (self, value) {
     // -g: never erase a universal variable of the same name.
-    case (.fish, nil): out += "set -e -g "
-    case (.fish, _): out += "set -gx "
-    case (_, nil): out += "unset "
-    case (_, _): out += "export "
+    case (.fish, nil): Self.append("set -e -g ", to: &out)
+    case (.fish, _): Self.append("set -gx ", to: &out)
+    case (_, nil): Self.append("unset ", to: &out)
+    case (_, _): Self.append("export ", to: &out)
     }
-    out += name
+    out.append(contentsOf: name.utf8)
     if let value {
-      out += self == .fish ? " " : "="
+      out.append(self == .fish ? UInt8(ascii: " ") : UInt8(ascii: "="))
       appendQuoted(value, to: &out)
     }
-    out += ";\n"
+    Self.append(";\n", to: &out)
   }
 }

@@ -202,6 +202,48 @@ import Testing
     }
   }
 
+  /// A store as the program writes it (plain ASCII names in ascending order) is indexed by position, not
+  /// by a dictionary: the same store, the same errors, and a repeated or out-of-order name still found.
+  static let orderedStoreText = """
+    {
+      "default" : "b-2",
+      "profiles" : {
+        "a" : {"server" : "https://a.example.com/api", "auth" : {"kind" : "none"}},
+        "b-2" : {"server" : "https://PROD.example.com/api", "production" : true, "auth" : {"kind" : "none"}},
+        "b.3" : {"server" : "https://c.example.com/api", "auth" : {"kind" : "none"}, "env" : {"X" : "1"}},
+        "z_9" : {"server" : "https://prod.example.com/api", "auth" : {"kind" : "none"}}
+      },
+      "version" : 1
+    }
+    """
+
+  @Test func anOrderedStoreReadByPositionHoldsWhatAFullParseHolds() throws {
+    let bytes = Array(Self.orderedStoreText.utf8)
+    Self.expectSameAsFullParse(bytes)
+    let store = try StoreFile(path: "/nonexistent/profiles.json").decode(bytes)
+    #expect(store.names == ["a", "b-2", "b.3", "z_9"])
+    #expect(store.productionHosts() == ["prod.example.com"])
+    #expect(try store.profile(named: "z_9")?.server.url == "https://prod.example.com/api")
+    #expect(try store.profile(named: "b") == nil)
+    #expect(store.isProduction(try #require(try store.profile(named: "z_9")).server))
+    for end in stride(from: 0, to: bytes.count, by: 3) { Self.expectSameAsFullParse(Array(bytes[..<end])) }
+    for i in bytes.indices {
+      for b in Array("\"}a-.Z ".utf8) + [0x01, 0xC3] where bytes[i] != b {
+        var changed = bytes
+        changed[i] = b
+        Self.expectSameAsFullParse(changed)
+      }
+    }
+    for text in [
+      #"{"profiles" : {"a" : {}, "b" : {}, "b" : {}}}"#,
+      #"{"profiles" : {"a" : {}, "c" : {}, "b" : {}}}"#,
+      #"{"profiles" : {"a" : {}, "b" : {}, "a" : {}}}"#,
+      #"{"profiles" : {"A" : {}, "a" : {}, "a" : {}}}"#,
+    ] {
+      Self.expectSameAsFullParse(Array(text.utf8))
+    }
+  }
+
   @Test func duplicatesAreFoundInALazilyReadStore() {
     for text in [
       #"{"profiles" : {"a" : {}, "b" : {}, "a" : {}}}"#,

@@ -15,8 +15,17 @@ enum SwitchCommands {
     let name: String
     let profile: Profile
     let store: Store
-    var production: Bool { profile.isFlaggedProduction || store.isProduction(profile.server) }
-    var exports: [Variable] { Switch.exports(name: name, profile: profile, production: production) }
+    /// Judged once: a production check reads every production profile of the store.
+    let production: Bool
+    let exports: [Variable]
+
+    init(name: String, profile: Profile, store: Store) {
+      self.name = name
+      self.profile = profile
+      self.store = store
+      production = profile.isFlaggedProduction || store.isProduction(profile.server)
+      exports = Switch.exports(name: name, profile: profile, production: production)
+    }
 
     /// The variables that differ from what a switch to this profile sets or clears (changed by hand
     /// since the switch, or the profile was edited), sorted.

@@ -49,8 +49,17 @@ extension Profile {
     guard var auth = object.removeValue(forKey: "auth")?.objectValue else { throw bad("has no \"auth\" object") }
     guard let kind = auth.removeValue(forKey: "kind")?.stringValue else { throw bad("its auth has no \"kind\"") }
     let credential: Credential
-    let external: (SecretReference, expires: Int64?, subject: String?)?
-    do throws(Failure) { external = try SecretReference.take(from: &auth, kind: kind, profile: name) } catch {
+    // Taken apart at once: the optional tuple, destroyed whole, had its type metadata made at run time.
+    var external: SecretReference? = nil
+    var recordedExpires: Int64? = nil
+    var recordedSubject: String? = nil
+    do throws(Failure) {
+      if case (let reference, let expires, let subject)? = try SecretReference.take(from: &auth, kind: kind, profile: name) {
+        external = reference
+        recordedExpires = expires
+        recordedSubject = subject
+      }
+    } catch {
       throw bad(error.description)
     }
     // A value's own error (a key id, a secret, a token), said as this profile's.
@@ -71,8 +80,8 @@ extension Profile {
       }
     case "user-token":
       let tokenValue = auth.removeValue(forKey: "token")
-      if let external {
-        credential = .userToken(JWT(recordedExpires: external.expires, subject: external.subject))
+      if external != nil {
+        credential = .userToken(JWT(recordedExpires: recordedExpires, subject: recordedSubject))
       } else if secretsOptional, tokenValue == .null || tokenValue == nil {
         credential = .userToken(JWT(redacted: ()))
       } else {
@@ -85,7 +94,7 @@ extension Profile {
       throw bad("its auth kind \(quoted(kind)) is not key, user-token or none")
     }
     self.init(server: server, credential: credential)
-    secretStore = external?.0
+    secretStore = external
     unknownAuth = auth
     if let p = object.removeValue(forKey: "production") {
       guard let b = p.boolValue else { throw bad("\"production\" is not true or false") }

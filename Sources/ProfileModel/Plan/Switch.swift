@@ -5,25 +5,25 @@ import ShellOutput
 public struct Switch {
   /// The variables a profile exports, sorted by name.
   public static func exports(name: String, profile: Profile, production: Bool) -> [Variable] {
-    var vars = [
-      Variable(ManagedVariable.serverURL, profile.server.url),
-      Variable(ManagedVariable.active, name),
-      Variable(ManagedVariable.auth, profile.credential.kind.rawValue),
-      Variable(ManagedVariable.serverType, profile.effectiveServerType.rawValue),
-      Variable(ManagedVariable.uiServerURL, profile.server.uiURL),
-    ]
+    // Appended in name order (extras aside), so the sort below has little to move.
+    var vars: [Variable] = []
+    vars.reserveCapacity(16)
     switch profile.credential {
     case .key(let id, let secret):
       vars.append(Variable(ManagedVariable.authKey, id))
       vars.append(Variable(ManagedVariable.authSecret, secret.text))
     case .userToken(let jwt):
       vars.append(Variable(ManagedVariable.authToken, jwt.raw))
-      if let exp = jwt.expires { vars.append(Variable(ManagedVariable.tokenExpires, String(exp))) }
     case .none:
       break
     }
-    if production { vars.append(Variable(ManagedVariable.production, "1")) }
+    vars.append(Variable(ManagedVariable.active, name))
+    vars.append(Variable(ManagedVariable.auth, profile.credential.kind.rawValue))
     if let color = profile.color { vars.append(Variable(ManagedVariable.color, color.rawValue)) }
+    if production { vars.append(Variable(ManagedVariable.production, "1")) }
+    if case .userToken(let jwt) = profile.credential, let exp = jwt.expires {
+      vars.append(Variable(ManagedVariable.tokenExpires, String(exp)))
+    }
     // Extras never use a managed name (`validateExtraVariable`), so none replaces a variable above.
     let extras = profile.extraVariables
     var names = ""
@@ -33,6 +33,9 @@ public struct Switch {
       names += extra.name
     }
     vars.append(Variable(ManagedVariable.vars, names))
+    vars.append(Variable(ManagedVariable.serverType, profile.effectiveServerType.rawValue))
+    vars.append(Variable(ManagedVariable.serverURL, profile.server.url))
+    vars.append(Variable(ManagedVariable.uiServerURL, profile.server.uiURL))
     vars.sort { utf8Precedes($0.name, $1.name) }
     return vars
   }

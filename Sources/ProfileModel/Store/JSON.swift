@@ -74,8 +74,14 @@ struct JSONParser {
   /// through the optional's type metadata, made at run time.)
   var located: [String: Store.RawProfile] = [:]
   var foundProfiles = false
-  /// Member names of the objects being skipped, innermost last (see `skipObject`).
-  var skippedNames: [NameSpan] = []
+  /// With `foundProfiles`: true when the profiles are in `found` (names plain and in ascending byte
+  /// order, so none repeats), false when they are in `located`.
+  var indexed = false
+  var found: [FoundProfile] = []
+  /// Member names of the objects being skipped, innermost last (see `skipObject`): memory of its own,
+  /// freed by `JSON.parseStore` (an array checked its uniqueness and bounds at every name).
+  var skippedNames: UnsafeMutablePointer<NameSpan>? = nil
+  var skippedCapacity = 0
   /// How many of `skippedNames` are in use.
   var skippedCount = 0
   /// Members of the small objects being read, innermost last (see `parseObject`).
@@ -85,7 +91,7 @@ struct JSONParser {
 
   mutating func parseDocument() throws(JSONSyntaxError) -> JSON {
     // A UTF-8 byte order mark is tolerated at the start, as editors sometimes write one.
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
     skipWhitespace()
     let value = try parseValue()
     skipWhitespace()
@@ -115,19 +121,27 @@ struct JSONParser {
     return JSONSyntaxError(line: line, column: column, reason: reason)
   }
 
-  mutating func skipWhitespace() {
+  @inline(__always) mutating func skipWhitespace() {
     var i = index
     let count = bytes.count
+    guard i < count, let base = bytes.baseAddress, base[i] <= 0x20 else { return }
+    // Bits 0x09, 0x0A, 0x0D and 0x20: the four whitespace bytes.
+    let whitespace: UInt64 = 0x1_0000_2600
     while i < count {
-      let b = bytes[i]
-      guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { break }
+      let b = base[i]
+      guard b <= 0x20, whitespace & (1 << UInt64(b)) != 0 else { break }
       i += 1
+      // After a line break, the indentation of a pretty-printed store is measured a word at a time.
+      if b == 0x0A, i + 8 <= count {
+        let other = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) ^ 0x2020_2020_2020_2020
+        i += other.trailingZeroBitCount / 8
+      }
     }
     index = i
   }
 
   /// The index of the first byte at or after `start` that ends a plain run of string text (`plainStringEnd`).
-  func plainEnd(from start: Int) -> Int {
+  @inline(__always) func plainEnd(from start: Int) -> Int {
     guard let base = bytes.baseAddress else { return start }
     return plainStringEnd(base, from: start, count: bytes.count)
   }
@@ -143,6 +157,13 @@ struct JSONParser {
 
   /// The `:` after a member's name, and the whitespace around it: leaves `index` at the value.
   @inline(__always) mutating func memberColon() throws(JSONSyntaxError) {
+    // The store's own form, `"name" : value`, at once: one space, the colon, one space, the value.
+    if index + 3 < bytes.count, let base = bytes.baseAddress, base[index] == 0x20, base[index + 1] == UInt8(ascii: ":"),
+      base[index + 2] == 0x20, base[index + 3] > 0x20
+    {
+      index += 3
+      return
+    }
     skipWhitespace()
     guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
       throw fail("expected ':' after the member name")
@@ -499,7 +520,7 @@ extension JSON {
 /// The index of the first byte at or after `start` (and before `count`) that ends a plain run of JSON
 /// string text: `"`, `\`, a control character, or a byte that is not ASCII. Eight bytes at a time.
 /// The parser and the store scan (StoreScan.swift) both read strings with it.
-func plainStringEnd(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
+@inline(__always) func plainStringEnd(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
   var i = start
   let ones: UInt64 = 0x0101_0101_0101_0101
   let highs: UInt64 = 0x8080_8080_8080_8080

@@ -15,6 +15,11 @@ public struct Store: Sendable {
   public var guardMode: GuardMode?
   /// Profiles by name: their JSON, or (as `StoreFile` reads them) where it is in `text`.
   private var profiles: [String: RawProfile]
+  /// The profiles of a store read as written (names plain and sorted), located in its text and not put
+  /// into `profiles` until the store changes. Used while `indexed`; not an optional: destroying one
+  /// went through the optional's type metadata, made at run time.
+  private var index = ProfileIndex.empty
+  private var indexed = false
   /// The store file's bytes, which located profiles point into.
   private var text: [UInt8] = []
   /// Top-level keys this version does not know.
@@ -62,9 +67,14 @@ public struct Store: Sendable {
   }
 
   /// The store in `text`, as `JSON.parseStore` read it: its profiles are decoded when asked for.
-  init(text: [UInt8], json: JSON, located: [String: RawProfile]?) throws(Failure) {
+  init(text: [UInt8], json: JSON, located: ParsedStore.Profiles) throws(Failure) {
     try self.init(json: json)
-    if let located {
+    switch located {
+    case .none: break
+    case .indexed(let found):
+      index = ProfileIndex(text: text, found: found)
+      indexed = true
+    case .named(let located):
       self.text = text
       profiles = located
     }
@@ -80,30 +90,58 @@ public struct Store: Sendable {
   }
 
   /// Every profile's JSON, by name. Decodes them all: for one profile, use `rawProfile(named:)`.
-  public var rawProfiles: [String: JSON] { profiles.mapValues(decode) }
+  public var rawProfiles: [String: JSON] {
+    guard indexed else { return profiles.mapValues(decode) }
+    var all = [String: JSON](minimumCapacity: index.count)
+    for i in 0..<index.count { all[index.name(i)] = Store.decode(index.text, index.found[i].range) }
+    return all
+  }
 
   /// A profile's JSON, not validated (nil when there is no such profile).
-  public func rawProfile(named name: String) -> JSON? { profiles[name].map(decode) }
+  public func rawProfile(named name: String) -> JSON? {
+    guard indexed else { return profiles[name].map(decode) }
+    return index.position(of: name).map { Store.decode(index.text, index.found[$0].range) }
+  }
 
   private func decode(_ raw: RawProfile) -> JSON {
     switch raw {
     case .json(let json): return json
-    case .located(let located):
-      // `JSON.parseStore` checked this text as it parses it: it cannot fail.
-      do throws(JSONSyntaxError) {
-        return try JSON.parse(text, in: located.range)
-      } catch {
-        preconditionFailure("a profile checked by JSON.parseStore did not parse: \(error.description)")
-      }
+    case .located(let located): return Store.decode(text, located.range)
+    }
+  }
+
+  private static func decode(_ text: [UInt8], _ range: Range<Int>) -> JSON {
+    // `JSON.parseStore` checked this text as it parses it: it cannot fail.
+    do throws(JSONSyntaxError) {
+      return try JSON.parse(text, in: range)
+    } catch {
+      preconditionFailure("a profile checked by JSON.parseStore did not parse: \(error.description)")
     }
   }
 
   /// Profile names, sorted.
-  public var names: [String] { profiles.keys.sorted { utf8Precedes($0, $1) } }
+  public var names: [String] {
+    guard indexed else { return profiles.keys.sorted { utf8Precedes($0, $1) } }
+    return (0..<index.count).map(index.name)
+  }
 
-  public var isEmpty: Bool { profiles.isEmpty }
+  public var isEmpty: Bool { indexed ? index.count == 0 : profiles.isEmpty }
 
-  public func contains(_ name: String) -> Bool { profiles[name] != nil }
+  public func contains(_ name: String) -> Bool {
+    guard indexed else { return profiles[name] != nil }
+    return index.position(of: name) != nil
+  }
+
+  /// Puts the located profiles into `profiles`, before a change.
+  private mutating func unindex() {
+    guard indexed else { return }
+    var all = [String: RawProfile](minimumCapacity: index.count)
+    for i in 0..<index.count { all[index.name(i)] = .located(index.located(i)) }
+    profiles = all
+    text = index.text
+    index = .empty
+    indexed = false
+  }
 
   public func profile(named name: String) throws(Failure) -> Profile? {
     guard let raw = rawProfile(named: name) else { return nil }
@@ -111,11 +149,13 @@ public struct Store: Sendable {
   }
 
   public mutating func setProfile(_ profile: Profile, named name: String) {
+    unindex()
     profiles[name] = .json(profile.json())
   }
 
   /// Sets the raw JSON of a profile (rename and copy move profiles without decoding them).
   package mutating func setRawProfile(_ json: JSON?, named name: String) {
+    unindex()
     profiles[name] = json.map { .json($0) }
   }
 
@@ -135,9 +175,14 @@ public struct Store: Sendable {
   public func productionHosts() -> Set<String> {
     var hosts = Set<String>()
     var seen = Set<String>()
-    for raw in profiles.values {
-      guard let text = Store.productionServer(raw), seen.insert(text).inserted else { continue }
+    func add(_ text: String) {
+      guard seen.insert(text).inserted else { return }
       if let server = try? Server(validating: text) { hosts.insert(server.host) }
+    }
+    if indexed {
+      for found in index.found { if let server = found.productionServer { add(index.string(server)) } }
+    } else {
+      for raw in profiles.values { if let text = Store.productionServer(raw) { add(text) } }
     }
     return hosts
   }
@@ -151,8 +196,25 @@ public struct Store: Sendable {
   /// The name of a profile that makes `server` production (the first by name), or nil.
   public func productionProfile(for server: Server) -> String? {
     let wanted = server.host
-    var found: String? = nil
     var verdicts: [String: Bool] = [:]
+    if indexed {
+      // In name order: the first that makes it production is the one.
+      for found in index.found {
+        guard let span = found.productionServer else { continue }
+        if index.equals(span, server.url) { return index.string(found.name) }
+        let text = index.string(span)
+        let same: Bool
+        if let known = verdicts[text] {
+          same = known
+        } else {
+          same = (try? Server(validating: text))?.host == wanted
+          verdicts[text] = same
+        }
+        if same { return index.string(found.name) }
+      }
+      return nil
+    }
+    var found: String? = nil
     for (name, raw) in profiles {
       guard let text = Store.productionServer(raw) else { continue }
       let same: Bool

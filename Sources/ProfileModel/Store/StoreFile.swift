@@ -45,7 +45,7 @@ public struct StoreFile: Sendable {
   }
 
   package func decode(_ bytes: [UInt8]) throws(Failure) -> Store {
-    let parsed: (json: JSON, profiles: [String: Store.RawProfile]?)
+    let parsed: ParsedStore
     do throws(JSONSyntaxError) {
       parsed = try JSON.parseStore(bytes)
     } catch {

@@ -2,8 +2,9 @@
 ///
 /// `JSON.parseStore` parses the store as `JSON.parse` does, except the members of the top-level
 /// "profiles" object: their syntax is checked (the same errors at the same line and column, duplicate
-/// names included), and each is recorded as the byte range of its value, with the two fields a
-/// production check reads. `Store` decodes a profile's range when the profile is asked for.
+/// names included), and each is recorded as the byte range of its name and of its value, with where its
+/// server is when it flags production (what a production check reads). No string is made for a profile
+/// that is not asked for. `Store` decodes a profile's range when the profile is asked for.
 
 /// A profile found by `JSON.parseStore`: where its value is in the store's text, and, when the value is
 /// an object flagging `"production" : true`, its `server` string (what `Store.isProduction` reads).
@@ -12,22 +13,104 @@ struct LocatedProfile: Sendable {
   var productionServer: String?
 }
 
-/// A member of "profiles" as the scan found it (a struct: an array of tuples builds their metadata at run time).
-struct FoundProfile {
-  var name: String
+/// A member of "profiles" as the scan found it: only positions (a struct: an array of tuples builds
+/// their metadata at run time).
+struct FoundProfile: Sendable {
+  var name: NameSpan
+  /// The name's opening quote (where a duplicate is reported).
   var nameStart: Int
-  var located: LocatedProfile
+  var range: Range<Int>
+  /// Its "server" string, when the value is an object flagging `"production" : true`.
+  var productionServer: NameSpan?
+}
+
+/// The members of "profiles" in a store whose profile names are all plain and in ascending byte order
+/// (as this program writes them): looked up by a binary search on the bytes, with no name made into a
+/// string until it is asked for. Any other store's profiles are put in a dictionary (`JSONParser.located`).
+final class ProfileIndex: Sendable {
+  let text: [UInt8]
+  let found: [FoundProfile]
+
+  /// No profiles (a store not read from a file, or changed).
+  static let empty = ProfileIndex(text: [], found: [])
+
+  init(text: [UInt8], found: [FoundProfile]) {
+    self.text = text
+    self.found = found
+  }
+
+  var count: Int { found.count }
+
+  func string(_ span: NameSpan) -> String {
+    text.withUnsafeBufferPointer { JSONParser(bytes: $0).name(span) }
+  }
+
+  func name(_ i: Int) -> String { string(found[i].name) }
+
+  func located(_ i: Int) -> LocatedProfile {
+    LocatedProfile(range: found[i].range, productionServer: found[i].productionServer.map(string))
+  }
+
+  /// Whether the string at `span` is `other`, as `String` compares them (two ASCII strings are equal
+  /// when their bytes are).
+  func equals(_ span: NameSpan, _ other: String) -> Bool {
+    var other = other
+    return other.withUTF8 { o in
+      guard span.plain, o.allSatisfy({ $0 < 0x80 }) else { return string(span) == String(decoding: o, as: UTF8.self) }
+      return text.withUnsafeBufferPointer { t in
+        o.count == span.text.count
+          && (o.count == 0 || memcmp(t.baseAddress! + span.text.lowerBound, o.baseAddress!, o.count) == 0)
+      }
+    }
+  }
+
+  /// The position of the profile named `name`, or nil. Names are plain ASCII here, so an ASCII `name` is
+  /// equal to one exactly when their bytes are; any other is compared as `String` compares.
+  func position(of name: String) -> Int? {
+    var name = name
+    return name.withUTF8 { n -> Int? in
+      guard n.allSatisfy({ $0 < 0x80 }) else {
+        return found.indices.first { self.name($0) == String(decoding: n, as: UTF8.self) }
+      }
+      return text.withUnsafeBufferPointer { t -> Int? in
+        var low = 0
+        var high = found.count
+        while low < high {
+          let middle = (low + high) / 2
+          let order = JSONParser.compare(
+            t.baseAddress! + found[middle].name.text.lowerBound, found[middle].name.text.count, n.baseAddress, n.count)
+          if order == 0 { return middle }
+          if order < 0 { low = middle + 1 } else { high = middle }
+        }
+        return nil
+      }
+    }
+  }
+}
+
+/// What `JSON.parseStore` read: the store's JSON, with `.object([:])` in place of the members of a
+/// top-level "profiles" object, and those members located.
+struct ParsedStore {
+  enum Profiles {
+    /// No top-level "profiles" object.
+    case none
+    case indexed([FoundProfile])
+    case named([String: Store.RawProfile])
+  }
+  var json: JSON
+  var profiles: Profiles
 }
 
 extension JSON {
-  /// The store's JSON, with `.object([:])` in place of the members of a top-level "profiles" object,
-  /// and those members located (nil when there is no such object). Errors as `parse(_:)` gives them.
-  static func parseStore(_ bytes: [UInt8]) throws(JSONSyntaxError) -> (json: JSON, profiles: [String: Store.RawProfile]?) {
+  /// The store's JSON and its located profiles. Errors as `parse(_:)` gives them.
+  static func parseStore(_ bytes: [UInt8]) throws(JSONSyntaxError) -> ParsedStore {
     try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in
       var parser = JSONParser(bytes: buffer)
       parser.locateProfiles = true
+      defer { parser.skippedNames?.deallocate() }
       let json = try parser.parseDocument()
-      return (json, parser.foundProfiles ? parser.located : nil)
+      if !parser.foundProfiles { return ParsedStore(json: json, profiles: .none) }
+      return ParsedStore(json: json, profiles: parser.indexed ? .indexed(parser.found) : .named(parser.located))
     }
   }
 
@@ -42,7 +125,7 @@ extension JSON {
 
 /// Where a member name is: `text` holds its bytes between the quotes when it is plain (ASCII, no
 /// escape: the same bytes are the same name), else the whole string, quotes included.
-struct NameSpan {
+struct NameSpan: Sendable {
   var text: Range<Int>
   var plain: Bool
 }
@@ -50,45 +133,63 @@ struct NameSpan {
 extension JSONParser {
   /// The "profiles" object, as `parseObject` reads it, its members located rather than built.
   ///
-  /// The members are gathered first and put into a dictionary made at its size once they are all read
-  /// (filling it as they came rehashed every name at each doubling). A duplicate name is still the error
-  /// it was, at the same place: the first repeated name is looked for before any later error is reported.
+  /// Names in ascending byte order, all plain (the store as written), cannot repeat: they are kept as
+  /// found. Others are put into a dictionary made at its size once they are all read. A duplicate name
+  /// is still the error it was, at the same place: the first repeated name is looked for before any
+  /// later error is reported.
   mutating func locateProfileMembers() throws(JSONSyntaxError) -> JSON {
     try enter()
     defer { depth -= 1 }
     var found: [FoundProfile] = []
+    // Room for a profile every 256 bytes (a profile as written takes about 300): no copy as it grows.
+    found.reserveCapacity((bytes.count - index) / 256 + 4)
+    var ascending = true
     do throws(JSONSyntaxError) {
-      try scanProfileMembers(into: &found)
+      try scanProfileMembers(into: &found, ascending: &ascending)
     } catch {
-      _ = try profileDictionary(found)
+      if !ascending { _ = try profileDictionary(found) }
       throw error
     }
-    located = try profileDictionary(found)
+    indexed = ascending
+    if ascending {
+      self.found = found
+    } else {
+      located = try profileDictionary(found)
+    }
     foundProfiles = true
     return .object([:])
   }
 
-  /// The members of the "profiles" object, in their order; fails at the first syntax error.
-  private mutating func scanProfileMembers(into found: inout [FoundProfile]) throws(JSONSyntaxError) {
+  /// The members of the "profiles" object, in their order; fails at the first syntax error. `ascending`
+  /// stays true while every name is plain and follows the one before in byte order.
+  private mutating func scanProfileMembers(into found: inout [FoundProfile], ascending: inout Bool) throws(JSONSyntaxError) {
     index += 1
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
       return
     }
+    var previous: NameSpan? = nil
     while true {
       let keyStart = try memberNameStart()
-      let key = try parseString()
+      let key = try skipName()
+      if ascending {
+        if let previous {
+          ascending = key.plain && compare(previous, key) < 0
+        } else {
+          ascending = key.plain
+        }
+      }
+      previous = key
       try memberColon()
       let start = index
-      var server: String? = nil
+      var server: NameSpan? = nil
       if index < bytes.count, bytes[index] == UInt8(ascii: "{") {
         server = try skipObject(readingProductionServer: true)
       } else {
         try skipValue()
       }
-      found.append(
-        FoundProfile(name: key, nameStart: keyStart, located: LocatedProfile(range: start..<index, productionServer: server)))
+      found.append(FoundProfile(name: key, nameStart: keyStart, range: start..<index, productionServer: server))
       if try endOfElement(UInt8(ascii: "}")) { return }
     }
   }
@@ -96,8 +197,12 @@ extension JSONParser {
   /// The profiles by name, or the error for the first name that repeats an earlier one.
   private func profileDictionary(_ found: [FoundProfile]) throws(JSONSyntaxError) -> [String: Store.RawProfile] {
     var members = [String: Store.RawProfile](minimumCapacity: found.count)
-    for member in found where members.updateValue(.located(member.located), forKey: member.name) != nil {
-      throw fail("the member \"\(member.name)\" appears twice in one object", at: member.nameStart)
+    for member in found {
+      let name = name(member.name)
+      let located = LocatedProfile(range: member.range, productionServer: member.productionServer.map(self.name))
+      if members.updateValue(.located(located), forKey: name) != nil {
+        throw fail("the member \"\(name)\" appears twice in one object", at: member.nameStart)
+      }
     }
     return members
   }
@@ -106,9 +211,9 @@ extension JSONParser {
   mutating func skipValue() throws(JSONSyntaxError) {
     guard index < bytes.count else { throw fail("unexpected end of the document; expected a value") }
     switch bytes[index] {
+    case UInt8(ascii: "\""): try skipString()
     case UInt8(ascii: "{"): _ = try skipObject(readingProductionServer: false)
     case UInt8(ascii: "["): try skipArray()
-    case UInt8(ascii: "\""): try skipString()
     case UInt8(ascii: "t"): _ = try parseLiteral("true", .bool(true))
     case UInt8(ascii: "f"): _ = try parseLiteral("false", .bool(false))
     case UInt8(ascii: "n"): _ = try parseLiteral("null", .null)
@@ -118,7 +223,7 @@ extension JSONParser {
   }
 
   /// `parseString` without making the string, when it is ASCII without escapes.
-  mutating func skipString() throws(JSONSyntaxError) {
+  @inline(__always) mutating func skipString() throws(JSONSyntaxError) {
     let i = plainEnd(from: index + 1)
     if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
       index = i + 1
@@ -128,7 +233,7 @@ extension JSONParser {
   }
 
   /// Moves past a member name, without making a string of it when it is plain.
-  mutating func skipName() throws(JSONSyntaxError) -> NameSpan {
+  @inline(__always) mutating func skipName() throws(JSONSyntaxError) -> NameSpan {
     let end = plainEnd(from: index + 1)
     if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
       defer { index = end + 1 }
@@ -148,36 +253,64 @@ extension JSONParser {
   }
 
   /// Whether two names are the same string (as `String` compares them).
-  func same(_ a: NameSpan, _ b: NameSpan) -> Bool {
+  @inline(__always) func same(_ a: NameSpan, _ b: NameSpan) -> Bool {
     guard a.plain && b.plain else { return name(a) == name(b) }
     return a.text.count == b.text.count && equalBytes(at: a.text.lowerBound, a.text.count, bytes.baseAddress! + b.text.lowerBound)
   }
 
-  func isName(_ span: NameSpan, _ text: StaticString) -> Bool {
+  /// The byte order of two plain names: negative when `a` comes first, zero when they are equal.
+  func compare(_ a: NameSpan, _ b: NameSpan) -> Int {
+    JSONParser.compare(bytes.baseAddress! + a.text.lowerBound, a.text.count, bytes.baseAddress! + b.text.lowerBound, b.text.count)
+  }
+
+  /// The byte order of `a` and `b` (memcmp, then the shorter first).
+  static func compare(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>?, _ bCount: Int) -> Int {
+    let common = min(aCount, bCount)
+    let order = common == 0 ? 0 : Int(memcmp(a, b!, common))
+    return order != 0 ? order : aCount - bCount
+  }
+
+  @inline(__always) func isName(_ span: NameSpan, _ text: StaticString) -> Bool {
     guard span.plain else { return name(span) == text.description }
     return span.text.count == text.utf8CodeUnitCount && equalBytes(at: span.text.lowerBound, span.text.count, text.utf8Start)
   }
 
   /// Whether the `count` bytes at `start` are those at `other` (memcmp: `elementsEqual` on two slices
   /// went through the generic iterator, a tenth of the scan).
-  private func equalBytes(at start: Int, _ count: Int, _ other: UnsafePointer<UInt8>) -> Bool {
+  @inline(__always) private func equalBytes(at start: Int, _ count: Int, _ other: UnsafePointer<UInt8>) -> Bool {
     count == 0 || memcmp(bytes.baseAddress! + start, other, count) == 0
   }
 
+  /// Room for one more name on `skippedNames`.
+  @inline(__always) private mutating func reserveSkippedName() {
+    if skippedCount == skippedCapacity { growSkippedNames() }
+  }
+
+  private mutating func growSkippedNames() {
+    let capacity = max(64, skippedCapacity * 2)
+    let grown = UnsafeMutablePointer<NameSpan>.allocate(capacity: capacity)
+    if let old = skippedNames {
+      grown.moveInitialize(from: old, count: skippedCount)
+      old.deallocate()
+    }
+    skippedNames = grown
+    skippedCapacity = capacity
+  }
+
   /// Moves past an object as `parseObject` reads it (a duplicate name is the same error at the same
-  /// place). With `readingProductionServer`, returns its "server" string when it has "production": true.
-  mutating func skipObject(readingProductionServer: Bool) throws(JSONSyntaxError) -> String? {
+  /// place). With `readingProductionServer`, returns where its "server" string is when it has
+  /// "production": true.
+  mutating func skipObject(readingProductionServer: Bool) throws(JSONSyntaxError) -> NameSpan? {
     try enter()
     defer { depth -= 1 }
     index += 1
     // This object's names so far: skippedNames[base..<skippedCount] (nested objects push and pop
-    // above them; popping only moves skippedCount, the array keeps its elements to be overwritten),
-    // and in `names` too once there are more than a few.
+    // above them), and in `names` too once there are more than a few.
     let base = skippedCount
     defer { skippedCount = base }
     var names: Set<String> = []
     var production = false
-    // Where the "server" string is: made a String only when the object flags production.
+    // Where the "server" string is.
     var server: NameSpan? = nil
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
@@ -189,8 +322,12 @@ extension JSONParser {
       let key = try skipName()
       try memberColon()
       let next = index < bytes.count ? bytes[index] : 0
-      if readingProductionServer, next == UInt8(ascii: "\""), isName(key, "server") {
-        server = try skipName()
+      if next == UInt8(ascii: "\"") {
+        if readingProductionServer, isName(key, "server") {
+          server = try skipName()
+        } else {
+          try skipString()
+        }
       } else if readingProductionServer, next == UInt8(ascii: "t"), isName(key, "production") {
         production = try parseLiteral("true", .bool(true)) == .bool(true)
       } else {
@@ -198,21 +335,19 @@ extension JSONParser {
       }
       var duplicate = false
       if names.isEmpty && skippedCount - base < JSONParser.smallObject {
-        for i in base..<skippedCount where same(skippedNames[i], key) { duplicate = true }
-        if skippedCount < skippedNames.count {
-          skippedNames[skippedCount] = key
-        } else {
-          skippedNames.append(key)
-        }
+        let names = skippedNames
+        for i in base..<skippedCount where same(names![i], key) { duplicate = true }
+        reserveSkippedName()
+        (skippedNames! + skippedCount).initialize(to: key)
         skippedCount += 1
       } else {
-        if names.isEmpty { names = Set(skippedNames[base..<skippedCount].map(name)) }
+        if names.isEmpty { names = Set((base..<skippedCount).map { name(skippedNames![$0]) }) }
         duplicate = !names.insert(name(key)).inserted
       }
       if duplicate {
         throw fail("the member \"\(name(key))\" appears twice in one object", at: keyStart)
       }
-      if try endOfElement(UInt8(ascii: "}")) { return production ? server.map(name) : nil }
+      if try endOfElement(UInt8(ascii: "}")) { return production ? server : nil }
     }
   }
 
