@@ -12,7 +12,11 @@ public final class Context {
   private var storeFile: StoreFile?
   /// Stores read in this run, kept as long as the context: the program exits without first taking
   /// apart the tree of a large store, one release at a time (a quarter of a switch with 10,000 profiles).
-  package var storesRead: [Store] = []
+  /// A chain of boxes, not an array: `[Store]` would cost its type metadata on the switch path.
+  private var kept: KeptStore?
+
+  /// Keeps `store` until the program exits (see `kept`).
+  package func keep(_ store: Store) { kept = KeptStore(store, next: kept) }
 
   public init(
     environment: [String: String], now: Int64, stdinIsTerminal: Bool, stdoutIsTerminal: Bool,
@@ -159,5 +163,16 @@ enum Terminal {
       }
       return line
     }
+  }
+}
+
+/// One store kept alive by the context, and the one kept before it.
+private final class KeptStore {
+  let store: Store
+  let next: KeptStore?
+
+  init(_ store: Store, next: KeptStore?) {
+    self.store = store
+    self.next = next
   }
 }

@@ -10,11 +10,13 @@ import Testing
 @Suite struct CommandRegistryTests {
   @Test func everyNameIsItsSpecsName() {
     for name in CommandName.allCases {
+      #expect(CommandName(rawValue: name.rawValue) == name)
       #expect(name.spec.name == name.rawValue)
       #expect(Commands.spec(named: name.rawValue)?.name == name.rawValue)
     }
     #expect(Commands.all.map(\.name) == CommandName.allCases.map(\.rawValue))
     #expect(Commands.spec(named: "nope") == nil)
+    #expect(CommandName(rawValue: "") == nil && CommandName(rawValue: "USE") == nil)
     #expect(Commands.spec(named: "defaultCommand") == nil)
   }
 }

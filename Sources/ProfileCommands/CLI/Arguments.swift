@@ -70,7 +70,10 @@ public struct CommandSpec: Sendable {
   /// What follows the command name on the usage line.
   public let usage: String
   public let summary: String
-  public let arguments: [ArgumentSpec]
+  /// The positional arguments, for help and for naming a missing one: built when asked for, as a run
+  /// that parses well never needs them (docs/performance.md).
+  public var arguments: [ArgumentSpec] { makeArguments() }
+  private let makeArguments: @Sendable () -> [ArgumentSpec]
   public let options: [OptionSpec]
   public let positionals: ClosedRange<Int>
   /// True when words after `--` are the command to run (`exec`).
@@ -82,7 +85,8 @@ public struct CommandSpec: Sendable {
   let run: @Sendable (Invocation, Context) throws(Failure) -> Void
 
   init(
-    _ command: CommandName, usage: String, summary: String, arguments: [ArgumentSpec] = [], options: [OptionSpec] = [],
+    _ command: CommandName, usage: String, summary: String, arguments: @autoclosure @escaping @Sendable () -> [ArgumentSpec] = [],
+    options: [OptionSpec] = [],
     positionals: ClosedRange<Int> = 0...0, takesCommand: Bool = false, allowsCommand: Bool = false, discussion: String = "",
     run: @escaping @Sendable (Invocation, Context) throws(Failure) -> Void
   ) {
@@ -90,7 +94,7 @@ public struct CommandSpec: Sendable {
     self.name = command.rawValue
     self.usage = usage
     self.summary = summary
-    self.arguments = arguments
+    self.makeArguments = arguments
     self.options = options
     self.positionals = positionals
     self.takesCommand = takesCommand
@@ -134,12 +138,20 @@ public struct Invocation: Sendable {
     .usage(message, command: command.command, suggestion: suggestion)
   }
 
-  /// Fails when more than one of `options` is given.
-  func exclusive(_ options: [Option]) throws(Failure) {
-    let given = options.filter(has)
-    if given.count > 1 {
-      throw usageError("\(given.map { "--\($0.rawValue)" }.joined(separator: " and ")) cannot be used together")
+  /// Fails when more than one of `a`, `b` and `c` is given. Two or three options, not an array: an
+  /// array of `Option` would cost its type metadata on the switch path (docs/performance.md).
+  func exclusive(_ a: Option, _ b: Option, _ c: Option? = nil) throws(Failure) {
+    var given = ""
+    var count = 0
+    func note(_ option: Option?) {
+      guard let option, has(option) else { return }
+      given += (count == 0 ? "--" : " and --") + option.rawValue
+      count += 1
     }
+    note(a)
+    note(b)
+    note(c)
+    if count > 1 { throw usageError("\(given) cannot be used together") }
   }
 
   /// The parse of `words` (the arguments after the command name), or a usage error. Nil for `--help`.

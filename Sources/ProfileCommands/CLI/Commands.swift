@@ -48,7 +48,7 @@ extension Context {
   /// The store, read (an empty one when there is no file yet).
   func loadStore() throws(Failure) -> Store {
     let store = try store().load()
-    storesRead.append(store)
+    keep(store)
     return store
   }
 

@@ -55,7 +55,7 @@ enum ManageCommands {
       name = try ProfileName(validating: invocation.positionals[0]).value
       guard let serverText = invocation.value(.server) else { throw invocation.usageError("missing --server URL") }
       server = try Server(validating: serverText)
-      try invocation.exclusive([.keyID, .userToken, .noAuth])
+      try invocation.exclusive(.keyID, .userToken, .noAuth)
       extras = try parseAssignments(invocation.all(.env), command: .add)
       color = try PromptColor.option(invocation) ?? nil
       force = invocation.has(.force)
@@ -187,9 +187,9 @@ enum ManageCommands {
 
     init(_ invocation: Invocation) throws(Failure) {
       name = invocation.positionals[0]
-      try invocation.exclusive([.production, .noProduction])
-      try invocation.exclusive([.userToken, .keyID])
-      try invocation.exclusive([.userToken, .secret])
+      try invocation.exclusive(.production, .noProduction)
+      try invocation.exclusive(.userToken, .keyID)
+      try invocation.exclusive(.userToken, .secret)
       let changing: [Option] = [
         .server, .keyID, .secret, .userToken, .production, .noProduction, .serverType, .secretStore, .color, .description,
         .env, .unsetEnv,

@@ -81,8 +81,8 @@ enum SwitchCommands {
     case format(String, FileFormat)
 
     init(_ invocation: Invocation) throws(Failure) {
-      try invocation.exclusive([.shell, .format])
-      try invocation.exclusive([.unset, .format])
+      try invocation.exclusive(.shell, .format)
+      try invocation.exclusive(.unset, .format)
       let shell = try SwitchCommands.shell(invocation)
       if invocation.has(.unset) {
         guard invocation.positionals.isEmpty else { throw invocation.usageError("give NAME or --unset, not both") }
