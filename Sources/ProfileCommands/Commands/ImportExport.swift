@@ -86,7 +86,7 @@ enum ImportExportCommands {
 
   /// One profile about to be imported, and where it came from (for messages).
   struct Incoming {
-    let name: String
+    let name: ProfileName
     let profile: Profile
     let origin: String
   }
@@ -166,7 +166,7 @@ enum ImportExportCommands {
       var kept: [Incoming] = []
       var missingSecrets: [Incoming] = []
       for item in incoming {
-        let exists = store.contains(item.name)
+        let exists = store.contains(item.name.value)
         if exists && !force {
           guard again != nil else {
             throw .error(
@@ -192,7 +192,7 @@ enum ImportExportCommands {
     }
     let cache = TokenCache(environment: context.environment)
     for (item, replaced) in outcome.written {
-      if replaced { cache.forget(item.name) }
+      if replaced { cache.forget(item.name.value) }
       context.print(
         "\(replaced ? "replaced" : "imported") profile '\(item.name)' (\(item.profile.credential.kind.rawValue), \(item.profile.server.url)) from \(item.origin)"
       )
@@ -202,8 +202,8 @@ enum ImportExportCommands {
         "note: kept the existing profile '\(item.name)' (not imported from \(item.origin)); to replace it: \(again ?? "")")
     }
     for (item, _) in outcome.written {
-      try Guard.check(name: item.name, profile: item.profile, store: outcome.store, context: context, refusable: false)
-      if let warning = Guard.expiryWarning(name: item.name, profile: item.profile, now: context.now, window: 0) {
+      try Guard.check(name: item.name.value, profile: item.profile, store: outcome.store, context: context, refusable: false)
+      if let warning = Guard.expiryWarning(name: item.name.value, profile: item.profile, now: context.now, window: 0) {
         context.warn(warning)
       }
     }
@@ -238,8 +238,9 @@ enum ImportExportCommands {
     var incoming: [Incoming] = []
     var holdsSecrets = false
     for name in profiles.keys.sorted(by: { utf8Precedes($0, $1) }) {
+      let valid: ProfileName
       do throws(Failure) {
-        _ = try ProfileName(validating: name)
+        valid = try ProfileName(validating: name)
       } catch {
         throw bad(error.description)
       }
@@ -256,7 +257,7 @@ enum ImportExportCommands {
         )
       }
       if case .none = profile.credential {} else if !profile.isRedacted { holdsSecrets = true }
-      incoming.append(Incoming(name: name, profile: profile, origin: path))
+      incoming.append(Incoming(name: valid, profile: profile, origin: path))
     }
     if holdsSecrets, let mode = Posix.mode(of: path), mode & 0o077 != 0, mode & 0o170000 == 0o100000 {
       // Not refused (it is the user's file), but worth saying: it holds secrets.
@@ -307,13 +308,13 @@ enum ImportExportCommands {
         continue
       }
       let profileName = file == "config.yaml" ? "default" : String(file.dropFirst(7).dropLast(5))
-      guard (try? ProfileName(validating: profileName)) != nil else {
+      guard let valid = try? ProfileName(validating: profileName) else {
         context.warn(
           "skipped \(path): \(quoted(profileName)) cannot be a profile name (letters, digits, '.', '_', '-'); add it by hand with conductor-profile add"
         )
         continue
       }
-      incoming.append(Incoming(name: profileName, profile: try readConductorCLIFile(path, context: context), origin: path))
+      incoming.append(Incoming(name: valid, profile: try readConductorCLIFile(path, context: context), origin: path))
     }
     guard !incoming.isEmpty else { throw .error("nothing to import from \(directory)") }
     return incoming
@@ -379,7 +380,8 @@ enum ImportExportCommands {
   // MARK: env
 
   static func readEnvironment(name: String, context: Context) throws(Failure) -> Incoming {
-    let name = try ProfileName(validating: name).value
+    let valid = try ProfileName(validating: name)
+    let name = valid.value
     let env = context.environment
     func value(_ variable: String) -> String? {
       guard let v = env[variable], !v.isEmpty else { return nil }
@@ -427,6 +429,6 @@ enum ImportExportCommands {
     {
       profile.serverType = type
     }
-    return Incoming(name: name, profile: profile, origin: "the environment")
+    return Incoming(name: valid, profile: profile, origin: "the environment")
   }
 }

@@ -39,7 +39,7 @@ enum ManageCommands {
       case key(id: String)
       case userToken, none
     }
-    let name: String
+    let name: ProfileName
     let server: Server
     let auth: Auth?
     let production: Bool
@@ -52,7 +52,7 @@ enum ManageCommands {
     let force: Bool
 
     init(_ invocation: Invocation) throws(Failure) {
-      name = try ProfileName(validating: invocation.positionals[0]).value
+      name = try ProfileName(validating: invocation.positionals[0])
       guard let serverText = invocation.value(.server) else { throw invocation.usageError("missing --server URL") }
       server = try Server(validating: serverText)
       try invocation.exclusive(.keyID, .userToken, .noAuth)
@@ -74,7 +74,7 @@ enum ManageCommands {
   }
 
   static func runAdd(_ options: AddOptions, _ context: Context) throws(Failure) {
-    let name = options.name
+    let name = options.name.value
     let server = options.server
     let extras = options.extras
     let file = try context.store()
@@ -114,7 +114,7 @@ enum ManageCommands {
     defer { if !stored { placement.rollback(context: context) } }
     let store = try file.update { (store: inout Store) throws(Failure) -> Store in
       if !options.force, store.contains(name) { throw exists(name) }
-      store.setProfile(profile, named: name)
+      store.setProfile(profile, named: options.name)
       return store
     }
     stored = true
@@ -278,7 +278,8 @@ enum ManageCommands {
         profile.env = env.isEmpty ? nil : env
       }
       try Limits.checkSwitchSize(Switch.exports(name: name, profile: profile, production: true), name: name)
-      store.setProfile(profile, named: name)
+      // A hand-edited store's invalid name is shown and removed as it is, but never written back.
+      store.setProfile(profile, named: try ProfileName(validating: name))
       return (profile, store)
     }
     stored = true
@@ -455,18 +456,18 @@ enum ManageCommands {
   struct MoveOptions {
     let command: CommandName
     let source: String
-    let target: String
+    let target: ProfileName
 
     init(_ invocation: Invocation) throws(Failure) {
       command = invocation.command.command
       source = invocation.positionals[0]
-      target = try ProfileName(validating: invocation.positionals[1]).value
+      target = try ProfileName(validating: invocation.positionals[1])
     }
   }
 
   static func move(_ options: MoveOptions, _ context: Context, keepSource: Bool) throws(Failure) {
     let source = options.source
-    let target = options.target
+    let target = options.target.value
     let command = options.command
     // Check before taking the lock, so a mistyped name creates no directory or lock file; checked again under it.
     let current = try context.loadStore()
@@ -483,10 +484,10 @@ enum ManageCommands {
       if store.contains(target) {
         throw .error("a profile named '\(target)' already exists; remove it first or choose another name")
       }
-      store.setRawProfile(raw, named: target)
+      store.setRawProfile(raw, named: options.target)
       if !keepSource {
-        store.setRawProfile(nil, named: source)
-        if store.defaultName == source { store.defaultName = target }
+        store.removeProfile(named: source)
+        if store.defaultName == source { store.setDefault(options.target) }
       }
     }
     stored = true
@@ -523,9 +524,9 @@ enum ManageCommands {
       for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: .remove) }
       var cleared = false
       for name in names {
-        store.setRawProfile(nil, named: name)
+        store.removeProfile(named: name)
         if store.defaultName == name {
-          store.defaultName = nil
+          store.setDefault(nil)
           cleared = true
         }
       }
@@ -569,7 +570,7 @@ enum ManageCommands {
         context.print("no default profile")
         return
       }
-      try context.store().update { (store: inout Store) throws(Failure) in store.defaultName = nil }
+      try context.store().update { (store: inout Store) throws(Failure) in store.setDefault(nil) }
       context.print("no default profile")
       return
     }
@@ -588,7 +589,7 @@ enum ManageCommands {
     guard current.contains(name) else { throw context.noSuchProfile(name, in: current, command: .defaultCommand) }
     try context.store().update { (store: inout Store) throws(Failure) in
       guard store.contains(name) else { throw context.noSuchProfile(name, in: store, command: .defaultCommand) }
-      store.defaultName = name
+      store.setDefault(try ProfileName(validating: name))
     }
     context.print("default profile: \(name)")
   }

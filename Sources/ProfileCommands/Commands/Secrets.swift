@@ -250,7 +250,8 @@ extension SecretCommands {
     var items: [ImportExportCommands.Incoming] = []
     var placements: [SecretPlacement] = []
     for item in incoming {
-      guard !store.contains(item.name) || force, item.profile.secretStore == nil, item.profile.credential.kind != .none else {
+      guard !store.contains(item.name.value) || force, item.profile.secretStore == nil, item.profile.credential.kind != .none
+      else {
         items.append(item)
         continue
       }
@@ -258,8 +259,8 @@ extension SecretCommands {
       var placed = false
       defer { if !placed { for placement in placements { placement.rollback(context: context) } } }
       let placement = try SecretPlacement.prepare(
-        name: item.name, secret: profile.secretText, target: SecretReference(kind: kind),
-        previous: (try? store.profile(named: item.name))??.secretStore, context: context)
+        name: item.name.value, secret: profile.secretText, target: SecretReference(kind: kind),
+        previous: (try? store.profile(named: item.name.value))??.secretStore, context: context)
       placements.append(placement)
       try placement.apply(to: &profile)
       placed = true

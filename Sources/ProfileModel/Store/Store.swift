@@ -11,7 +11,8 @@ public struct Store: Sendable {
 
   public var version: Int64
   /// The default profile's name as stored (it may name a profile that no longer exists).
-  public var defaultName: String?
+  /// The default profile's name, as the store holds it; written only as a `ProfileName` (`setDefault`).
+  public private(set) var defaultName: String?
   public var guardMode: GuardMode?
   /// Profiles by name: their JSON, or (as `StoreFile` reads them) where it is in `text`.
   private var profiles: [String: RawProfile]
@@ -148,16 +149,27 @@ public struct Store: Sendable {
     return try Profile(json: raw, name: name)
   }
 
-  public mutating func setProfile(_ profile: Profile, named name: String) {
+  /// Writes a profile. Only a `ProfileName` can be written: a name from a hand-edited store is read, shown
+  /// and removed as it is, but never written again until renamed.
+  public mutating func setProfile(_ profile: Profile, named name: ProfileName) {
     unindex()
-    profiles[name] = .json(profile.json())
+    profiles[name.value] = .json(profile.json())
   }
 
   /// Sets the raw JSON of a profile (rename and copy move profiles without decoding them).
-  package mutating func setRawProfile(_ json: JSON?, named name: String) {
+  package mutating func setRawProfile(_ json: JSON, named name: ProfileName) {
     unindex()
-    profiles[name] = json.map { .json($0) }
+    profiles[name.value] = .json(json)
   }
+
+  /// Removes a profile, whatever its name (a hand-edited store's invalid name can be removed).
+  package mutating func removeProfile(named name: String) {
+    unindex()
+    profiles[name] = nil
+  }
+
+  /// Sets the default profile, or clears it (nil).
+  package mutating func setDefault(_ name: ProfileName?) { defaultName = name?.value }
 
   /// The server text of a profile that flags `"production" : true` (all a production check reads).
   private static func productionServer(_ raw: RawProfile) -> String? {
