@@ -59,3 +59,45 @@ import Testing
         "(there are no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID)"))
   }
 }
+
+/// A name written to the store is a `ProfileName`: a hand-edited invalid name is shown, removed and renamed
+/// as it is, but `set` and `default` never write it back.
+@Suite struct WrittenNameTests {
+  static let store = """
+    {
+      "profiles" : {
+        "bad name" : { "auth" : { "kind" : "none" }, "server" : "https://x.example.com/api" }
+      },
+      "version" : 1
+    }
+
+    """
+
+  @Test func setAndDefaultRefuseToWriteAnInvalidNameBack() throws {
+    for arguments in [["set", "bad name", "--description", "x"], ["default", "bad name"]] {
+      let s = try Sandbox()
+      try s.writeStore(Self.store)
+      let before = try #require(s.storeBytes())
+      let r = try s.run(arguments)
+      #expect(r.status == 1, "\(r)")
+      #expect(r.stdout == "")
+      #expect(
+        r.stderr
+          == "error: invalid profile name 'bad name': use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit\n"
+      )
+      #expect(s.storeBytes() == before)
+    }
+  }
+
+  @Test func anInvalidNameCanStillBeRenamedOrRemoved() throws {
+    let s = try Sandbox()
+    try s.writeStore(Self.store)
+    let renamed = try s.run(["rename", "bad name", "good"])
+    #expect(renamed.status == 0, "\(renamed)")
+    #expect(renamed.stdout == "renamed profile 'bad name' to 'good'\n")
+    try s.writeStore(Self.store)
+    let removed = try s.run(["remove", "bad name"])
+    #expect(removed.status == 0, "\(removed)")
+    #expect(removed.stdout == "removed profile 'bad name'\n")
+  }
+}
