@@ -31,8 +31,8 @@ import Testing
       expectLine("- ratio: peak memory of env target (\(n) profiles) / /bin/true = ")
       if Self.installed("direnv") { expectLine("- ratio: env target (\(n) profiles) / direnv export bash = ") }
     }
-    expectLine("- target: 100 profiles ≤ 2× /bin/true: ")
-    expectLine("- target: 10,000 profiles ≤ 40 ms: ")
+    expectLine("- target: 100 profiles ≤ 1.25× /bin/true: ")
+    expectLine("- target: 10,000 profiles ≤ 10 ms: ")
     expectLine("- target: growth no worse than linear in time (10,000 vs 1,000 profiles: ")
     if Self.installed("valgrind") {
       for n in [1, 100, 1000, 10000] { expectLine("- instructions: \(n) profiles: ") }
