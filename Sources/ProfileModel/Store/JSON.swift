@@ -125,9 +125,27 @@ struct JSONParser {
   }
 
   @inline(__always) mutating func skipWhitespace() {
-    var i = index
+    let i = index
     let count = bytes.count
     guard i < count, let base = bytes.baseAddress, base[i] <= 0x20 else { return }
+    // The store's form at once: a line break, then up to eight spaces, then text (the spaces found a
+    // word at a time: the first byte that is not a space ends them).
+    if base[i] == 0x0A, i &+ 10 <= count {
+      let spaces = UInt64(littleEndian: UnsafeRawPointer(base + i + 1).loadUnaligned(as: UInt64.self)) ^ 0x2020_2020_2020_2020
+      let next = i &+ 1 &+ spaces.trailingZeroBitCount &>> 3
+      if base[next] > 0x20 {
+        index = next
+        return
+      }
+    }
+    skipWhitespaceRun()
+  }
+
+  /// `skipWhitespace` for any other whitespace.
+  @inline(never) mutating func skipWhitespaceRun() {
+    var i = index
+    let count = bytes.count
+    guard let base = bytes.baseAddress else { return }
     // Bits 0x09, 0x0A, 0x0D and 0x20: the four whitespace bytes.
     let whitespace: UInt64 = 0x1_0000_2600
     while i < count {
@@ -185,10 +203,16 @@ struct JSONParser {
   /// After an object member or array element: true at the closing bracket (consumed), false after
   /// a ',' (the next member or element follows).
   @inline(__always) mutating func endOfElement(_ close: UInt8) throws(JSONSyntaxError) -> Bool {
-    // A ',' right after the value (the store's form) at once; anything else the long way.
+    // A ',' right after the value, or the closing bracket on a line of its own (the store's form), at
+    // once; anything else the long way.
     if index < bytes.count, bytes[index] == UInt8(ascii: ",") {
       index += 1
       return false
+    }
+    skipWhitespace()
+    if index < bytes.count, bytes[index] == close {
+      index += 1
+      return true
     }
     return try endOfElementSpaced(close)
   }
@@ -555,7 +579,8 @@ extension JSON {
   var i = start
   let ones: UInt64 = 0x0101_0101_0101_0101
   let highs: UInt64 = 0x8080_8080_8080_8080
-  while i + 8 <= count {
+  // `start` is at most `count`, so no sum here overflows.
+  while i &+ 8 <= count {
     // Little-endian: the first byte in memory is the lowest of the word.
     let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
     // A byte of w is zero when (w - 0x01…) & ~w has its high bit; less than 0x20 likewise with 0x20….
@@ -565,8 +590,8 @@ extension JSON {
     let special = (((w ^ (ones &* 0x22)) &- ones) | ((w ^ (ones &* 0x5C)) &- ones) | (w &- ones &* 0x20) | w) & highs
     // The subtractions' borrows can flag a byte only after a byte truly flagged, so the lowest
     // flag is the first special byte: found without going through the word a byte at a time.
-    if special != 0 { return i + special.trailingZeroBitCount / 8 }
-    i += 8
+    if special != 0 { return i &+ special.trailingZeroBitCount &>> 3 }
+    i &+= 8
   }
   while i < count {
     let b = base[i]

@@ -237,8 +237,8 @@ extension JSONParser {
   @inline(__always) mutating func skipName() throws(JSONSyntaxError) -> NameSpan {
     let end = plainEnd(from: index + 1)
     if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-      defer { index = end + 1 }
-      return NameSpan(text: index + 1..<end, plain: true)
+      defer { index = end &+ 1 }
+      return NameSpan(text: Range(uncheckedBounds: (index &+ 1, end)), plain: true)
     }
     let start = index
     _ = try parseString()
@@ -280,7 +280,7 @@ extension JSONParser {
     guard let base = bytes.baseAddress else { return 0 }
     if start + 8 <= bytes.count {
       let word = UInt64(bigEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
-      return count >= 8 ? word : word & ~(UInt64.max &>> UInt64(8 * count))
+      return count >= 8 ? word : word & ~(UInt64.max &>> (UInt64(truncatingIfNeeded: count) &<< 3))
     }
     var word: UInt64 = 0
     for k in 0..<8 { word = word << 8 | (k < count ? UInt64(base[start + k]) : 0) }
