@@ -186,7 +186,7 @@ extension JSONParser {
       let start = index
       var server: NameSpan? = nil
       if index < bytes.count, bytes[index] == UInt8(ascii: "{") {
-        server = try skipObject(readingProductionServer: true)
+        server = try skipProfileObject()
       } else {
         try skipValue()
       }
@@ -213,7 +213,7 @@ extension JSONParser {
     guard index < bytes.count else { throw fail("unexpected end of the document; expected a value") }
     switch bytes[index] {
     case UInt8(ascii: "\""): try skipString()
-    case UInt8(ascii: "{"): _ = try skipObject(readingProductionServer: false)
+    case UInt8(ascii: "{"): try skipNestedObject()
     case UInt8(ascii: "["): try skipArray()
     case UInt8(ascii: "t"): try skipLiteral("true")
     case UInt8(ascii: "f"): try skipLiteral("false")
@@ -334,7 +334,17 @@ extension JSONParser {
   /// Moves past an object as `parseObject` reads it (a duplicate name is the same error at the same
   /// place). With `readingProductionServer`, returns where its "server" string is when it has
   /// "production": true.
-  mutating func skipObject(readingProductionServer: Bool) throws(JSONSyntaxError) -> NameSpan? {
+  /// A profile's object (`skipObject`, reading where its production server is).
+  @inline(never) mutating func skipProfileObject() throws(JSONSyntaxError) -> NameSpan? {
+    try skipObject(readingProductionServer: true)
+  }
+
+  /// Any other object (`skipObject`): made apart from the profile's, it keeps fewer values about.
+  @inline(never) mutating func skipNestedObject() throws(JSONSyntaxError) {
+    _ = try skipObject(readingProductionServer: false)
+  }
+
+  @inline(__always) mutating func skipObject(readingProductionServer: Bool) throws(JSONSyntaxError) -> NameSpan? {
     try enter()
     defer { depth -= 1 }
     index += 1
@@ -373,7 +383,7 @@ extension JSONParser {
           try skipString()
         }
       } else if next == UInt8(ascii: "{") {
-        _ = try skipObject(readingProductionServer: false)
+        try skipNestedObject()
       } else if readingProductionServer, next == UInt8(ascii: "t"), isName(key, "production") {
         try skipLiteral("true")
         production = true
@@ -381,7 +391,8 @@ extension JSONParser {
         try skipValue()
       }
       if ascending {
-        ascending = key.plain && (skippedCount == base || follows(key, word, last, lastWord))
+        // (The first name follows the empty `last`, unless it is empty itself: then it is checked.)
+        ascending = key.plain && follows(key, word, last, lastWord)
       }
       if !ascending { try checkRepeat(key, at: keyStart, from: base, hasSet: &hasSet) }
       reserveSkippedName()
