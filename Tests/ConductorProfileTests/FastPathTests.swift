@@ -265,4 +265,80 @@ import Testing
       Self.expectSameAsFullParse(Array(text.utf8))
     }
   }
+  /// The scan's shortcuts (names in byte order compared with the one before by their first eight bytes,
+  /// a line break and its indentation stepped over at once, the store's `"name" : value` and `,`) give
+  /// what a full parse gives, at the edges of each: names around eight bytes, bytes that sort before a
+  /// quote, empty names, objects past the size where a set takes over, indentation of seven to ten
+  /// spaces, tabs and carriage returns.
+  @Test func theScansShortcutsReadWhatAFullParseReads() {
+    func store(_ profile: String) -> [UInt8] {
+      Array(#"{"profiles" : {"a" : \#(profile), "b" : {}}}"#.utf8)
+    }
+    let objects = [
+      #"{"abcdefgh" : 1, "abcdefgh!" : 2, "abcdefgh\"" : 3, "abcdefghi" : 4}"#,
+      #"{"abcdefgh" : 1, "abcdefgh" : 2}"#,
+      #"{"abcdefghij" : 1, "abcdefghij" : 2}"#,
+      #"{"abcdefghi" : 1, "abcdefghj" : 2, "abcdefghj" : 3}"#,
+      #"{"abcdefghj" : 1, "abcdefghi" : 2, "abcdefghj" : 3}"#,
+      #"{"ab" : 1, "ab!" : 2, "ab " : 3, "ab" : 4}"#,
+      #"{"ab " : 1, "ab" : 2, "ab!" : 3}"#,
+      #"{"" : 1, "" : 2}"#, #"{"" : 1, "a" : 2, "" : 3}"#, #"{"a" : 1, "" : 2, "a" : 3}"#,
+      #"{"a" : 1, "\u0061" : 2}"#, #"{"\u0061" : 1, "a" : 2}"#, #"{"é" : 1, "e" : 2, "é" : 3}"#,
+      #"{"production" : true, "server" : "https://p.example.com", "server" : "x"}"#,
+      #"{"production" : true, "production" : true, "server" : "https://p.example.com"}"#,
+      #"{"server" : "https://p.example.com", "productio" : true, "production" : true}"#,
+      #"{"server" : "https://p.example.com", "production" : tru}"#,
+      #"{"server" : "https://p.example.com", "production" : true}"#,
+      #"{"server" : "https://p.example.com", "production" : false}"#,
+      #"{"serve\u0072" : "https://p.example.com", "production" : true}"#,
+    ]
+    for object in objects { Self.expectSameAsFullParse(store(object)) }
+    // Objects of 40 members: in order, in order but for a repeat near the end (the set made then),
+    // in reverse (the set from the seventeenth name on), nested two deep.
+    let names = (0..<40).map { "k\(String(1000 + $0))" }
+    func object(_ names: [String], inner: String = "0") -> String {
+      "{" + names.map { "\"\($0)\" : \(inner)" }.joined(separator: ", ") + "}"
+    }
+    for list in [
+      names, names + [names[3]], names + [names[39]], Array(names.reversed()), Array(names.reversed()) + [names[0]],
+      names[..<20] + [names[2]] + names[20...], Array(names[..<17]) + [names[16]],
+    ] {
+      Self.expectSameAsFullParse(store(object(Array(list))))
+      Self.expectSameAsFullParse(store(object(Array(list), inner: object(Array(list.reversed())))))
+    }
+    // Whitespace of every kind around the members, and indentation about a word long.
+    for space in ["", " ", "\t", "\r\n", "\n       ", "\n        ", "\n         ", "\n          ", "\n\t", "\n        \n  "] {
+      let text =
+        "{\(space)\"profiles\"\(space):\(space){\(space)\"a\"\(space):\(space){\(space)\"k\"\(space):\(space)1\(space),"
+        + "\(space)\"l\"\(space):\(space)\"x\"\(space)}\(space),\(space)\"b\" : {\(space)}\(space)}\(space)}\(space)"
+      Self.expectSameAsFullParse(Array(text.utf8))
+    }
+  }
+
+  /// A store in the program's own form (JSON.pretty: two-space indent, names sorted), cut short anywhere
+  /// and with each byte changed: the form the scan's shortcuts are made for.
+  @Test func aStoreInTheProgramsFormFailsWhereAFullParseFails() throws {
+    let json = JSON.object([
+      "profiles": .object([
+        "abcdefgh": .object([
+          "auth": .object(["kind": .string("key"), "keyId": .string("id-0123456789"), "keySecret": .string("s\"e\\c")]),
+          "production": .bool(true), "server": .string("https://prod.example.com/api"),
+        ]),
+        "abcdefgh-2": .object([
+          "env": .object(["A": .string("é"), "B": .array([.number("1"), .null])]), "server": .string("https://x.example.com"),
+        ]),
+      ]),
+      "version": .number("1"),
+    ])
+    let bytes = Array(json.pretty().utf8)
+    Self.expectSameAsFullParse(bytes)
+    for end in 0..<bytes.count { Self.expectSameAsFullParse(Array(bytes[..<end])) }
+    for i in bytes.indices {
+      for b in Array("\"}],: \t\na!".utf8) + [0x01, 0xC3] where bytes[i] != b {
+        var changed = bytes
+        changed[i] = b
+        Self.expectSameAsFullParse(changed)
+      }
+    }
+  }
 }

@@ -128,4 +128,17 @@ import Testing
   @Test func whitespaceAroundTheDocumentIsAllowed() throws {
     #expect(try parse(" \t\r\n{ }\n\n") == .object([:]))
   }
+  /// A line break and its indentation are stepped over a word at a time: any run of spaces (shorter,
+  /// as long as and longer than a word), tabs and line breaks is whitespace, and a control byte is not.
+  @Test func indentationOfAnyLengthIsWhitespace() throws {
+    for count in 0..<20 {
+      for tail in ["", "\t", "\n", "\r\n "] {
+        let space = "\n" + String(repeating: " ", count: count) + tail
+        let text = "{\(space)\"a\" :\(space)[\(space)1\(space),\(space)\"b\"\(space)]\(space)}\(space)"
+        #expect(try parse(text) == .object(["a": .array([.number("1"), .string("b")])]), "\(count) \(tail)")
+      }
+      let bad = "{\n" + String(repeating: " ", count: count) + "\u{0B}\"a\" : 1}"
+      #expect(failure(bad)?.reason == "expected a member name in double quotes", "\(count)")
+    }
+  }
 }

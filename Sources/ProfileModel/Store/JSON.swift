@@ -84,6 +84,9 @@ struct JSONParser {
   var skippedCapacity = 0
   /// How many of `skippedNames` are in use.
   var skippedCount = 0
+  /// The names of the large objects being skipped whose names are not in order, innermost last
+  /// (see `checkRepeat`).
+  var nameSets: [Set<String>] = []
   /// Members of the small objects being read, innermost last (see `parseObject`).
   var pending: [(key: String, value: JSON)] = []
 
@@ -122,9 +125,27 @@ struct JSONParser {
   }
 
   @inline(__always) mutating func skipWhitespace() {
-    var i = index
+    let i = index
     let count = bytes.count
     guard i < count, let base = bytes.baseAddress, base[i] <= 0x20 else { return }
+    // The store's form at once: a line break, then up to eight spaces, then text (the spaces found a
+    // word at a time: the first byte that is not a space ends them).
+    if base[i] == 0x0A, i &+ 10 <= count {
+      let spaces = UInt64(littleEndian: UnsafeRawPointer(base + i + 1).loadUnaligned(as: UInt64.self)) ^ 0x2020_2020_2020_2020
+      let next = i &+ 1 &+ spaces.trailingZeroBitCount &>> 3
+      if base[next] > 0x20 {
+        index = next
+        return
+      }
+    }
+    skipWhitespaceRun()
+  }
+
+  /// `skipWhitespace` for any other whitespace.
+  @inline(never) mutating func skipWhitespaceRun() {
+    var i = index
+    let count = bytes.count
+    guard let base = bytes.baseAddress else { return }
     // Bits 0x09, 0x0A, 0x0D and 0x20: the four whitespace bytes.
     let whitespace: UInt64 = 0x1_0000_2600
     while i < count {
@@ -157,13 +178,20 @@ struct JSONParser {
 
   /// The `:` after a member's name, and the whitespace around it: leaves `index` at the value.
   @inline(__always) mutating func memberColon() throws(JSONSyntaxError) {
-    // The store's own form, `"name" : value`, at once: one space, the colon, one space, the value.
-    if index + 3 < bytes.count, let base = bytes.baseAddress, base[index] == 0x20, base[index + 1] == UInt8(ascii: ":"),
-      base[index + 2] == 0x20, base[index + 3] > 0x20
-    {
-      index += 3
-      return
+    // The store's own form, `"name" : value`, at once: one space, the colon, one space, the value
+    // (one four-byte load; any other form goes the long way).
+    if index + 4 <= bytes.count, let base = bytes.baseAddress {
+      let four = UInt32(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt32.self))
+      if four & 0x00FF_FFFF == 0x0020_3A20, four >> 24 > 0x20 {
+        index += 3
+        return
+      }
     }
+    try memberColonSpaced()
+  }
+
+  /// `memberColon` for any other spacing (out of line: the store's form is the common one).
+  @inline(never) mutating func memberColonSpaced() throws(JSONSyntaxError) {
     skipWhitespace()
     guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
       throw fail("expected ':' after the member name")
@@ -175,6 +203,21 @@ struct JSONParser {
   /// After an object member or array element: true at the closing bracket (consumed), false after
   /// a ',' (the next member or element follows).
   @inline(__always) mutating func endOfElement(_ close: UInt8) throws(JSONSyntaxError) -> Bool {
+    // A ',' right after the value, or the closing bracket on a line of its own (the store's form), at
+    // once; anything else the long way.
+    if index < bytes.count, bytes[index] == UInt8(ascii: ",") {
+      index += 1
+      return false
+    }
+    skipWhitespace()
+    if index < bytes.count, bytes[index] == close {
+      index += 1
+      return true
+    }
+    return try endOfElementSpaced(close)
+  }
+
+  @inline(never) mutating func endOfElementSpaced(_ close: UInt8) throws(JSONSyntaxError) -> Bool {
     skipWhitespace()
     let object = close == UInt8(ascii: "}")
     guard index < bytes.count else { throw fail("unexpected end of the document; expected ',' or \(object ? "'}'" : "']'")") }
@@ -204,13 +247,25 @@ struct JSONParser {
   }
 
   mutating func parseLiteral(_ word: StaticString, _ value: JSON) throws(JSONSyntaxError) -> JSON {
-    let count = word.utf8CodeUnitCount
-    let matches = word.withUTF8Buffer { w in
-      index + count <= bytes.count && (0..<count).allSatisfy { bytes[index + $0] == w[$0] }
-    }
-    guard matches else { throw fail("expected a value (object, array, string, number, true, false or null)") }
-    index += count
+    try skipLiteral(word)
     return value
+  }
+
+  /// Moves past `word` (true, false or null), or fails as `parseValue` does.
+  @inline(__always) mutating func skipLiteral(_ word: StaticString) throws(JSONSyntaxError) {
+    let count = word.utf8CodeUnitCount
+    guard index + count <= bytes.count, let base = bytes.baseAddress else { throw failLiteral() }
+    let w = word.utf8Start
+    var k = 0
+    while k < count {
+      guard base[index + k] == w[k] else { throw failLiteral() }
+      k += 1
+    }
+    index += count
+  }
+
+  @inline(never) func failLiteral() -> JSONSyntaxError {
+    fail("expected a value (object, array, string, number, true, false or null)")
   }
 
   mutating func enter() throws(JSONSyntaxError) {
@@ -524,18 +579,19 @@ extension JSON {
   var i = start
   let ones: UInt64 = 0x0101_0101_0101_0101
   let highs: UInt64 = 0x8080_8080_8080_8080
-  while i + 8 <= count {
+  // `start` is at most `count`, so no sum here overflows.
+  while i &+ 8 <= count {
     // Little-endian: the first byte in memory is the lowest of the word.
     let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
     // A byte of w is zero when (w - 0x01…) & ~w has its high bit; less than 0x20 likewise with 0x20….
-    let quote = w ^ (ones &* 0x22)
-    let backslash = w ^ (ones &* 0x5C)
-    let special =
-      (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w) & highs
+    // A byte is flagged when it is `"` or `\` (the xor makes it zero, and zero minus one sets the high
+    // bit), less than 0x20 (minus 0x20 sets it) or 0x80 and above (its own high bit). An ordinary byte
+    // (0x20...0x7F, not a quote or backslash) sets no high bit and borrows nothing, in any of the three.
+    let special = (((w ^ (ones &* 0x22)) &- ones) | ((w ^ (ones &* 0x5C)) &- ones) | (w &- ones &* 0x20) | w) & highs
     // The subtractions' borrows can flag a byte only after a byte truly flagged, so the lowest
     // flag is the first special byte: found without going through the word a byte at a time.
-    if special != 0 { return i + special.trailingZeroBitCount / 8 }
-    i += 8
+    if special != 0 { return i &+ special.trailingZeroBitCount &>> 3 }
+    i &+= 8
   }
   while i < count {
     let b = base[i]

@@ -169,23 +169,24 @@ extension JSONParser {
       index += 1
       return
     }
-    var previous: NameSpan? = nil
+    var previous = NameSpan(text: 0..<0, plain: true)
+    var previousWord: UInt64 = 0
+    var first = true
     while true {
       let keyStart = try memberNameStart()
       let key = try skipName()
       if ascending {
-        if let previous {
-          ascending = key.plain && compare(previous, key) < 0
-        } else {
-          ascending = key.plain
-        }
+        let word = prefixWord(key)
+        ascending = key.plain && (first || follows(key, word, previous, previousWord))
+        previous = key
+        previousWord = word
+        first = false
       }
-      previous = key
       try memberColon()
       let start = index
       var server: NameSpan? = nil
       if index < bytes.count, bytes[index] == UInt8(ascii: "{") {
-        server = try skipObject(readingProductionServer: true)
+        server = try skipProfileObject()
       } else {
         try skipValue()
       }
@@ -212,11 +213,11 @@ extension JSONParser {
     guard index < bytes.count else { throw fail("unexpected end of the document; expected a value") }
     switch bytes[index] {
     case UInt8(ascii: "\""): try skipString()
-    case UInt8(ascii: "{"): _ = try skipObject(readingProductionServer: false)
+    case UInt8(ascii: "{"): try skipNestedObject()
     case UInt8(ascii: "["): try skipArray()
-    case UInt8(ascii: "t"): _ = try parseLiteral("true", .bool(true))
-    case UInt8(ascii: "f"): _ = try parseLiteral("false", .bool(false))
-    case UInt8(ascii: "n"): _ = try parseLiteral("null", .null)
+    case UInt8(ascii: "t"): try skipLiteral("true")
+    case UInt8(ascii: "f"): try skipLiteral("false")
+    case UInt8(ascii: "n"): try skipLiteral("null")
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()
     default: throw fail("expected a value (object, array, string, number, true, false or null)")
     }
@@ -236,8 +237,8 @@ extension JSONParser {
   @inline(__always) mutating func skipName() throws(JSONSyntaxError) -> NameSpan {
     let end = plainEnd(from: index + 1)
     if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-      defer { index = end + 1 }
-      return NameSpan(text: index + 1..<end, plain: true)
+      defer { index = end &+ 1 }
+      return NameSpan(text: Range(uncheckedBounds: (index &+ 1, end)), plain: true)
     }
     let start = index
     _ = try parseString()
@@ -270,6 +271,39 @@ extension JSONParser {
     return order != 0 ? order : aCount - bCount
   }
 
+  /// The first eight bytes of a plain name, the first the most significant, zeros after a shorter name:
+  /// two names' words are in the names' byte order (a plain name holds no zero byte), and equal words of
+  /// names of eight bytes or less mean equal names.
+  @inline(__always) func prefixWord(_ span: NameSpan) -> UInt64 {
+    let start = span.text.lowerBound
+    let count = span.text.count
+    guard let base = bytes.baseAddress else { return 0 }
+    if start + 8 <= bytes.count {
+      let word = UInt64(bigEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
+      return count >= 8 ? word : word & ~(UInt64.max &>> (UInt64(truncatingIfNeeded: count) &<< 3))
+    }
+    var word: UInt64 = 0
+    for k in 0..<8 { word = word << 8 | (k < count ? UInt64(base[start + k]) : 0) }
+    return word
+  }
+
+  /// Whether the plain name `key` (its `prefixWord` `word`) comes after the plain name `last` in byte
+  /// order: when it does for each name of an object, no name repeats.
+  @inline(__always) func follows(_ key: NameSpan, _ word: UInt64, _ last: NameSpan, _ lastWord: UInt64) -> Bool {
+    if word != lastWord { return word > lastWord }
+    if key.text.count <= 8 && last.text.count <= 8 { return false }
+    return compare(last, key) < 0
+  }
+
+  /// Whether the plain name whose `prefixWord` is `word` is `text` (eight bytes or less).
+  @inline(__always) func isShortName(_ span: NameSpan, _ word: UInt64, _ text: StaticString) -> Bool {
+    guard span.plain else { return name(span) == text.description }
+    guard span.text.count == text.utf8CodeUnitCount else { return false }
+    var expected: UInt64 = 0
+    for k in 0..<8 { expected = expected << 8 | (k < text.utf8CodeUnitCount ? UInt64(text.utf8Start[k]) : 0) }
+    return word == expected
+  }
+
   @inline(__always) func isName(_ span: NameSpan, _ text: StaticString) -> Bool {
     guard span.plain else { return name(span) == text.description }
     return span.text.count == text.utf8CodeUnitCount && equalBytes(at: span.text.lowerBound, span.text.count, text.utf8Start)
@@ -300,15 +334,29 @@ extension JSONParser {
   /// Moves past an object as `parseObject` reads it (a duplicate name is the same error at the same
   /// place). With `readingProductionServer`, returns where its "server" string is when it has
   /// "production": true.
-  mutating func skipObject(readingProductionServer: Bool) throws(JSONSyntaxError) -> NameSpan? {
+  /// A profile's object (`skipObject`, reading where its production server is).
+  @inline(never) mutating func skipProfileObject() throws(JSONSyntaxError) -> NameSpan? {
+    try skipObject(readingProductionServer: true)
+  }
+
+  /// Any other object (`skipObject`): made apart from the profile's, it keeps fewer values about.
+  @inline(never) mutating func skipNestedObject() throws(JSONSyntaxError) {
+    _ = try skipObject(readingProductionServer: false)
+  }
+
+  @inline(__always) mutating func skipObject(readingProductionServer: Bool) throws(JSONSyntaxError) -> NameSpan? {
     try enter()
     defer { depth -= 1 }
     index += 1
     // This object's names so far: skippedNames[base..<skippedCount] (nested objects push and pop
-    // above them), and in `names` too once there are more than a few.
+    // above them).
     let base = skippedCount
-    defer { skippedCount = base }
-    var names: Set<String> = []
+    // Whether this object has a set of its names on `nameSets` (see `checkRepeat`).
+    var hasSet = false
+    defer {
+      skippedCount = base
+      if hasSet { nameSets.removeLast() }
+    }
     var production = false
     // Where the "server" string is.
     var server: NameSpan? = nil
@@ -317,37 +365,62 @@ extension JSONParser {
       index += 1
       return nil
     }
+    // While every name is plain and follows the one before in byte order (a store as written), none
+    // can repeat an earlier one: no name is compared with more than the one before it.
+    var ascending = true
+    var last = NameSpan(text: 0..<0, plain: true)
+    var lastWord: UInt64 = 0
     while true {
       let keyStart = try memberNameStart()
       let key = try skipName()
+      let word = prefixWord(key)
       try memberColon()
       let next = index < bytes.count ? bytes[index] : 0
       if next == UInt8(ascii: "\"") {
-        if readingProductionServer, isName(key, "server") {
+        if readingProductionServer, isShortName(key, word, "server") {
           server = try skipName()
         } else {
           try skipString()
         }
+      } else if next == UInt8(ascii: "{") {
+        try skipNestedObject()
       } else if readingProductionServer, next == UInt8(ascii: "t"), isName(key, "production") {
-        production = try parseLiteral("true", .bool(true)) == .bool(true)
+        try skipLiteral("true")
+        production = true
       } else {
         try skipValue()
       }
-      var duplicate = false
-      if names.isEmpty && skippedCount - base < JSONParser.smallObject {
-        let names = skippedNames
-        for i in base..<skippedCount where same(names![i], key) { duplicate = true }
-        reserveSkippedName()
-        (skippedNames! + skippedCount).initialize(to: key)
-        skippedCount += 1
-      } else {
-        if names.isEmpty { names = Set((base..<skippedCount).map { name(skippedNames![$0]) }) }
-        duplicate = !names.insert(name(key)).inserted
+      if ascending {
+        // (The first name follows the empty `last`, unless it is empty itself: then it is checked.)
+        ascending = key.plain && follows(key, word, last, lastWord)
       }
-      if duplicate {
-        throw fail("the member \"\(name(key))\" appears twice in one object", at: keyStart)
-      }
+      if !ascending { try checkRepeat(key, at: keyStart, from: base, hasSet: &hasSet) }
+      reserveSkippedName()
+      (skippedNames! + skippedCount).initialize(to: key)
+      skippedCount += 1
+      last = key
+      lastWord = word
       if try endOfElement(UInt8(ascii: "}")) { return production ? server : nil }
+    }
+  }
+
+  /// Fails when `key` repeats one of the names skippedNames[base..<skippedCount]: compared one by one in
+  /// a small object, looked up in a set of them (made once, on `nameSets`) in a larger one.
+  @inline(never) private mutating func checkRepeat(_ key: NameSpan, at keyStart: Int, from base: Int, hasSet: inout Bool)
+    throws(JSONSyntaxError)
+  {
+    var duplicate = false
+    if !hasSet && skippedCount - base < JSONParser.smallObject {
+      for i in base..<skippedCount where same(skippedNames![i], key) { duplicate = true }
+    } else {
+      if !hasSet {
+        nameSets.append(Set((base..<skippedCount).map { name(skippedNames![$0]) }))
+        hasSet = true
+      }
+      duplicate = !nameSets[nameSets.count - 1].insert(name(key)).inserted
+    }
+    if duplicate {
+      throw fail("the member \"\(name(key))\" appears twice in one object", at: keyStart)
     }
   }
 
