@@ -25,8 +25,6 @@ public struct ProfileName: Hashable, Comparable, Sendable, CustomStringConvertib
     value = text
   }
 
-  init(trusted: String) { value = trusted }
-
   package static func isAlnum(_ b: UInt8) -> Bool {
     (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
   }

@@ -66,8 +66,6 @@ public struct Server: Hashable, Sendable, CustomStringConvertible {
     return "\(scheme)://\(host.lowercased())\(portPart)\(path)"
   }
 
-  init(trusted: String) { url = trusted }
-
   /// `path` with `.` and `..` segments resolved (RFC 3986, 5.2.4) and empty segments (repeated and
   /// trailing slashes) dropped: `/x/../api`, `//api` and `/./api/` are all `/api`.
   static func resolvingDotSegments(_ path: String) -> String {
