@@ -79,15 +79,15 @@ package enum HTTP {
       curl, arguments: ["curl", "-q", "--config", "-"], environment: environment, input: Array(config.utf8))
     let out = result.stdout
     guard result.status == 0 else {
-      throw .error(transportProblem(request.url, status: result.status, stderr: result.stderr))
+      throw .server(request.url, problem: transportProblem(request.url, status: result.status, stderr: result.stderr))
     }
     // The body, then the marker and the status.
     let marker = Array(statusMarker.utf8)
     guard let at = lastIndex(of: marker, in: out), let status = Int(String(decoding: out[(at + marker.count)...], as: UTF8.self))
     else {
-      throw .error("cannot read the answer of \(request.url): curl gave no HTTP status")
+      throw .server(request.url, problem: "cannot read the answer of \(request.url): curl gave no HTTP status")
     }
-    if status == 0 { throw .error("\(request.url) gave no HTTP answer") }
+    if status == 0 { throw .server(request.url, problem: "\(request.url) gave no HTTP answer") }
     return HTTPResponse(status: status, body: Array(out[..<at]))
   }
 

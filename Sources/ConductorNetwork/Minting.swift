@@ -99,17 +99,23 @@ package enum Minting {
         response.status == 401 || response.status == 403
         ? "check the key id and secret: conductor-profile set \(name) --secret (and --key-id ID), or create a new key under Access Control > Applications"
         : response.genericHint(name: name, server: server, request: "POST \(server.url)/token")
-      throw .error(
-        "\(server.url) refused the application key \(quoted(keyID)) of profile '\(name)': \(response.errorSummary); \(hint)")
+      throw .server(
+        server.url,
+        problem:
+          "\(server.url) refused the application key \(quoted(keyID)) of profile '\(name)': \(response.errorSummary); \(hint)")
     }
     guard let token = response.object?["token"]?.stringValue, !token.isEmpty else {
-      throw .error(
-        "\(server.url)/token answered HTTP \(response.status) without a token (\(TerminalText.clip(response.text, limit: 80))); is \(server.url) a Conductor server?"
+      throw .server(
+        server.url,
+        problem:
+          "\(server.url)/token answered HTTP \(response.status) without a token (\(TerminalText.clip(response.text, limit: 80))); is \(server.url) a Conductor server?"
       )
     }
     if token.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
-      throw .error(
-        "\(server.url)/token answered with a token that contains whitespace or control characters; is it a Conductor server?")
+      throw .server(
+        server.url,
+        problem:
+          "\(server.url)/token answered with a token that contains whitespace or control characters; is it a Conductor server?")
     }
     let expires = JWT.payload(of: token)?["exp"].flatMap(Limits.numericDate)
     return CachedToken(token: token, server: server.url, keyID: keyID, expires: expires, minted: context.now)

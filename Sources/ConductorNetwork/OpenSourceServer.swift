@@ -12,11 +12,12 @@ package enum OpenSourceServer {
     let probe = HTTPRequest(method: "GET", url: server.url + "/metadata/workflow", headers: ["Accept: application/json"])
     guard let open = try? HTTP.send(probe, environment: context.environment), open.isSuccess else { return }
     let ui = server.uiURL
-    throw .error(
-      """
-      \(server.url) is an open-source (OSS) Conductor server: it has no /token endpoint (HTTP 404) and serves the API without a credential, so profile '\(name)' needs none.
-        mark the profile as OSS:    conductor-profile set \(name) --server-type OSS
-        or drop its credential:     conductor-profile add \(name) --server \(shellWord(ui)) --no-auth --force
-      """)
+    throw .server(
+      server.url,
+      problem: """
+        \(server.url) is an open-source (OSS) Conductor server: it has no /token endpoint (HTTP 404) and serves the API without a credential, so profile '\(name)' needs none.
+          mark the profile as OSS:    conductor-profile set \(name) --server-type OSS
+          or drop its credential:     conductor-profile add \(name) --server \(shellWord(ui)) --no-auth --force
+        """)
   }
 }

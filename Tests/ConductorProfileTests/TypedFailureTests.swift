@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import ConductorNetwork
 @testable import ProfileCommands
 @testable import ProfileModel
 
@@ -99,5 +100,46 @@ import Testing
     let removed = try s.run(["remove", "bad name"])
     #expect(removed.status == 0, "\(removed)")
     #expect(removed.stdout == "removed profile 'bad name'\n")
+  }
+}
+
+/// A usage error names the option at fault, and a server's failure carries the server, as data.
+@Suite struct TypedUsageAndServerTests {
+  @Test func aBadOptionValueNamesTheOption() throws {
+    let spec = try #require(Commands.spec(named: "env"))
+    let invocation = try #require(try Invocation.parse(["dev", "--shell", "bsh"], for: spec))
+    do throws(Failure) {
+      _ = try SwitchCommands.EnvOptions(invocation)
+      Issue.record("--shell bsh was taken")
+    } catch {
+      guard case .usage(let message, let command, let option, _) = error else {
+        Issue.record("not a usage error: \(error)")
+        return
+      }
+      #expect(message == "unknown shell 'bsh'; use bash, zsh, fish or sh")
+      #expect(command == .env)
+      #expect(option == "shell")
+    }
+    let noServer = try #require(try Invocation.parse(["dev", "--no-auth"], for: ManageCommands.add))
+    #expect(throws: Failure.usage("missing --server URL", command: .add, option: "server")) {
+      _ = try ManageCommands.AddOptions(noServer)
+    }
+  }
+
+  @Test func aServerThatCannotBeReachedIsNamed() throws {
+    _ = try Tool.require("curl")
+    let url = "http://127.0.0.1:1/api/metadata/workflow"
+    do throws(Failure) {
+      _ = try HTTP.send(HTTPRequest(method: "GET", url: url), environment: ProcessInfo.processInfo.environment)
+      Issue.record("nothing listens on port 1, yet the request succeeded")
+    } catch {
+      guard case .server(let server, let problem) = error else {
+        Issue.record("not a server failure: \(error)")
+        return
+      }
+      #expect(server == url)
+      #expect(problem.hasPrefix("cannot reach \(url): could not connect to 127.0.0.1:1"), "\(problem)")
+      #expect(error.exitCode == 1)
+    }
   }
 }

@@ -134,8 +134,9 @@ public struct Invocation: Sendable {
     return found
   }
 
-  func usageError(_ message: String, suggestion: String? = nil) -> Failure {
-    .usage(message, command: command.command, suggestion: suggestion)
+  /// A usage error of this command; `option` names the option at fault, when one is.
+  func usageError(_ message: String, option: Option? = nil, suggestion: String? = nil) -> Failure {
+    .usage(message, command: command.command, option: option?.rawValue, suggestion: suggestion)
   }
 
   /// Fails when more than one of `a`, `b` and `c` is given. Two or three options, not an array: an

@@ -64,7 +64,7 @@ public enum CLI {
 
   static func report(_ failure: Failure, context: Context) {
     switch failure {
-    case .usage(let message, let commandName, let suggestion):
+    case .usage(let message, let commandName, _, let suggestion):
       reportUsage(message, commandName, suggestion, context: context)
     case .unknownProfile(let name, let commandName, let known):
       reportUsage(failure.problem, commandName, Suggest.nearest(name, in: known), context: context)

@@ -19,7 +19,8 @@ extension ServerType {
     do throws(Failure) {
       return .some(try ServerType(validating: text))
     } catch {
-      throw invocation.usageError(error.description, suggestion: Suggest.nearest(text, in: allCases.map(\.rawValue)))
+      throw invocation.usageError(
+        error.description, option: .serverType, suggestion: Suggest.nearest(text, in: allCases.map(\.rawValue)))
     }
   }
 }
@@ -31,7 +32,7 @@ extension PromptColor {
     if text.isEmpty, invocation.command.command == .set { return .some(nil) }
     guard let color = PromptColor(rawValue: text) else {
       throw invocation.usageError(
-        "unknown colour \(quoted(text)) for --color; use one of \(names)",
+        "unknown colour \(quoted(text)) for --color; use one of \(names)", option: .color,
         suggestion: Suggest.nearest(text, in: allCases.map(\.rawValue)))
     }
     return .some(color)

@@ -53,7 +53,9 @@ enum ManageCommands {
 
     init(_ invocation: Invocation) throws(Failure) {
       name = try ProfileName(validating: invocation.positionals[0])
-      guard let serverText = invocation.value(.server) else { throw invocation.usageError("missing --server URL") }
+      guard let serverText = invocation.value(.server) else {
+        throw invocation.usageError("missing --server URL", option: .server)
+      }
       server = try Server(validating: serverText)
       try invocation.exclusive(.keyID, .userToken, .noAuth)
       extras = try parseAssignments(invocation.all(.env), command: .add)

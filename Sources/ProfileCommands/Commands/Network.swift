@@ -141,7 +141,7 @@ enum NetworkCommands {
         } else {
           text += "; " + response.genericHint(name: name, server: server, request: "GET \(server.url)/token/userInfo")
         }
-        throw .error(text)
+        throw .server(server.url, problem: text)
       }
       context.print("ok: the user token of profile '\(name)' works on \(server.url)")
       for (label, value) in userLines(response.object ?? [:], token: token) { context.print("  \(pad(label)) \(value)") }

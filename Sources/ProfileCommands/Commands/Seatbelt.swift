@@ -66,7 +66,9 @@ extension Seatbelt {
   /// `--for DURATION` as given, checked before anything is read.
   static func requestedSession(_ invocation: Invocation) throws(Failure) -> Int64? {
     guard let text = invocation.value(.forDuration) else { return nil }
-    guard let length = seconds(text) else { throw invocation.usageError("--for \(quoted(text)) is not \(durationHelp)") }
+    guard let length = seconds(text) else {
+      throw invocation.usageError("--for \(quoted(text)) is not \(durationHelp)", option: .forDuration)
+    }
     return length
   }
 

@@ -20,7 +20,8 @@ enum SecretCommands {
     let kind: SecretStoreKind
     do throws(Failure) { kind = try SecretStoreKind(validating: text) } catch {
       throw invocation.usageError(
-        error.description, suggestion: Suggest.nearest(text, in: SecretStoreKind.allCases.map(\.rawValue)))
+        error.description, option: .secretStore,
+        suggestion: Suggest.nearest(text, in: SecretStoreKind.allCases.map(\.rawValue)))
     }
     if kind == .command {
       guard !trailing.isEmpty, !trailing[0].isEmpty else {

@@ -96,7 +96,7 @@ enum SwitchCommands {
       }
       guard let format = FileFormat(rawValue: text) else {
         throw invocation.usageError(
-          "unknown format \(quoted(text)); use json or dotenv",
+          "unknown format \(quoted(text)); use json or dotenv", option: .format,
           suggestion: Suggest.nearest(text, in: FileFormat.allCases.map(\.rawValue)))
       }
       self = .format(name, format)
@@ -107,7 +107,7 @@ enum SwitchCommands {
     guard let text = invocation.value(.shell) else { return .sh }
     guard let shell = ShellSyntax(rawValue: text) else {
       throw invocation.usageError(
-        "unknown shell \(quoted(text)); use bash, zsh, fish or sh",
+        "unknown shell \(quoted(text)); use bash, zsh, fish or sh", option: .shell,
         suggestion: Suggest.nearest(text, in: ShellSyntax.allCases.map(\.rawValue)))
     }
     return shell

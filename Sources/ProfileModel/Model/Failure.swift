@@ -6,9 +6,9 @@
 /// their own fix). Messages say what was wrong, with what, and how to fix it; they are printed after
 /// `error: ` (or `Error: ` with the usage line, for usage errors).
 public indirect enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
-  /// Exit 64: unknown command or option, missing or extra argument, a bad option value.
-  /// `suggestion` is the nearest valid word ("did you mean …").
-  case usage(String, command: CommandName?, suggestion: String? = nil)
+  /// Exit 64: unknown command or option, missing or extra argument, a bad option value. `option` is the
+  /// option at fault (its name without `--`), when one is; `suggestion` the nearest valid word ("did you mean …").
+  case usage(String, command: CommandName?, option: String? = nil, suggestion: String? = nil)
   /// Exit 64: NAME names no profile of the store (`known`: the store's names, for "did you mean").
   case unknownProfile(String, command: CommandName, known: [String])
   /// Exit 1: a system call on a file failed: which file, what was tried, and `errno`.
@@ -17,6 +17,9 @@ public indirect enum Failure: Error, Equatable, Sendable, CustomStringConvertibl
   case document(Document, DocumentProblem)
   /// Exit 1: a profile of the store is not valid (`problem` says how).
   case profile(String, problem: Failure)
+  /// Exit 1: a Conductor server (its URL) could not be reached, or answered with something other than what was
+  /// asked for; `problem` says what, in the words of the layer that talked to it (ConductorNetwork).
+  case server(String, problem: String)
   /// Exit 1: anything else that went wrong, and how to mend it when there is a way.
   case error(String, fix: String? = nil)
   /// Exit 3: the guard refused a user token on a production server.
@@ -27,7 +30,7 @@ public indirect enum Failure: Error, Equatable, Sendable, CustomStringConvertibl
   /// What went wrong, without the fix.
   public var problem: String {
     switch self {
-    case .usage(let m, _, _), .error(let m, _), .refused(let m): return m
+    case .usage(let m, _, _, _), .error(let m, _), .refused(let m), .server(_, let m): return m
     case .unknownProfile(let name, _, let known):
       let hint =
         known.isEmpty ? " (there are no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID)" : ""
@@ -56,7 +59,7 @@ public indirect enum Failure: Error, Equatable, Sendable, CustomStringConvertibl
   public var exitCode: Int32 {
     switch self {
     case .usage, .unknownProfile: return ExitCode.usage
-    case .error, .file, .document, .profile: return ExitCode.failure
+    case .error, .file, .document, .profile, .server: return ExitCode.failure
     case .refused: return ExitCode.refused
     case .exit(let code): return code
     }
