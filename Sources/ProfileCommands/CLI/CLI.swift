@@ -3,7 +3,7 @@ import ProfileModel
 /// The program: parse the command line, run one command, turn its failure into a message and an exit code.
 public enum CLI {
   public static let version = Program.version
-  public static let program = "conductor-profile"
+  public static let program = Program.name
 
   /// Runs one command line (without the program name) and returns the exit code.
   public static func run(_ arguments: [String], context: Context) -> Int32 {
