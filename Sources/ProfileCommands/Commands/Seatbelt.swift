@@ -122,9 +122,6 @@ extension Seatbelt {
 // MARK: Confirmation
 
 extension Seatbelt {
-  /// Set by the hook for a directory switch (a `.conductor-profile` file): the file's path.
-  static var directoryFileVariable: String { DirectorySwitch.fileVariable }
-
   /// The store's `confirmProduction`.
   static func confirmsProduction(_ store: Store, _ context: Context) throws(Failure) -> Bool {
     guard let value = store.unknown["confirmProduction"], value != .null else { return false }
@@ -144,7 +141,7 @@ extension Seatbelt {
     guard target.production, try confirmsProduction(target.store, context) else { return }
     let name = target.name
     let why = "profile '\(name)' is a production profile and the store asks to confirm those (confirmProduction)"
-    if let file = context.environment[directoryFileVariable] {
+    if let file = context.environment[DirectorySwitch.fileVariable] {
       throw .error("\(why): not switched for \(quoted(file)); switch by hand with: conductor-profile use \(name)")
     }
     if startup { throw .error("\(why): not activated at start-up; switch by hand with: conductor-profile use \(name)") }
