@@ -3,7 +3,9 @@ import ProfileModel
 /// Every option a command takes, by name: a command asks its `Invocation` for `.shell`, not for a string a
 /// typo could silently miss. The raw value is the word after `--`.
 public enum Option: String, CaseIterable, Sendable {
+  case application
   case color
+  case deleteOld = "delete-old"
   case description
   case dir
   case env
@@ -14,6 +16,7 @@ public enum Option: String, CaseIterable, Sendable {
   case format
   case header
   case json
+  case keepOld = "keep-old"
   case keyID = "key-id"
   case noAuth = "no-auth"
   case noProduction = "no-production"
@@ -22,11 +25,13 @@ public enum Option: String, CaseIterable, Sendable {
   case quiet
   case refresh
   case reveal
+  case role
   case secret
   case secretStore = "secret-store"
   case server
   case serverType = "server-type"
   case shell
+  case to
   case unset
   case unsetEnv = "unset-env"
   case userToken = "user-token"

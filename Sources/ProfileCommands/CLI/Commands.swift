@@ -21,6 +21,9 @@ extension CommandName {
     case .guardCommand: GuardCommand.spec
     case .token: NetworkCommands.token
     case .verify: NetworkCommands.verify
+    case .whoami: WhoamiCommand.spec
+    case .promote: PromoteCommand.spec
+    case .rotate: RotateCommand.spec
     case .importCommand: ImportExportCommands.importCommand
     case .export: ImportExportCommands.export
     case .doctor: DoctorCommand.spec

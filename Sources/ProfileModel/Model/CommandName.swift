@@ -5,7 +5,7 @@ public enum CommandName: String, CaseIterable, Sendable {
   case defaultCommand = "default"
   case use, off, env, current, exec, ui
   case guardCommand = "guard"
-  case token, verify
+  case token, verify, whoami, promote, rotate
   case importCommand = "import"
   case export, doctor
   case allow, deny
@@ -35,6 +35,9 @@ public enum CommandName: String, CaseIterable, Sendable {
     case Self.guardCommand.rawValue: self = .guardCommand
     case Self.token.rawValue: self = .token
     case Self.verify.rawValue: self = .verify
+    case Self.whoami.rawValue: self = .whoami
+    case Self.promote.rawValue: self = .promote
+    case Self.rotate.rawValue: self = .rotate
     case Self.importCommand.rawValue: self = .importCommand
     case Self.export.rawValue: self = .export
     case Self.doctor.rawValue: self = .doctor

@@ -39,4 +39,39 @@ public enum Guard {
     }
     return nil
   }
+
+  // MARK: adminOnProduction
+
+  /// What `adminOnProduction` says of a profile: nothing, a warning, or a refusal, with the reason.
+  public enum AdminJudgement: Equatable, Sendable {
+    case fine
+    case warn(String)
+    case block(String)
+  }
+
+  /// The store's opt-in `adminOnProduction`: a key profile whose application holds an admin role (`ADMIN`
+  /// or a `…_MANAGER` role, as `whoami`, `promote` or `rotate` last saw it, cached in `auth.keyInfo`) on a
+  /// production server is warned about (`warn`) or refused (`block`). Unset, or nothing known: fine.
+  public static func adminOnProduction(name: String, profile: Profile, in store: Store) throws(Failure) -> AdminJudgement {
+    guard let mode = try store.adminOnProduction(), let info = profile.keyInfo, info.hasAdminRole else { return .fine }
+    guard profile.isFlaggedProduction || store.isProduction(profile.server) else { return .fine }
+    let admin = (info.roles ?? []).filter(KeyInfo.isAdminRole).joined(separator: ", ")
+    let application = info.applicationName.map { "application \(quoted($0))" } ?? "its application"
+    let text =
+      "profile '\(name)' uses an application key whose \(application) has an admin role (\(admin)) on the production server \(profile.server.url); an everyday shell does not need admin on production. Use a key of an application with only the roles it needs (conductor-profile promote, with --role)"
+    return mode == .block ? .block(text) : .warn(text)
+  }
+
+  /// Applies `adminOnProduction` at a door: warns, or refuses with exit 3 when `refusable` (mode block).
+  package static func checkAdmin(name: String, profile: Profile, store: Store, context: Context, refusable: Bool)
+    throws(Failure)
+  {
+    switch try adminOnProduction(name: name, profile: profile, in: store) {
+    case .fine: return
+    case .warn(let text): context.warn(text)
+    case .block(let text):
+      guard refusable else { return context.warn(text) }
+      throw .refused("refused by adminOnProduction (block): \(text)")
+    }
+  }
 }

@@ -1,0 +1,345 @@
+import ConductorNetwork
+import ProfileModel
+import ShellOutput
+
+/// The steps `promote` and `rotate` share, each recorded in the store before the next one starts
+/// (docs/keys.md): a pending record (`auth.pendingKey` of the profile NAME the command was given) is
+/// written before every server call that creates something, and again — with the secret — the moment
+/// the server returns a new key, so an interruption at any instant leaves the old working state or a
+/// pending key that `rotate NAME` or `doctor --fix` finishes or rolls back.
+struct KeyRotation {
+  /// The profile that holds the pending record.
+  let name: String
+  let context: Context
+  let file: StoreFile
+
+  init(name: String, context: Context) throws(Failure) {
+    _ = try ProfileName(validating: name)
+    self.name = name
+    self.context = context
+    self.file = try context.store()
+  }
+
+  var operationName: String { "conductor-profile rotate \(shellWord(name))" }
+
+  func profile() throws(Failure) -> (Profile, Store) {
+    let store = try context.loadStore()
+    guard let profile = try store.profile(named: name) else {
+      throw .error("profile '\(name)' was removed while its key was being changed; nothing more was done")
+    }
+    return (profile, store)
+  }
+
+  // MARK: The record
+
+  /// Writes NAME's pending record (nil removes it), locked and synced.
+  func record(_ pending: PendingKey?) throws(Failure) {
+    let name = self.name
+    try file.update { (store: inout Store) throws(Failure) in
+      guard var profile = try store.profile(named: name) else {
+        throw .error("profile '\(name)' was removed while its key was being changed; nothing more was done")
+      }
+      profile.pendingKey = pending
+      store.setProfile(profile, named: try ProfileName(validating: name))
+    }
+  }
+
+  /// Keeps a new key's one-time secret before anything else happens: in the entry `NAME~pending` of
+  /// `preferred` (a secret store), else — also when that store fails — in the pending record in the store
+  /// file (0600). Both under the store's lock. Throws only when it could keep it nowhere.
+  func keep(_ key: ApplicationAPI.NewKey, in pending: inout PendingKey, preferring preferred: SecretStoreKind?) throws(Failure) {
+    var updated = pending
+    updated.keyID = key.id
+    updated.step = .created
+    let (name, context) = (self.name, self.context)
+    let operation = pending.operation.rawValue
+    try file.update { (store: inout Store) throws(Failure) in
+      guard var profile = try store.profile(named: name) else {
+        throw .error("profile '\(name)' was removed while its key was being changed")
+      }
+      updated.secretStore = nil
+      updated.keySecret = key.secret
+      if let preferred, preferred != .file, preferred != .command {
+        do throws(Failure) {
+          try SecretHelper.write(
+            key.secret.text, to: SecretReference(kind: preferred), profile: PendingKey.entryName(name), context: context)
+          updated.secretStore = preferred
+          updated.keySecret = nil
+        } catch {
+          context.warn(
+            "could not keep the new secret in \(preferred.rawValue) (\(error.description)); it is kept in the store file (mode 0600) until the \(operation) finishes"
+          )
+        }
+      }
+      profile.pendingKey = updated
+      store.setProfile(profile, named: try ProfileName(validating: name))
+    }
+    pending = updated
+  }
+
+  /// The pending secret, from where `keep` put it.
+  func secret(of pending: PendingKey) throws(Failure) -> Secret {
+    if let kind = pending.secretStore {
+      return Secret(try SecretHelper.read(SecretReference(kind: kind), profile: PendingKey.entryName(name), context: context))
+    }
+    guard let secret = pending.keySecret, !secret.isEmpty else {
+      throw .error(
+        "the pending key \(quoted(pending.keyID ?? "?")) of profile '\(name)' has no secret in the store file; it cannot be used: delete it on the server"
+      )
+    }
+    return secret
+  }
+
+  /// Removes the entry `NAME~pending`, once its secret is where it belongs (a failure is a warning).
+  func dropPendingEntry(_ pending: PendingKey) {
+    guard let kind = pending.secretStore else { return }
+    let reference = SecretReference(kind: kind)
+    let entry = PendingKey.entryName(name)
+    do throws(Failure) {
+      try SecretHelper.remove(reference, profile: entry, context: context)
+    } catch {
+      context.warn(
+        "the copy of the new secret in \(SecretHelper.entryName(reference, profile: entry)) was not removed (\(error.description)); remove it with: \(SecretHelper.manualRemoval(reference, profile: entry))"
+      )
+    }
+  }
+
+  // MARK: Tokens
+
+  /// A fresh token for a key (never from the cache: these calls change keys). A refusal of a key the
+  /// store knows is paused says so.
+  func mint(_ profile: Profile, keyID: String, secret: Secret, as label: String) throws(Failure) -> String {
+    let answer = try Minting.post(server: profile.server, keyID: keyID, secret: secret.text, context: context)
+    if !answer.isSuccess, answer.status == 401 || answer.status == 403, profile.keyInfo?.status == .inactive {
+      throw .error(
+        "the \(label) \(quoted(keyID)) of profile '\(name)' is paused (INACTIVE) on \(profile.server.url), so it cannot mint a token; resume it under Access Control > Applications, or give the profile a working key: conductor-profile set \(name) --key-id ID --secret"
+      )
+    }
+    return try Minting.token(from: answer, name: name, server: profile.server, keyID: keyID, context: context).token
+  }
+
+  /// Keys of `application` made since `pending` started and not the old key: made by a run that was
+  /// interrupted before it could keep their secret. Nil when the list cannot be read.
+  func strays(_ api: ApplicationAPI, _ pending: PendingKey, known: Set<String>) -> [ApplicationAPI.Key]? {
+    guard let application = pending.applicationID, let keys = try? api.listKeys(of: application) else { return nil }
+    return keys.filter { key in
+      !known.contains(key.id) && (key.createdAt.map { $0 / 1000 >= pending.startedAt - 5 } ?? false)
+    }
+  }
+
+  /// Tells about keys a run made whose secret never reached the store (useless: nobody has it).
+  func reportStrays(_ strays: [ApplicationAPI.Key], _ api: ApplicationAPI, _ pending: PendingKey, profile: String) {
+    guard let application = pending.applicationID else { return }
+    for key in strays {
+      context.warn(
+        "the key \(quoted(key.id)) of application \(quoted(application)) was made by the interrupted \(pending.operation.rawValue) and its secret never reached the store (nobody has it); delete it with: \(api.deleteKeyCommand(key.id, of: application, profile: profile))"
+      )
+    }
+  }
+}
+
+// MARK: - rotate's steps
+
+extension KeyRotation {
+  /// Finishes a rotation from the record: verify the new key, switch the profile to it, then pause,
+  /// delete or keep the old one. Each step is recorded before the next.
+  func finishRotate(_ start: PendingKey) throws(Failure) {
+    var pending = start
+    if pending.step == .creating {
+      try rollBackCreating(pending)
+      return
+    }
+    guard let newID = pending.keyID, let application = pending.applicationID else {
+      throw .error("the pending key of profile '\(name)' names no key or application; remove \"pendingKey\" from the store by hand")
+    }
+    var (profile, _) = try self.profile()
+    var token: String
+    if pending.step == .created {
+      let secret = try secret(of: pending)
+      // Verify: the new key mints a token.
+      let answer = try Minting.post(server: profile.server, keyID: newID, secret: secret.text, context: context)
+      guard answer.isSuccess else {
+        if answer.status == 401 || answer.status == 403 { try rollBackUnusable(pending, profile: profile, answer: answer) }
+        throw .server(
+          profile.server.url,
+          problem:
+            "the new key \(quoted(newID)) could not be verified (\(answer.errorSummary)); it is kept as a pending key: run \(operationName) again"
+        )
+      }
+      token = try Minting.token(from: answer, name: name, server: profile.server, keyID: newID, context: context).token
+      context.note("verified: the new key \(quoted(newID)) mints a token")
+      // Switch: the profile's secret where it keeps it, then the store, in one locked update.
+      var switched = pending
+      switched.step = .switched
+      switched.keySecret = nil
+      let (name, context) = (self.name, self.context)
+      let old = profile.keyInfo
+      profile = try file.update { (store: inout Store) throws(Failure) -> Profile in
+        guard var current = try store.profile(named: name) else { throw .error("profile '\(name)' was removed") }
+        if let reference = current.secretStore {
+          try SecretHelper.write(secret.text, to: reference, profile: name, context: context)
+          current.credential = .key(id: newID, secret: Secret(""))
+        } else {
+          current.credential = .key(id: newID, secret: secret)
+        }
+        var info = KeyInfo(keyID: newID)
+        info.applicationID = application
+        info.applicationName = pending.applicationName ?? old?.applicationName
+        info.createdAt = context.now * 1000
+        info.status = .active
+        info.roles = old?.roles
+        current.keyInfo = info
+        current.pendingKey = switched
+        store.setProfile(current, named: try ProfileName(validating: name))
+        return current
+      }
+      TokenCache(environment: context.environment).forget(name)
+      dropPendingEntry(pending)
+      pending = switched
+      context.note("switched: profile '\(name)' uses the new key \(quoted(newID))")
+    } else {
+      guard case .key(let id, _) = profile.credential, id == newID else {
+        throw .error(
+          "profile '\(name)' no longer uses the key \(quoted(newID)) its pending rotation switched to; remove \"pendingKey\" from the store by hand"
+        )
+      }
+      let resolved = try profile.resolvingSecret(name: name, context: context)
+      guard case .key(_, let secret) = resolved.credential else { return }
+      token = try mint(profile, keyID: newID, secret: secret, as: "key")
+    }
+    try finishOldKey(pending, profile: profile, token: token)
+  }
+
+  /// The last step: the old key paused (read first: the call toggles), deleted or kept; the record removed.
+  func finishOldKey(_ pending: PendingKey, profile: Profile, token: String) throws(Failure) {
+    guard let application = pending.applicationID, let newID = pending.keyID else { return }
+    let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
+    let keys = try api.listKeys(of: application)
+    let old = pending.oldKeyID
+    let oldKey = old.flatMap { id in keys.first { $0.id == id } }
+    var done = ""
+    switch pending.oldKey {
+    case .keep:
+      done = "the old key \(quoted(old ?? "?")) stays active"
+    case .pause:
+      if let oldKey, let old {
+        if oldKey.status == .inactive {
+          done = "the old key \(quoted(old)) was already paused"
+        } else {
+          let now = try api.toggleKey(old, of: application)
+          guard now == .inactive else {
+            throw .server(
+              profile.server.url,
+              problem:
+                "pausing the old key \(quoted(old)) left it \(now?.rawValue ?? "in an unknown state"); run \(operationName) again (it reads the state before it changes it)"
+            )
+          }
+          done = "the old key \(quoted(old)) is paused"
+        }
+      } else {
+        done = "the old key \(quoted(old ?? "?")) is gone from the server"
+      }
+    case .delete:
+      if oldKey != nil, let old {
+        try api.deleteKey(old, of: application)
+        done = "the old key \(quoted(old)) is deleted"
+      } else {
+        done = "the old key \(quoted(old ?? "?")) is gone from the server"
+      }
+    }
+    let created = keys.first { $0.id == newID }?.createdAt
+    let name = self.name
+    let paused = pending.oldKey == .pause
+    try file.update { (store: inout Store) throws(Failure) in
+      guard var current = try store.profile(named: name) else { return }
+      current.pendingKey = nil
+      if var info = current.keyInfo, let created {
+        info.createdAt = created
+        current.keyInfo = info
+      }
+      store.setProfile(current, named: try ProfileName(validating: name))
+      // Other profiles that hold the old key now hold a paused one: say so where they are shown.
+      guard paused, let old else { return }
+      for other in store.names where other != name {
+        guard var profile = try? store.profile(named: other), case .key(let id, _) = profile.credential, id == old,
+          profile.server.host == current.server.host, let otherName = try? ProfileName(validating: other)
+        else { continue }
+        var info = profile.keyInfo ?? KeyInfo(keyID: old)
+        info.status = .inactive
+        info.applicationID = application
+        profile.keyInfo = info
+        store.setProfile(profile, named: otherName)
+      }
+    }
+    context.print("rotated: profile '\(name)' uses the new key \(quoted(newID)) (application \(quoted(application))); \(done).")
+    switch pending.oldKey {
+    case .keep:
+      context.print(
+        "Shells already switched to '\(name)' keep the old key and keep working; run 'conductor-profile use \(name)' in them to pick up the new one, then pause the old key under Access Control > Applications."
+      )
+    case .pause, .delete:
+      context.print(
+        "Shells switched to '\(name)' before this still hold the old key, which no longer works: run 'conductor-profile use \(name)' in them to pick up the new one."
+      )
+    }
+  }
+
+  /// A rotation interrupted before its new key was recorded: the secret never reached the store, so
+  /// nothing can be finished. Names any key the server made in the meantime, and removes the record.
+  func rollBackCreating(_ pending: PendingKey) throws(Failure) {
+    let (profile, _) = try self.profile()
+    if case .key(let id, _) = profile.credential,
+      let resolved = try? profile.resolvingSecret(name: name, context: context),
+      case .key(_, let secret) = resolved.credential, let token = try? mint(profile, keyID: id, secret: secret, as: "key")
+    {
+      let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
+      if let strays = strays(api, pending, known: [id]) {
+        reportStrays(strays, api, pending, profile: name)
+      } else {
+        context.warn(
+          "could not list the keys of application \(quoted(pending.applicationID ?? "?")): a key made by the interrupted rotate may be left there; check Access Control > Applications"
+        )
+      }
+    }
+    try record(nil)
+    context.note("rolled back: the interrupted rotate of profile '\(name)' had not stored a new key; the profile still uses its old key")
+  }
+
+  /// The new key does not mint a token: delete it (with the old key's token) and remove the record.
+  func rollBackUnusable(_ pending: PendingKey, profile: Profile, answer: HTTPResponse) throws(Failure) {
+    guard let newID = pending.keyID, let application = pending.applicationID else { return }
+    var removal = ""
+    if case .key(let id, _) = profile.credential, let resolved = try? profile.resolvingSecret(name: name, context: context),
+      case .key(_, let secret) = resolved.credential, let token = try? mint(profile, keyID: id, secret: secret, as: "key")
+    {
+      let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
+      do throws(Failure) {
+        try api.deleteKey(newID, of: application)
+        removal = "it was deleted"
+      } catch {
+        removal = "delete it with: \(api.deleteKeyCommand(newID, of: application, profile: name))"
+      }
+    } else {
+      removal = "delete it under Access Control > Applications"
+    }
+    try record(nil)
+    dropPendingEntry(pending)
+    throw .server(
+      profile.server.url,
+      problem:
+        "the new key \(quoted(newID)) does not work (\(answer.errorSummary)), so profile '\(name)' keeps its old key; \(removal)"
+    )
+  }
+}
+
+extension ApplicationAPI {
+  /// The exact command that deletes an application, for messages (there is no such call in this tool).
+  package func deleteApplicationCommand(_ application: String, profile: String) -> String {
+    "curl -X DELETE -H \"$(conductor-profile token --header \(shellWord(profile)))\" \(shellWord(server.url + "/applications/" + application))"
+  }
+
+  /// The exact command that deletes an access key, for messages.
+  package func deleteKeyCommand(_ key: String, of application: String, profile: String) -> String {
+    "curl -X DELETE -H \"$(conductor-profile token --header \(shellWord(profile)))\" \(shellWord(server.url + "/applications/" + application + "/accessKeys/" + key))"
+  }
+}
