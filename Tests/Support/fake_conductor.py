@@ -17,6 +17,28 @@ closes (so it never outlives the test that started it).
 with that status and an HTML body (a broken proxy). --name puts TEXT in the userInfo's "name" and the
 minted token's "name" claim (a hostile answer).
 
+The Orkes application API (docs/keys.md), with state kept in memory. Every call needs X-Authorization:
+the user token (a user with --user-roles, default USER,ADMIN) or a token minted here (that application's
+roles; it may manage its own application's keys only). The key of --key-id/--key-secret belongs to a
+seeded application "app-1" (roles --app-roles, default WORKER), made --key-age-days ago.
+
+  GET    /api/token/userInfo                           a user, or {"applicationUser": true, ...} for a minted token
+  POST   /api/applications            {"name"}        -> {"id", "name", ...}                (userInfo)
+  POST   /api/applications/{id}/roles/{role}           200; 403 when a non-admin grants ADMIN or *_MANAGER
+  POST   /api/applications/{id}/accessKeys             -> {"id", "secret"}: the only time the secret is shown
+  GET    /api/applications/{id}/accessKeys             -> [{"id", "createdAt" (ms), "status"}]
+  POST   /api/applications/{id}/accessKeys/{k}/status  toggles ACTIVE <-> INACTIVE -> {"id", "createdAt", "status"}
+  DELETE /api/applications/{id}/accessKeys/{k}         200
+  GET    /api/applications/key/{k}                     -> the application
+  POST   /api/token                                    any ACTIVE key of any application; INACTIVE -> 401
+
+Faults, by call name (userInfo, token, createApp, addRole, createKey, listKeys, toggleKey, deleteKey,
+keyApp), optionally the Nth call only (createKey#2): --fail NAME[#N]=STATUS answers that status;
+--stall NAME[#N] holds the request before doing anything, --stall-after NAME[#N] does it and then holds
+the answer (the client never hears). POST /_faults {"fail": {...}, "stall": [...], "stallAfter": [...]}
+replaces them at run time (and releases held requests); GET /_state shows the applications (secrets
+left out) and "stalled" in /_stats names the held call.
+
 --oss is open-source Conductor: no authentication, so both token endpoints answer 404 (as Spring does,
 {"status": 404, "error": "Not Found", ...}), and GET /api/metadata/workflow answers 200 [] without a credential.
 """
@@ -50,11 +72,60 @@ parser.add_argument("--delay", type=float, default=0)
 parser.add_argument("--status", type=int, default=0)
 parser.add_argument("--oss", action="store_true")
 parser.add_argument("--name", default=None)
+parser.add_argument("--user-roles", default="USER,ADMIN")
+parser.add_argument("--app-roles", default="WORKER")
+parser.add_argument("--key-age-days", type=int, default=10)
+parser.add_argument("--fail", action="append", default=[])
+parser.add_argument("--stall", action="append", default=[])
+parser.add_argument("--stall-after", action="append", default=[])
 args = parser.parse_args()
 
 lock = threading.Lock()
-stats = {"token": 0, "userInfo": 0, "metadata": 0, "bodies": [], "headers": []}
+stats = {"token": 0, "userInfo": 0, "metadata": 0, "bodies": [], "headers": [], "calls": [], "stalled": None}
 minted = []
+CALLS = ["userInfo", "token", "createApp", "addRole", "createKey", "listKeys", "toggleKey", "deleteKey", "keyApp"]
+counts = {}
+release = threading.Event()
+
+
+def parse_faults(fail, stall, stall_after):
+    return {"fail": dict(fail), "stall": set(stall), "stallAfter": set(stall_after)}
+
+
+faults = parse_faults([f.split("=", 1) for f in args.fail], args.stall, args.stall_after)
+for f in faults["fail"]:
+    faults["fail"][f] = int(faults["fail"][f])
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+apps = {"app-1": {"id": "app-1", "name": "seeded", "roles": [r for r in args.app_roles.split(",") if r],
+                  "keys": {args.key_id: {"id": args.key_id, "secret": args.key_secret, "status": "ACTIVE",
+                                         "createdAt": now_ms() - args.key_age_days * 86400000}}}}
+serial = [1]
+principals = {}  # minted token -> application id
+
+
+def is_admin_role(role):
+    return role == "ADMIN" or role.endswith("_MANAGER")
+
+
+def find_key(key_id):
+    for app in apps.values():
+        if key_id in app["keys"]:
+            return app, app["keys"][key_id]
+    return None, None
+
+
+def key_view(key):
+    return {"id": key["id"], "createdAt": key["createdAt"], "status": key["status"]}
+
+
+def app_view(app):
+    return {"id": app["id"], "name": app["name"], "createdBy": "jane@example.com",
+            "roles": [{"name": r} for r in app["roles"]]}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -72,15 +143,131 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def api_prelude(self, kind):
+        self.stall_after = False
         with lock:
-            stats[kind] += 1
+            stats[kind] = stats.get(kind, 0) + 1
             stats["headers"].append({k: v for k, v in self.headers.items()})
         if args.delay:
             time.sleep(args.delay)
         if args.status:
             self.reply(args.status, raw=b"<html><body>Bad Gateway</body></html>", content_type="text/html")
             return False
+        if kind in CALLS:
+            self.stall_after = self.fault(kind)
+            if self.stall_after is None:
+                return False
         return True
+
+    def fault(self, name):
+        """Counts the call; answers an injected failure (None: answered) or holds it. True: hold after."""
+        with lock:
+            counts[name] = counts.get(name, 0) + 1
+            nth = name + "#" + str(counts[name])
+            stats["calls"].append(name)
+            fail = faults["fail"].get(nth, faults["fail"].get(name))
+            stall = nth in faults["stall"] or name in faults["stall"]
+            after = nth in faults["stallAfter"] or name in faults["stallAfter"]
+        if fail:
+            self.reply(fail, {"error": "INJECTED", "message": "injected failure of " + nth})
+            return None
+        if stall:
+            self.hold(nth)
+            return None
+        return after
+
+    def hold(self, what):
+        with lock:
+            stats["stalled"] = what
+        release.wait()
+        self.close_connection = True
+
+    def finish_call(self, status, obj):
+        if getattr(self, "stall_after", False):
+            self.hold("after " + stats["calls"][-1])
+            return
+        self.reply(status, obj)
+
+    def caller(self):
+        """("user", roles) or ("app", application id) for the X-Authorization token, else None."""
+        token = self.headers.get("X-Authorization", "")
+        if args.user_token and token == args.user_token:
+            return ("user", [r for r in args.user_roles.split(",") if r])
+        with lock:
+            if token in principals and principals[token] in apps:
+                return ("app", principals[token])
+        return None
+
+    def applications(self, method, path, body):
+        parts = path.split("/")[3:]  # after /api/applications
+        call = None
+        if method == "POST" and parts == []:
+            call = "createApp"
+        elif method == "POST" and len(parts) == 3 and parts[1] == "roles":
+            call = "addRole"
+        elif len(parts) == 2 and parts[1] == "accessKeys":
+            call = "createKey" if method == "POST" else "listKeys"
+        elif method == "POST" and len(parts) == 4 and parts[1] == "accessKeys" and parts[3] == "status":
+            call = "toggleKey"
+        elif method == "DELETE" and len(parts) == 3 and parts[1] == "accessKeys":
+            call = "deleteKey"
+        elif method == "GET" and len(parts) == 2 and parts[0] == "key":
+            call = "keyApp"
+        if call is None:
+            self.reply(404, {"status": 404, "message": "not found: " + path})
+            return
+        if not self.api_prelude(call):
+            return
+        who = self.caller()
+        if who is None:
+            self.reply(401, {"error": "INVALID_TOKEN", "message": "Token is invalid"})
+            return
+        kind, detail = who
+        with lock:
+            if call == "createApp":
+                if kind != "user":
+                    result = (403, {"error": "FORBIDDEN", "message": "applications cannot create applications"})
+                else:
+                    name = json.loads(body or b"{}").get("name", "")
+                    serial[0] += 1
+                    app = {"id": "app-%d" % serial[0], "name": name, "roles": [], "keys": {}}
+                    apps[app["id"]] = app
+                    result = (200, app_view(app))
+            elif call == "keyApp":
+                app, key = find_key(parts[1])
+                result = (200, app_view(app)) if app else (404, {"status": 404, "message": "no such key"})
+            else:
+                app = apps.get(parts[0])
+                if app is None:
+                    result = (404, {"status": 404, "message": "no such application " + parts[0]})
+                elif kind == "app" and detail != app["id"]:
+                    result = (403, {"error": "FORBIDDEN", "message": "not your application"})
+                elif call == "addRole":
+                    role = parts[2]
+                    if kind != "user" or (is_admin_role(role) and "ADMIN" not in detail):
+                        result = (403, {"error": "FORBIDDEN", "message": "only an admin may grant " + role})
+                    else:
+                        if role not in app["roles"]:
+                            app["roles"].append(role)
+                        result = (200, app_view(app))
+                elif call == "createKey":
+                    serial[0] += 1
+                    key_id = "key-%d" % serial[0]
+                    secret = "secret-%d-%s" % (serial[0], base64.b32encode(os.urandom(10)).decode().lower())
+                    app["keys"][key_id] = {"id": key_id, "secret": secret, "status": "ACTIVE", "createdAt": now_ms()}
+                    result = (200, {"id": key_id, "secret": secret})
+                elif call == "listKeys":
+                    result = (200, [key_view(k) for k in app["keys"].values()])
+                else:
+                    key = app["keys"].get(parts[2])
+                    if key is None:
+                        result = (404, {"status": 404, "message": "no such key " + parts[2]})
+                    elif call == "toggleKey":
+                        key["status"] = "INACTIVE" if key["status"] == "ACTIVE" else "ACTIVE"
+                        result = (200, key_view(key))
+                    else:
+                        del app["keys"][parts[2]]
+                        result = (200, {})
+        self.finish_call(*result)
 
     def not_found_oss(self):
         self.reply(404, {"timestamp": "2026-01-01T00:00:00.000+00:00", "status": 404, "error": "Not Found",
@@ -90,6 +277,15 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/_stats":
             with lock:
                 self.reply(200, stats)
+            return
+        if self.path == "/_state":
+            with lock:
+                self.reply(200, {a["id"]: {"name": a["name"], "roles": a["roles"],
+                                           "keys": {k: key_view(v) for k, v in a["keys"].items()}}
+                                 for a in apps.values()})
+            return
+        if self.path.startswith("/api/applications/"):
+            self.applications("GET", self.path, b"")
             return
         if self.path == "/api/metadata/workflow":
             if not self.api_prelude("metadata"):
@@ -106,12 +302,20 @@ class Handler(BaseHTTPRequestHandler):
                 self.not_found_oss()
                 return
             token = self.headers.get("X-Authorization", "")
-            if args.user_token and token == args.user_token:
-                self.reply(200, {
+            who = self.caller()
+            if who and who[0] == "user":
+                self.finish_call(200, {
                     "id": "jane@example.com", "name": args.name or "Jane Doe", "uuid": "0b1c2d",
-                    "roles": [{"name": "USER", "permissions": []}, {"name": "ADMIN", "permissions": []}],
+                    "roles": [{"name": r, "permissions": []} for r in who[1]],
                     "groups": [{"id": "engineering"}], "applicationUser": False,
                 })
+            elif who:
+                with lock:
+                    app = apps[who[1]]
+                    info = {"id": "app:" + app["id"], "name": app["name"], "uuid": app["id"],
+                            "roles": [{"name": r, "permissions": []} for r in app["roles"]], "groups": [],
+                            "applicationUser": True}
+                self.finish_call(200, info)
             elif args.expired_token and token == args.expired_token:
                 self.reply(401, {"error": "EXPIRED_TOKEN", "message": "Token has expired"})
             else:
@@ -119,9 +323,30 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.reply(404, {"status": 404, "message": "not found: " + self.path})
 
+    def do_DELETE(self):
+        if self.path.startswith("/api/applications/"):
+            self.applications("DELETE", self.path, b"")
+            return
+        self.reply(404, {"status": 404, "message": "not found: " + self.path})
+
     def do_POST(self):
+        global release
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
+        if self.path == "/_faults":
+            spec = json.loads(body or b"{}")
+            with lock:
+                faults["fail"] = {k: int(v) for k, v in spec.get("fail", {}).items()}
+                faults["stall"] = set(spec.get("stall", []))
+                faults["stallAfter"] = set(spec.get("stallAfter", []))
+                stats["stalled"] = None
+                old, release = release, threading.Event()
+            old.set()
+            self.reply(200, {})
+            return
+        if self.path == "/api/applications" or self.path.startswith("/api/applications/"):
+            self.applications("POST", self.path, body)
+            return
         if self.path == "/api/token":
             with lock:
                 stats["bodies"].append(body.decode("utf-8", "replace"))
@@ -135,14 +360,19 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError:
                 self.reply(400, {"error": "BAD_REQUEST", "message": "body is not JSON"})
                 return
-            if request.get("keyId") == args.key_id and request.get("keySecret") == args.key_secret:
+            with lock:
+                app, key = find_key(request.get("keyId"))
+            if key and key["secret"] == request.get("keySecret") and key["status"] == "ACTIVE":
                 now = int(time.time())
                 with lock:
                     minted.append(1)
-                    serial = len(minted)
-                token = make_jwt({"sub": args.key_id, "name": args.name or ("app-" + args.key_id), "iat": now,
-                                  "exp": now + args.ttl, "jti": str(serial)})
-                self.reply(200, {"token": token})
+                    number = len(minted)
+                key_id = request.get("keyId")
+                token = make_jwt({"sub": key_id, "name": args.name or ("app-" + key_id), "iat": now,
+                                  "exp": now + args.ttl, "jti": str(number)})
+                with lock:
+                    principals[token] = app["id"]
+                self.finish_call(200, {"token": token})
             else:
                 self.reply(401, {"error": "INVALID_TOKEN", "message": "Invalid access key or secret"})
             return

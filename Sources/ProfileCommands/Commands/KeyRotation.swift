@@ -271,7 +271,8 @@ extension KeyRotation {
         store.setProfile(profile, named: otherName)
       }
     }
-    context.print("rotated: profile '\(name)' uses the new key \(quoted(newID)) (application \(quoted(application))); \(done).")
+    context.print(
+      "rotated: profile '\(name)' uses the new key \(quoted(newID)) (application \(quoted(pending.applicationName ?? application))); \(done).")
     switch pending.oldKey {
     case .keep:
       context.print(
