@@ -124,8 +124,8 @@ enum WhoamiCommand {
       }
       lines.append(("roles", roles.isEmpty ? "(none)" : roles.joined(separator: ", ")))
       if !groups.isEmpty { lines.append(("groups", groups.joined(separator: ", "))) }
-      lines.append(("expires", NetworkCommands.expiry(expires, now: context.now)))
-      for (label, value) in lines { context.print("\(NetworkCommands.pad(label)) \(value)") }
+      lines.append(("expires", VerifyCommand.expiry(expires, now: context.now)))
+      for (label, value) in lines { context.print("\(VerifyCommand.pad(label)) \(value)") }
     }
     if production, !admin.isEmpty {
       context.warn(
