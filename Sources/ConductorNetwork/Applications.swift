@@ -185,3 +185,18 @@ package struct ApplicationAPI {
     return text
   }
 }
+
+extension Minting {
+  /// "key paused" rather than a generic 401: the server refused the key, and the store knows it is
+  /// INACTIVE (as `whoami`, `rotate` or `promote` last saw it). Nil otherwise.
+  package static func pausedRefusal(_ response: HTTPResponse, name: String, profile: Profile, keyID: String) -> Failure? {
+    guard !response.isSuccess, response.status == 401 || response.status == 403, profile.keyInfo?.status == .inactive else {
+      return nil
+    }
+    return .server(
+      profile.server.url,
+      problem:
+        "key paused: the application key \(quoted(keyID)) of profile '\(name)' is INACTIVE on \(profile.server.url) (\(response.errorSummary)); resume it under Access Control > Applications, or give the profile a working key: conductor-profile set \(name) --key-id ID --secret"
+    )
+  }
+}

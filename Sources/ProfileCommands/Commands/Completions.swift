@@ -79,7 +79,7 @@ enum CompletionCommands {
     "set": .profile, "show": .profile, "rename": .profile, "copy": .profile, "default": .profile, "env": .profile,
     "token": .profile, "verify": .profile, "ui": .profile, "remove": .profiles, "export": .profiles, "use": .use, "exec": .exec,
     "init": .shells, "completions": .shells, "import": .import, "help": .commands,
-    "allow": .directory, "deny": .directory,
+    "allow": .directory, "deny": .directory, "whoami": .profile, "promote": .profile, "rotate": .profile,
   ]
 
   /// Values of options that take one from a fixed list (or from the file system).
@@ -89,6 +89,7 @@ enum CompletionCommands {
     case "format": return FileFormat.allCases.map(\.rawValue)
     case "server-type": return ServerType.allCases.map(\.rawValue)
     case "color": return PromptColor.allCases.map(\.rawValue)
+    case "role": return PromoteCommand.knownRoles
     default: return nil
     }
   }

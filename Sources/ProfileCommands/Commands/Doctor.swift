@@ -5,13 +5,17 @@ import ShellOutput
 enum DoctorCommand {
   static let spec = CommandSpec(
     .doctor, usage: "[--fix]", summary: "Check the store, the shell hook, stray variables and tokens.",
-    options: [.flag(.fix, "Apply the chmod fixes for the store's permissions.")],
+    options: [
+      .flag(.fix, "Apply the chmod fixes for the store's permissions; finish or roll back an interrupted promote or rotate.")
+    ],
     discussion: """
       Checks: the store parses and every profile in it is valid; the store and its directory are private; the
       shell hook is loaded in this shell; no CONDUCTOR_* variable was set or changed outside a switch; the conductor
       CLI's CONDUCTOR_PROFILE is not set; no user token has expired or expires within a day; the default profile
       exists; no user token is on a production server; each secret store a profile uses has its helper installed,
-      unlocked and holding the profile's entry. Exit 0 when all is well, 1 when something needs attention.
+      unlocked and holding the profile's entry; no promote or rotate was interrupted (--fix finishes it, as
+      rotate NAME does); no application key is known to be paused; a key older than the store's keyMaxAge is a
+      notice. Exit 0 when all is well, 1 when something needs attention.
       """,
     run: { invocation, context throws(Failure) in try run(Options(invocation), context) })
 
@@ -45,6 +49,7 @@ enum DoctorCommand {
     if let store { Seatbelt.checkSettings(report, store: store) }
     AllowCommand.check(report)
     if let store { SecretCommands.doctor(report, store: store) }
+    if let store { KeyChecks.doctor(report, store: store, fix: options.fix) }
     if report.problems > 0 {
       context.note("\(report.problems) problem\(report.problems == 1 ? " needs" : "s need") attention")
       throw .exit(ExitCode.failure)

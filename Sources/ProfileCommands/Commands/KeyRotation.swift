@@ -108,13 +108,9 @@ struct KeyRotation {
 
   /// A fresh token for a key (never from the cache: these calls change keys). A refusal of a key the
   /// store knows is paused says so.
-  func mint(_ profile: Profile, keyID: String, secret: Secret, as label: String) throws(Failure) -> String {
+  func mint(_ profile: Profile, keyID: String, secret: Secret) throws(Failure) -> String {
     let answer = try Minting.post(server: profile.server, keyID: keyID, secret: secret.text, context: context)
-    if !answer.isSuccess, answer.status == 401 || answer.status == 403, profile.keyInfo?.status == .inactive {
-      throw .error(
-        "the \(label) \(quoted(keyID)) of profile '\(name)' is paused (INACTIVE) on \(profile.server.url), so it cannot mint a token; resume it under Access Control > Applications, or give the profile a working key: conductor-profile set \(name) --key-id ID --secret"
-      )
-    }
+    if let paused = Minting.pausedRefusal(answer, name: name, profile: profile, keyID: keyID) { throw paused }
     return try Minting.token(from: answer, name: name, server: profile.server, keyID: keyID, context: context).token
   }
 
@@ -205,7 +201,7 @@ extension KeyRotation {
       }
       let resolved = try profile.resolvingSecret(name: name, context: context)
       guard case .key(_, let secret) = resolved.credential else { return }
-      token = try mint(profile, keyID: newID, secret: secret, as: "key")
+      token = try mint(profile, keyID: newID, secret: secret)
     }
     try finishOldKey(pending, profile: profile, token: token)
   }
@@ -291,7 +287,7 @@ extension KeyRotation {
     let (profile, _) = try self.profile()
     if case .key(let id, _) = profile.credential,
       let resolved = try? profile.resolvingSecret(name: name, context: context),
-      case .key(_, let secret) = resolved.credential, let token = try? mint(profile, keyID: id, secret: secret, as: "key")
+      case .key(_, let secret) = resolved.credential, let token = try? mint(profile, keyID: id, secret: secret)
     {
       let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
       if let strays = strays(api, pending, known: [id]) {
@@ -311,7 +307,7 @@ extension KeyRotation {
     guard let newID = pending.keyID, let application = pending.applicationID else { return }
     var removal = ""
     if case .key(let id, _) = profile.credential, let resolved = try? profile.resolvingSecret(name: name, context: context),
-      case .key(_, let secret) = resolved.credential, let token = try? mint(profile, keyID: id, secret: secret, as: "key")
+      case .key(_, let secret) = resolved.credential, let token = try? mint(profile, keyID: id, secret: secret)
     {
       let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
       do throws(Failure) {

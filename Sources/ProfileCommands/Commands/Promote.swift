@@ -10,6 +10,9 @@ enum PromoteCommand {
   /// not an admin role. Anything more is asked for by name.
   static let defaultRoles = ["WORKER"]
 
+  /// Orkes roles offered by completion for --role (any other role name is accepted too).
+  static let knownRoles = ["ADMIN", "METADATA_API", "METADATA_MANAGER", "USER", "USER_READ_ONLY", "WORKER", "WORKFLOW_MANAGER"]
+
   static let spec = CommandSpec(
     .promote, usage: "NAME [--to NEW] [--application APP] [--role ROLE]... [--production] [--secret-store STORE]",
     summary: "Turn a user-token profile into an application key profile (application, roles, key).",

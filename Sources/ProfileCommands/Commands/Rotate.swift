@@ -92,7 +92,7 @@ enum RotateCommand {
     let resolved = try profile.resolvingSecret(name: name, context: context)
     guard case .key(_, let secret) = resolved.credential else { return }
     // 1. A token with the current key; 2. the key's application.
-    let token = try work.mint(profile, keyID: oldID, secret: secret, as: "key")
+    let token = try work.mint(profile, keyID: oldID, secret: secret)
     let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
     let application = try api.application(owning: oldID)
     // 3. Recorded before the key is made.

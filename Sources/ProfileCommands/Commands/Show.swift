@@ -61,6 +61,22 @@ enum ShowCommand {
       lines.append(("auth", "none"))
     }
     let inferred = profile.serverType == nil ? " (from the credential)" : ""
+    if let info = profile.keyInfo {
+      if let application = info.applicationID {
+        lines.append(("application", info.applicationName.map { "\($0) (\(application))" } ?? application))
+      }
+      if let created = info.createdAt {
+        let age = info.age(now: context.now) ?? 0
+        lines.append(("key made", "\(formatUTC(created / 1000)) (\(KeyAge.text(age)) ago)"))
+      }
+      if let status = info.status {
+        lines.append(("key state", status == .inactive ? "paused (INACTIVE): it cannot mint a token" : "active"))
+      }
+      if let roles = info.roles { lines.append(("roles", roles.isEmpty ? "(none)" : roles.joined(separator: ", "))) }
+    }
+    if let pending = profile.pendingKey {
+      lines.append(("pending key", "\(pending.summary); finish it with: conductor-profile rotate \(name)"))
+    }
     lines.append(("server type", profile.effectiveServerType.rawValue + inferred))
     if let kept = profile.secretStore { lines.append(("secret store", kept.label)) }
     if let d = profile.description { lines.append(("description", d)) }

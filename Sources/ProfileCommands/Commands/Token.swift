@@ -43,6 +43,8 @@ enum TokenCommand {
     let jwt: String
     switch profile.credential {
     case .key(let id, _):
+      // adminOnProduction (Guard.checkAdmin): a key profile's only judgement at this door.
+      try Guard.checkAdmin(name: name, profile: profile, store: store, context: context, refusable: true)
       let cache = TokenCache(environment: context.environment)
       if !options.refresh, let cached = cache.entry(for: name),
         cached.isReusable(server: profile.server, keyID: id, now: context.now)

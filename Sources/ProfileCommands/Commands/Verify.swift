@@ -33,6 +33,7 @@ enum VerifyCommand {
     switch profile.credential {
     case .key(let id, let secret):
       let answer = try Minting.post(server: server, keyID: id, secret: secret.text, context: context)
+      if let paused = Minting.pausedRefusal(answer, name: name, profile: profile, keyID: id) { throw paused }
       try OpenSourceServer.check(answer, name: name, server: server, context: context)
       let minted = try Minting.token(from: answer, name: name, server: server, keyID: id, context: context)
       context.print("ok: the application key \(quoted(id)) of profile '\(name)' works on \(server.url)")

@@ -40,11 +40,7 @@ enum WhoamiCommand {
     switch profile.credential {
     case .key(let id, let secret):
       let answer = try Minting.post(server: profile.server, keyID: id, secret: secret.text, context: context)
-      if !answer.isSuccess, answer.status == 401 || answer.status == 403, stored.keyInfo?.status == .inactive {
-        throw .error(
-          "the application key \(quoted(id)) of profile '\(name)' is paused (INACTIVE) on \(profile.server.url); resume it under Access Control > Applications, or rotate to a new key"
-        )
-      }
+      if let paused = Minting.pausedRefusal(answer, name: name, profile: stored, keyID: id) { throw paused }
       let minted = try Minting.token(from: answer, name: name, server: profile.server, keyID: id, context: context)
       token = minted.token
       expires = minted.expires

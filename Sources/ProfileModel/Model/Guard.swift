@@ -19,6 +19,8 @@ public enum Guard {
     // A mistyped CONDUCTOR_PROFILE_GUARD fails every command that could refuse, not only on production:
     // someone who meant block must not learn of the typo the day it matters. add and set never refuse.
     let mode = refusable ? try store.effectiveGuard(environment: context.environment) : .warn
+    // The opt-in adminOnProduction, judged at the same doors (key profiles only; see checkAdmin).
+    try checkAdmin(name: name, profile: profile, store: store, context: context, refusable: refusable)
     guard isUserTokenOnProduction(profile, in: store) else { return }
     let text = reason(name: name, server: profile.server.url)
     if mode == .block {
