@@ -140,17 +140,17 @@ package struct ApplicationAPI {
   }
 
   func failure(_ response: HTTPResponse, _ method: String, _ path: String, what: String) -> Failure {
-      var hint: String
-      switch response.status {
-      case 401: hint = "the credential was refused (expired or revoked?)"
-      case 403: hint = "the credential may not do this (it needs a role that allows it, such as ADMIN)"
-      default: hint = response.genericHint(name: "NAME", server: server, request: "\(method) \(server.url)\(path)")
-      }
-      if response.status == 404 && path.hasPrefix("/applications") {
-        hint = "no such application or key on \(server.url) (or the server has no application API: is it an Orkes server?)"
-      }
-      return .server(
-        server.url, problem: "cannot \(what) on \(server.url): \(method) \(path) answered \(response.errorSummary); \(hint)")
+    var hint: String
+    switch response.status {
+    case 401: hint = "the credential was refused (expired or revoked?)"
+    case 403: hint = "the credential may not do this (it needs a role that allows it, such as ADMIN)"
+    default: hint = response.genericHint(name: "NAME", server: server, request: "\(method) \(server.url)\(path)")
+    }
+    if response.status == 404 && path.hasPrefix("/applications") {
+      hint = "no such application or key on \(server.url) (or the server has no application API: is it an Orkes server?)"
+    }
+    return .server(
+      server.url, problem: "cannot \(what) on \(server.url): \(method) \(path) answered \(response.errorSummary); \(hint)")
   }
 
   func object(_ response: HTTPResponse, _ call: String) throws(Failure) -> [String: JSON] {

@@ -49,6 +49,7 @@ enum ExportCommand {
   static func redacted(_ raw: JSON) -> JSON {
     guard var object = raw.objectValue, var auth = object["auth"]?.objectValue else { return raw }
     for key in ["keySecret", "token"] where auth[key] != nil { auth[key] = .null }
+    auth = PendingKey.redactingSecret(auth)
     object["auth"] = .object(auth)
     return .object(object)
   }

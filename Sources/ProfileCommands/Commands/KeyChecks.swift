@@ -18,7 +18,8 @@ enum KeyChecks {
       if profile.hasUnreadablePendingKey {
         pendingOK = false
         report.problem(
-          "profile '\(name)' has a \"pendingKey\" this version cannot read", fix: "finish it with the version of conductor-profile that wrote it")
+          "profile '\(name)' has a \"pendingKey\" this version cannot read",
+          fix: "finish it with the version of conductor-profile that wrote it")
       }
       if let pending = profile.pendingKey {
         pendingOK = false
@@ -32,7 +33,8 @@ enum KeyChecks {
               fix: "conductor-profile rotate \(name) once the cause is mended")
           }
         } else {
-          report.problem("profile '\(name)': \(pending.summary)", fix: "conductor-profile rotate \(name) (or conductor-profile doctor --fix)")
+          report.problem(
+            "profile '\(name)': \(pending.summary)", fix: "conductor-profile rotate \(name) (or conductor-profile doctor --fix)")
         }
       }
       guard let info = profile.keyInfo else { continue }
@@ -41,7 +43,8 @@ enum KeyChecks {
         report.problem(
           "the application key \(quoted(info.keyID)) of profile '\(name)' is paused (INACTIVE), so it cannot mint a token",
           fix:
-            "resume it under Access Control > Applications, or give the profile a working key: conductor-profile set \(name) --key-id ID --secret")
+            "resume it under Access Control > Applications, or give the profile a working key: conductor-profile set \(name) --key-id ID --secret"
+        )
       }
       if let maxAge, let age = info.age(now: context.now), age > maxAge {
         agesOK = false

@@ -146,7 +146,8 @@ extension KeyRotation {
       return
     }
     guard let newID = pending.keyID, let application = pending.applicationID else {
-      throw .error("the pending key of profile '\(name)' names no key or application; remove \"pendingKey\" from the store by hand")
+      throw .error(
+        "the pending key of profile '\(name)' names no key or application; remove \"pendingKey\" from the store by hand")
     }
     var (profile, _) = try self.profile()
     var token: String
@@ -268,7 +269,8 @@ extension KeyRotation {
       }
     }
     context.print(
-      "rotated: profile '\(name)' uses the new key \(quoted(newID)) (application \(quoted(pending.applicationName ?? application))); \(done).")
+      "rotated: profile '\(name)' uses the new key \(quoted(newID)) (application \(quoted(pending.applicationName ?? application))); \(done)."
+    )
     switch pending.oldKey {
     case .keep:
       context.print(
@@ -299,7 +301,8 @@ extension KeyRotation {
       }
     }
     try record(nil)
-    context.note("rolled back: the interrupted rotate of profile '\(name)' had not stored a new key; the profile still uses its old key")
+    context.note(
+      "rolled back: the interrupted rotate of profile '\(name)' had not stored a new key; the profile still uses its old key")
   }
 
   /// The new key does not mint a token: delete it (with the old key's token) and remove the record.

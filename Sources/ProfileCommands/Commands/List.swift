@@ -41,7 +41,8 @@ enum ListCommand {
       + rows.map { row in
         [
           row.isActive ? "*" : "", row.name + (row.isDefault ? " (default)" : ""), row.profile.server.url,
-          row.profile.credential.kind.rawValue, row.production ? "yes" : "no", row.keyText(now: context.now) ?? row.expiryText(now: context.now),
+          row.profile.credential.kind.rawValue, row.production ? "yes" : "no",
+          row.keyText(now: context.now) ?? row.expiryText(now: context.now),
         ].map { TerminalText.sanitize($0) }
       }
     let widths = (0..<6).map { column in table.map { $0[column].count }.max()! }

@@ -54,14 +54,17 @@ enum PromoteCommand {
       secretStore = invocation.value(.secretStore)
       for role in roles where !PromoteCommand.isRoleName(role) {
         throw invocation.usageError(
-          "invalid role \(quoted(role)) for --role: use the role's name in capitals, such as WORKER or METADATA_API", option: .role)
+          "invalid role \(quoted(role)) for --role: use the role's name in capitals, such as WORKER or METADATA_API",
+          option: .role)
       }
       if let target {
         do throws(Failure) { _ = try ProfileName(validating: target) } catch {
           throw invocation.usageError(error.description, option: .to)
         }
       }
-      if let application, application.isEmpty || application.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+      if let application,
+        application.isEmpty || application.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+      {
         throw invocation.usageError("--application needs a name without control characters", option: .application)
       }
       if let secretStore {
@@ -107,12 +110,18 @@ enum PromoteCommand {
     let targetName = try ProfileName(validating: target)
     if target != name, store.contains(target) {
       throw .error(
-        "a profile named '\(target)' already exists; choose another name with --to NEW, or replace '\(name)' itself with --to \(name)")
+        "a profile named '\(target)' already exists; choose another name with --to NEW, or replace '\(name)' itself with --to \(name)"
+      )
     }
     let kind: SecretStoreKind
-    if let text = options.secretStore { kind = try SecretStoreKind(validating: text) } else { kind = try store.defaultSecretStore() }
+    if let text = options.secretStore {
+      kind = try SecretStoreKind(validating: text)
+    } else {
+      kind = try store.defaultSecretStore()
+    }
     if kind != .file, kind != .command, SecretHelper.locate(kind.program, environment: context.environment) == nil {
-      throw .error("cannot keep the new secret in \(kind.rawValue): \(kind.program) is not installed or not on PATH; \(kind.installHint)")
+      throw .error(
+        "cannot keep the new secret in \(kind.rawValue): \(kind.program) is not installed or not on PATH; \(kind.installHint)")
     }
     if let exp = jwt.expires, exp <= context.now {
       throw .error(
@@ -153,7 +162,10 @@ enum PromoteCommand {
   /// `NEW-USER`: the target profile and the part of the user's id before any '@', in letters, digits, . _ -.
   static func defaultApplicationName(target: String, user: String) -> String {
     let local = user.split(separator: "@").first.map(String.init) ?? user
-    let cleaned = String(local.unicodeScalars.filter { ProfileName.isAlnum(UInt8(truncatingIfNeeded: $0.value)) && $0.isASCII || $0 == "." || $0 == "_" || $0 == "-" })
+    let cleaned = String(
+      local.unicodeScalars.filter {
+        ProfileName.isAlnum(UInt8(truncatingIfNeeded: $0.value)) && $0.isASCII || $0 == "." || $0 == "_" || $0 == "-"
+      })
     return cleaned.isEmpty ? target : "\(target)-\(cleaned)"
   }
 
@@ -175,7 +187,8 @@ enum PromoteCommand {
       key = try api.createKey(for: application)
     } catch {
       throw .error(
-        "\(error.description); the application \(quoted(application)) is recorded: run conductor-profile rotate \(work.name) to finish the promote")
+        "\(error.description); the application \(quoted(application)) is recorded: run conductor-profile rotate \(work.name) to finish the promote"
+      )
     }
     do throws(Failure) {
       try work.keep(key, in: &pending, preferring: pending.targetSecretStore)
@@ -226,7 +239,8 @@ enum PromoteCommand {
           let api = ApplicationAPI(server: source.server, token: token, environment: context.environment)
           do throws(Failure) {
             try api.deleteKey(keyID, of: application)
-            removal = "it was deleted; the application \(quoted(application)) is left: remove it with: \(api.deleteApplicationCommand(application, profile: name))"
+            removal =
+              "it was deleted; the application \(quoted(application)) is left: remove it with: \(api.deleteApplicationCommand(application, profile: name))"
           } catch {
             removal = "delete it with: \(api.deleteKeyCommand(keyID, of: application, profile: name))"
           }
@@ -293,9 +307,9 @@ enum PromoteCommand {
         )
       }
     }
-    let where_ = kind == .file ? "the store file" : kind.rawValue
+    let place = kind == .file ? "the store file" : kind.rawValue
     context.print(
-      "promoted: profile '\(target)' uses the application key \(quoted(keyID)) of application \(quoted(pending.applicationName ?? application)) (roles: \(pending.roles.joined(separator: ", "))), its secret in \(where_); verified on \(source.server.url)."
+      "promoted: profile '\(target)' uses the application key \(quoted(keyID)) of application \(quoted(pending.applicationName ?? application)) (roles: \(pending.roles.joined(separator: ", "))), its secret in \(place); verified on \(source.server.url)."
     )
     context.print("Switch to it with: conductor-profile use \(target)")
   }

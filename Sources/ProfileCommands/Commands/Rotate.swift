@@ -113,7 +113,8 @@ enum RotateCommand {
         throw error
       }
       throw .error(
-        "\(error.description); the rotation is recorded as started: run conductor-profile rotate \(name) to check for a key it may have made, and to start again")
+        "\(error.description); the rotation is recorded as started: run conductor-profile rotate \(name) to check for a key it may have made, and to start again"
+      )
     }
     do throws(Failure) {
       try work.keep(key, in: &pending, preferring: profile.secretStore?.kind)
@@ -127,7 +128,8 @@ enum RotateCommand {
         removal = "delete it with: \(api.deleteKeyCommand(key.id, of: application.id, profile: name))"
       }
       throw .error(
-        "the new key \(quoted(key.id)) could not be stored (\(error.description)); \(removal), and profile '\(name)' keeps its old key")
+        "the new key \(quoted(key.id)) could not be stored (\(error.description)); \(removal), and profile '\(name)' keeps its old key"
+      )
     }
     context.note("stored: the new key \(quoted(key.id)) of application \(quoted(application.id)) is kept as a pending key")
     // 5. Verify, switch, then the old key.

@@ -158,9 +158,12 @@ public struct PendingKey: Equatable, Sendable {
     var text = "a \(operation.rawValue) was interrupted"
     switch step {
     case .creating:
-      text += applicationID == nil && operation == .promote ? " before the application was recorded" : " while a key was being created"
+      text +=
+        applicationID == nil && operation == .promote ? " before the application was recorded" : " while a key was being created"
     case .created: text += " after the new key \(quoted(keyID ?? "?")) was stored (not yet in use)"
-    case .switched: text += " after the switch to the new key; the old key \(quoted(oldKeyID ?? "?")) is not yet \(oldKey == .delete ? "deleted" : "paused")"
+    case .switched:
+      text +=
+        " after the switch to the new key; the old key \(quoted(oldKeyID ?? "?")) is not yet \(oldKey == .delete ? "deleted" : "paused")"
     }
     return text
   }
@@ -187,8 +190,11 @@ extension Profile {
   /// True when the store holds a `pendingKey` this version cannot read (it is kept, never acted on).
   public var hasUnreadablePendingKey: Bool { unknownAuth["pendingKey"] != nil && pendingKey == nil }
 
-  /// `auth` keys with any pending secret replaced by `null` (for `export` and `show` without `--reveal`).
-  func redactingPendingSecret(_ auth: [String: JSON]) -> [String: JSON] {
+}
+
+extension PendingKey {
+  /// `auth` keys with any pending secret replaced by `null` (`export` and `show` without `--reveal`).
+  package static func redactingSecret(_ auth: [String: JSON]) -> [String: JSON] {
     guard case .object(var pending)? = auth["pendingKey"], pending["keySecret"] != nil else { return auth }
     pending["keySecret"] = .null
     var copy = auth

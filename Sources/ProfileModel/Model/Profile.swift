@@ -128,7 +128,7 @@ extension Profile {
 
   /// The store object. With `redactSecrets`, the key secret and token are `null`.
   package func json(redactSecrets: Bool = false) -> JSON {
-    var auth = redactSecrets ? redactingPendingSecret(unknownAuth) : unknownAuth
+    var auth = redactSecrets ? PendingKey.redactingSecret(unknownAuth) : unknownAuth
     auth["kind"] = .string(credential.kind.rawValue)
     switch credential {
     case .key(let id, let secret):

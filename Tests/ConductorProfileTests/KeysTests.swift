@@ -1,0 +1,408 @@
+import Foundation
+import Testing
+
+/// whoami, promote and rotate against the fake Conductor's application API (Tests/Support/fake_conductor.py):
+/// the happy paths, every server call failed in turn, and the program killed (kill -9) at every step, each
+/// time checking that nothing is lost: the profile works at every instant, and the next `rotate NAME`
+/// finishes what was started, naming any key whose secret never reached the store.
+@Suite struct KeysTests {
+  static let userToken = makeJWT(["sub": "jane", "email": "jane@example.com", "exp": 4_102_444_800])
+
+  /// A sandbox with the fake server, the user-token profile `play` and the key profile `dev` (key `key-id`
+  /// of the seeded application `app-1`).
+  struct World {
+    let sandbox: Sandbox
+    let server: FakeConductor
+
+    init?(_ arguments: [String] = []) throws {
+      sandbox = try Sandbox()
+      guard let server = try FakeConductor.start(["--user-token", KeysTests.userToken] + arguments) else { return nil }
+      self.server = server
+      try sandbox.addToken("play", server: server.url, token: KeysTests.userToken)
+      try sandbox.addKey("dev", server: server.url)
+    }
+
+    func run(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Sandbox.Result {
+      let r = try sandbox.run(arguments)
+      // A secret the server made never reaches standard output or error.
+      #expect(r.stdout.range(of: "secret-[0-9]+-", options: .regularExpression) == nil, "\(r)", sourceLocation: sourceLocation)
+      #expect(r.stderr.range(of: "secret-[0-9]+-", options: .regularExpression) == nil, "\(r)", sourceLocation: sourceLocation)
+      return r
+    }
+
+    /// Replaces the server's faults (and releases any held request).
+    func faults(fail: [String: Int] = [:], stall: [String] = [], stallAfter: [String] = []) throws {
+      let body = try JSONSerialization.data(withJSONObject: ["fail": fail, "stall": stall, "stallAfter": stallAfter])
+      let r = try sandbox.execute(
+        "/usr/bin/env",
+        [
+          "curl", "-s", "--max-time", "5", "-X", "POST", "--data-binary", String(decoding: body, as: UTF8.self),
+          "\(server.url)/_faults",
+        ])
+      #expect(r.status == 0, "\(r)")
+    }
+
+    /// The server's applications: id → {name, roles, keys: id → {status, createdAt}}.
+    func state() throws -> [String: [String: Any]] {
+      let r = try sandbox.execute("/usr/bin/env", ["curl", "-s", "--max-time", "5", "\(server.url)/_state"])
+      return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: [String: Any]])
+    }
+
+    func keys(of application: String) throws -> [String: String] {
+      let keys = try #require(try state()[application]?["keys"] as? [String: [String: Any]])
+      return keys.mapValues { $0["status"] as? String ?? "?" }
+    }
+
+    func profile(_ name: String) throws -> [String: Any]? {
+      (try sandbox.storeJSON()["profiles"] as? [String: Any])?[name] as? [String: Any]
+    }
+
+    func auth(_ name: String) throws -> [String: Any] {
+      try #require(try profile(name)?["auth"] as? [String: Any])
+    }
+
+    /// Starts the program, waits until the server holds `call`, then kills it (and its curl) with SIGKILL.
+    func killDuring(_ arguments: [String], call: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+      let child = try Child(Sandbox.program, arguments, environment: sandbox.environment, timeout: 60)
+      var held = false
+      for _ in 0..<400 {
+        if let stalled = try server.stats(sandbox)["stalled"] as? String, stalled.hasSuffix(call) || stalled.contains(call + "#")
+        {
+          held = true
+          break
+        }
+        if !child.isRunning { break }
+        usleep(25_000)
+      }
+      #expect(held, "the server never held \(call)", sourceLocation: sourceLocation)
+      kill(-child.pid, SIGKILL)
+      let status = child.wait()
+      #expect(status != 0, sourceLocation: sourceLocation)
+    }
+  }
+
+  // MARK: whoami
+
+  @Test func whoamiUserAndApplication() throws {
+    guard let world = try World() else { return }
+    let user = try world.run(["whoami", "play"])
+    #expect(user.status == 0, "\(user)")
+    let server = world.server.url + "/api"
+    let expected = [
+      "profile: play", "server:  \(server)", "kind:    user", "name:    Jane Doe", "id:      jane@example.com",
+      "roles:   USER, ADMIN", "groups:  engineering", "expires: 2100-01-01 00:00 UTC (in ",
+    ].joined(separator: "\n")
+    #expect(user.stdout.hasPrefix(expected), "\(user)")
+    #expect(user.stderr == "")
+
+    let app = try world.run(["whoami", "dev", "--json"])
+    #expect(app.status == 0, "\(app)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(app.stdout.utf8)) as? [String: Any])
+    #expect(json["kind"] as? String == "application")
+    #expect(json["roles"] as? [String] == ["WORKER"])
+    #expect((json["application"] as? [String: Any])?["id"] as? String == "app-1")
+    #expect((json["key"] as? [String: Any])?["status"] as? String == "ACTIVE")
+    // What it learnt is kept with the profile, and list and show say the key's age.
+    let info = try #require(try world.auth("dev")["keyInfo"] as? [String: Any])
+    #expect(info["applicationId"] as? String == "app-1" && info["roles"] as? [String] == ["WORKER"])
+    let list = try world.run(["list"])
+    #expect(list.stdout.contains("key 10d old"), "\(list)")
+    let show = try world.run(["show", "dev"])
+    #expect(show.stdout.contains("key state:     active\n"), "\(show)")
+    #expect(show.stdout.contains("application:   seeded (app-1)\n"), "\(show)")
+  }
+
+  @Test func whoamiWarnsOfAdminOnProduction() throws {
+    guard let world = try World(["--app-roles", "WORKER,ADMIN"]) else { return }
+    #expect(try world.run(["set", "dev", "--production"]).status == 0)
+    let r = try world.run(["whoami", "dev"])
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stderr.contains("warning: profile 'dev' is on the production server"), "\(r)")
+    #expect(r.stderr.contains("an everyday shell does not need admin on production"), "\(r)")
+  }
+
+  // MARK: adminOnProduction
+
+  @Test(arguments: ["warn", "block"])
+  func adminOnProduction(mode: String) throws {
+    guard let world = try World(["--app-roles", "WORKER,ADMIN"]) else { return }
+    #expect(try world.run(["set", "dev", "--production"]).status == 0)
+    #expect(try world.run(["whoami", "dev"]).status == 0)
+    // Not set: nothing said.
+    let quiet = try world.run(["env", "dev", "--shell", "bash"])
+    #expect(quiet.status == 0 && !quiet.stderr.contains("admin"), "\(quiet)")
+    var store = try world.sandbox.storeJSON()
+    store["adminOnProduction"] = mode
+    try world.sandbox.writeStore(String(decoding: try JSONSerialization.data(withJSONObject: store), as: UTF8.self))
+    for command in [["env", "dev", "--shell", "bash"], ["token", "dev"], ["exec", "dev", "--", "/bin/true"]] {
+      let r = try world.run(command)
+      #expect(r.stderr.contains("admin role (ADMIN) on the production server"), "\(command) \(r)")
+      #expect(r.status == (mode == "block" ? 3 : 0), "\(command) \(r)")
+      if mode == "block" { #expect(r.stdout == "", "\(command) \(r)") }
+    }
+    // A profile that is not production: fine whatever the mode.
+    #expect(try world.run(["set", "dev", "--no-production"]).status == 0)
+    let fine = try world.run(["env", "dev", "--shell", "bash"])
+    #expect(fine.status == 0 && !fine.stderr.contains("admin"), "\(fine)")
+  }
+
+  @Test func badStoreSettingsAreProblems() throws {
+    guard let world = try World() else { return }
+    var store = try world.sandbox.storeJSON()
+    store["keyMaxAge"] = "ninety days"
+    try world.sandbox.writeStore(String(decoding: try JSONSerialization.data(withJSONObject: store), as: UTF8.self))
+    let r = try world.run(["doctor"])
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("problem: the store's \"keyMaxAge\" is \"ninety days\", not a duration"), "\(r)")
+  }
+
+  // MARK: promote
+
+  @Test func promoteMakesAWorkingKeyProfile() throws {
+    guard let world = try World() else { return }
+    let before = try world.auth("play")
+    let r = try world.run(["promote", "play"])
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stdout.hasPrefix("promoted: profile 'play-key' uses the application key 'key-"), "\(r)")
+    #expect(r.stdout.hasSuffix("Switch to it with: conductor-profile use play-key\n"), "\(r)")
+    let auth = try world.auth("play-key")
+    #expect(auth["kind"] as? String == "key")
+    let keyID = try #require(auth["keyId"] as? String)
+    #expect(auth["pendingKey"] == nil)
+    // On the server: an application named from the profile and the user, WORKER only, the key active.
+    let state = try world.state()
+    let (appID, app) = try #require(state.first { ($0.value["name"] as? String) == "play-key-jane" })
+    #expect(app["roles"] as? [String] == ["WORKER"])
+    #expect(try world.keys(of: appID) == [keyID: "ACTIVE"])
+    // It works, and the user-token profile is as it was.
+    #expect(try world.run(["verify", "play-key"]).status == 0)
+    #expect(try NSDictionary(dictionary: world.auth("play")).isEqual(to: before))
+    // The store file is still private.
+    #expect(try world.sandbox.mode(of: world.sandbox.storePath) == 0o600)
+  }
+
+  @Test func promoteToReplacesTheProfileWithRoles() throws {
+    guard let world = try World() else { return }
+    let r = try world.run([
+      "promote", "play", "--to", "play", "--role", "WORKER", "--role", "METADATA_API", "--application", "ci",
+    ])
+    #expect(r.status == 0, "\(r)")
+    let auth = try world.auth("play")
+    #expect(auth["kind"] as? String == "key" && auth["token"] == nil)
+    let app = try #require(try world.state().first { ($0.value["name"] as? String) == "ci" })
+    #expect(app.value["roles"] as? [String] == ["WORKER", "METADATA_API"])
+    #expect(try world.run(["verify", "play"]).status == 0)
+  }
+
+  @Test func promoteRefusedAdminRoleNamesWhatItMade() throws {
+    guard let world = try World(["--user-roles", "USER"]) else { return }
+    let before = try #require(world.sandbox.storeBytes())
+    let r = try world.run(["promote", "play", "--role", "ADMIN"])
+    #expect(r.status == 1, "\(r)")
+    #expect(r.stderr.contains("HTTP 403"), "\(r)")
+    #expect(r.stderr.contains("Remove it with: curl -X DELETE -H \"$(conductor-profile token --header play)\""), "\(r)")
+    // No key was made, and the store is byte for byte as it was.
+    let made = try #require(try world.state().first { ($0.value["name"] as? String) == "play-key-jane" })
+    #expect(try world.keys(of: made.key).isEmpty)
+    #expect(r.stderr.contains("/api/applications/\(made.key) — "), "\(r)")
+    #expect(world.sandbox.storeBytes() == before)
+  }
+
+  @Test func promoteChecksBeforeCallingTheServer() throws {
+    guard let world = try World() else { return }
+    let notToken = try world.run(["promote", "dev"])
+    #expect(notToken.status == 1 && notToken.stderr.contains("conductor-profile rotate dev"), "\(notToken)")
+    let taken = try world.run(["promote", "play", "--to", "dev"])
+    #expect(taken.status == 1 && taken.stderr.contains("a profile named 'dev' already exists"), "\(taken)")
+    let badRole = try world.run(["promote", "play", "--role", "worker"])
+    #expect(badRole.status == 64, "\(badRole)")
+    let command = try world.run(["promote", "play", "--secret-store", "command"])
+    #expect(command.status == 64, "\(command)")
+    #expect(try world.server.stats(world.sandbox)["calls"] as? [String] == [])
+  }
+
+  /// The calls of one promote, in order.
+  static let promoteCalls = ["userInfo", "createApp", "addRole", "createKey", "token"]
+
+  @Test(arguments: promoteCalls)
+  func promoteFailingEachCallLosesNothing(call: String) throws {
+    guard let world = try World() else { return }
+    try world.faults(fail: [call: 500])
+    let r = try world.run(["promote", "play"])
+    #expect(r.status == 1, "\(r)")
+    try world.faults()
+    try checkPromoteRecovers(world, after: r)
+  }
+
+  @Test(arguments: promoteCalls.map { ($0, false) } + ["createApp", "addRole", "createKey", "token"].map { ($0, true) })
+  func promoteKilledAtEachStepLosesNothing(call: String, after: Bool) throws {
+    guard let world = try World() else { return }
+    try world.faults(stall: after ? [] : [call], stallAfter: after ? [call] : [])
+    try world.killDuring(["promote", "play"], call: call)
+    try world.faults()
+    try checkPromoteRecovers(world, after: nil)
+  }
+
+  /// After an interrupted promote: `play` still works; `rotate play` finishes it (play-key works) or rolls
+  /// it back (no pending record, and what the server made is named); no key with a lost secret is left
+  /// unnamed.
+  func checkPromoteRecovers(_ world: World, after first: Sandbox.Result?) throws {
+    #expect(try world.run(["verify", "play"]).status == 0)
+    var said = (first?.stdout ?? "") + (first?.stderr ?? "")
+    if try world.auth("play")["pendingKey"] != nil {
+      let doctor = try world.run(["doctor"])
+      #expect(doctor.stdout.contains("problem: profile 'play': a promote was interrupted"), "\(doctor)")
+      let resumed = try world.run(["rotate", "play"])
+      #expect(resumed.status == 0, "\(resumed)")
+      said += resumed.stdout + resumed.stderr
+    }
+    #expect(try world.auth("play")["pendingKey"] == nil)
+    #expect(try world.auth("play")["kind"] as? String == "user-token")
+    let app = try world.state().first { ($0.value["name"] as? String) == "play-key-jane" }
+    if let made = try world.profile("play-key") {
+      let auth = try #require(made["auth"] as? [String: Any])
+      #expect(try world.run(["verify", "play-key"]).status == 0)
+      let id = try #require(app?.key)
+      for (key, status) in try world.keys(of: id) where key != auth["keyId"] as? String && status == "ACTIVE" {
+        #expect(said.contains("'\(key)'"), "key \(key) is active and unnamed: \(said)")
+      }
+    } else if let app {
+      // Rolled back: the application (and any key in it) is named.
+      #expect(said.contains("play-key-jane") || said.contains(app.key), "\(said)")
+      #expect(try world.keys(of: app.key).allSatisfy { said.contains("'\($0.key)'") }, "\(said)")
+    }
+  }
+
+  // MARK: rotate
+
+  @Test(arguments: ["pause", "keep", "delete"])
+  func rotateReplacesTheKey(mode: String) throws {
+    guard let world = try World() else { return }
+    let flags = ["pause": [], "keep": ["--keep-old"], "delete": ["--delete-old"]][mode]!
+    let r = try world.run(["rotate", "dev"] + flags)
+    #expect(r.status == 0, "\(r)")
+    let newID = try #require(try world.auth("dev")["keyId"] as? String)
+    #expect(newID != "key-id")
+    let expected = ["pause": "INACTIVE", "keep": "ACTIVE", "delete": nil][mode]!
+    var keys = [newID: "ACTIVE"]
+    keys["key-id"] = expected
+    #expect(try world.keys(of: "app-1") == keys)
+    #expect(r.stdout.contains("run 'conductor-profile use dev' in them to pick up the new one"), "\(r)")
+    #expect(try world.run(["verify", "dev"]).status == 0)
+    #expect(try world.auth("dev")["pendingKey"] == nil)
+  }
+
+  @Test func rotateNeedsAKeyProfile() throws {
+    guard let world = try World() else { return }
+    let r = try world.run(["rotate", "play"])
+    #expect(r.status == 1 && r.stderr.contains("conductor-profile promote play"), "\(r)")
+    let both = try world.run(["rotate", "dev", "--keep-old", "--delete-old"])
+    #expect(both.status == 64, "\(both)")
+  }
+
+  @Test func pausedKeyIsSaidAsSuch() throws {
+    guard let world = try World() else { return }
+    #expect(try world.run(["copy", "dev", "dev2"]).status == 0)
+    #expect(try world.run(["rotate", "dev"]).status == 0)
+    // dev2 still holds the old key, now paused: the store knows, so verify, list, show and doctor say so.
+    let verify = try world.run(["verify", "dev2"])
+    #expect(verify.status == 1)
+    #expect(verify.stderr.hasPrefix("error: key paused: the application key 'key-id' of profile 'dev2' is INACTIVE"), "\(verify)")
+    #expect(try world.run(["list"]).stdout.contains("paused"))
+    #expect(try world.run(["show", "dev2"]).stdout.contains("key state:     paused (INACTIVE)"))
+    let doctor = try world.run(["doctor"])
+    #expect(doctor.stdout.contains("problem: the application key 'key-id' of profile 'dev2' is paused (INACTIVE)"), "\(doctor)")
+  }
+
+  @Test func doctorNoticesOldKeys() throws {
+    guard let world = try World(["--key-age-days", "120"]) else { return }
+    #expect(try world.run(["whoami", "dev"]).status == 0)
+    var store = try world.sandbox.storeJSON()
+    store["keyMaxAge"] = "90d"
+    try world.sandbox.writeStore(String(decoding: try JSONSerialization.data(withJSONObject: store), as: UTF8.self))
+    let r = try world.run(["doctor"])
+    #expect(
+      r.stdout.contains(
+        "notice: the application key 'key-id' of profile 'dev' is 120d old, older than keyMaxAge (90d); rotate it: conductor-profile rotate dev\n"
+      ), "\(r)")
+    #expect(!r.stdout.contains("problem: the application key"), "\(r)")
+  }
+
+  /// The calls of one rotate (pausing the old key), in order.
+  static let rotateCalls = ["token#1", "keyApp", "createKey", "token#2", "listKeys", "toggleKey"]
+
+  @Test(arguments: rotateCalls)
+  func rotateFailingEachCallLosesNothing(call: String) throws {
+    guard let world = try World() else { return }
+    try world.faults(fail: [call: 500])
+    let r = try world.run(["rotate", "dev"])
+    #expect(r.status == 1, "\(r)")
+    try world.faults()
+    try checkRotateRecovers(world, said: r.stdout + r.stderr)
+  }
+
+  @Test(
+    arguments: rotateCalls.map { ($0, false) } + ["createKey", "token#2", "listKeys", "toggleKey"].map { ($0, true) })
+  func rotateKilledAtEachStepLosesNothing(call: String, after: Bool) throws {
+    guard let world = try World() else { return }
+    try world.faults(stall: after ? [] : [call], stallAfter: after ? [call] : [])
+    try world.killDuring(["rotate", "dev"], call: call.components(separatedBy: "#")[0])
+    try world.faults()
+    try checkRotateRecovers(world, said: "")
+  }
+
+  /// The profile works at every instant; `rotate dev` then finishes (or rolls back and starts again) and
+  /// leaves exactly: the profile's new key active, the old one paused (never toggled back), and any other
+  /// active key named as made by the interrupted run.
+  func checkRotateRecovers(_ world: World, said first: String) throws {
+    #expect(try world.run(["verify", "dev"]).status == 0)
+    var said = first
+    let resumed = try world.run(["rotate", "dev"])
+    #expect(resumed.status == 0, "\(resumed)")
+    said += resumed.stdout + resumed.stderr
+    let auth = try world.auth("dev")
+    #expect(auth["pendingKey"] == nil)
+    let current = try #require(auth["keyId"] as? String)
+    #expect(try world.run(["verify", "dev"]).status == 0)
+    let keys = try world.keys(of: "app-1")
+    #expect(keys[current] == "ACTIVE")
+    #expect(keys["key-id"] == "INACTIVE", "\(keys)")
+    for (key, status) in keys where key != current && status == "ACTIVE" {
+      #expect(said.contains("'\(key)'"), "key \(key) is active and unnamed: \(said)")
+    }
+  }
+
+  @Test func doctorFixFinishesAnInterruptedRotate() throws {
+    guard let world = try World() else { return }
+    try world.faults(stall: ["listKeys"])
+    try world.killDuring(["rotate", "dev"], call: "listKeys")
+    try world.faults()
+    let auth = try world.auth("dev")
+    #expect((auth["pendingKey"] as? [String: Any])?["step"] as? String == "switched", "\(auth)")
+    let report = try world.run(["doctor"])
+    #expect(
+      report.stdout.contains("problem: profile 'dev': a rotate was interrupted after the switch to the new key"), "\(report)")
+    // The record holds no secret once the profile uses the key; export never shows one anyway.
+    let export = try world.run(["export", "dev"])
+    #expect(!export.stdout.contains("secret-"), "\(export)")
+    let fixed = try world.run(["doctor", "--fix"])
+    #expect(fixed.stdout.contains("fixed: the interrupted rotate of profile 'dev'"), "\(fixed)")
+    #expect(try world.auth("dev")["pendingKey"] == nil)
+    #expect(try world.keys(of: "app-1")["key-id"] == "INACTIVE")
+  }
+
+  @Test func pendingSecretIsRedactedInExportAndShow() throws {
+    guard let world = try World() else { return }
+    try world.faults(stall: ["token#2"])
+    try world.killDuring(["rotate", "dev"], call: "token")
+    try world.faults()
+    let pending = try #require(try world.auth("dev")["pendingKey"] as? [String: Any])
+    #expect(pending["step"] as? String == "created")
+    #expect((pending["keySecret"] as? String)?.hasPrefix("secret-") == true)
+    #expect(try world.sandbox.mode(of: world.sandbox.storePath) == 0o600)
+    for command in [["export", "dev"], ["show", "dev", "--json"], ["show", "dev"], ["list", "--json"]] {
+      let r = try world.run(command)
+      #expect(r.status == 0 && !r.stdout.contains("secret-"), "\(command) \(r)")
+    }
+  }
+}
