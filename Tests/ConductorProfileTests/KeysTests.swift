@@ -131,6 +131,8 @@ import Testing
     // Not set: nothing said.
     let quiet = try world.run(["env", "dev", "--shell", "bash"])
     #expect(quiet.status == 0 && !quiet.stderr.contains("admin"), "\(quiet)")
+    let exported = try world.run(["env", "dev", "--format", "json"])
+    let variables = try #require(try JSONSerialization.jsonObject(with: Data(exported.stdout.utf8)) as? [String: String])
     var store = try world.sandbox.storeJSON()
     store["adminOnProduction"] = mode
     try world.sandbox.writeStore(String(decoding: try JSONSerialization.data(withJSONObject: store), as: UTF8.self))
@@ -140,6 +142,10 @@ import Testing
       #expect(r.status == (mode == "block" ? 3 : 0), "\(command) \(r)")
       if mode == "block" { #expect(r.stdout == "", "\(command) \(r)") }
     }
+    // guard judges this environment the same way, from the profile that holds the key.
+    let judged = try world.sandbox.run(["guard"], env: variables)
+    #expect(judged.status == (mode == "block" ? 3 : 0), "\(judged)")
+    #expect(judged.stderr.contains("admin role (ADMIN)"), "\(judged)")
     // A profile that is not production: fine whatever the mode.
     #expect(try world.run(["set", "dev", "--no-production"]).status == 0)
     let fine = try world.run(["env", "dev", "--shell", "bash"])

@@ -53,6 +53,19 @@ enum GuardCommand {
         "a user token\(who.map { " (\($0))" } ?? "") from \(source) is set for the production server \(location) (\(why)). A user token carries one person's full access and dies with their UI session; use an application access key: create one under Access Control > Applications, then conductor-profile add NAME --server \(location) --key-id ID"
       )
     }
+    // adminOnProduction (opt-in): the key in this environment, judged from the profile that holds it.
+    if let key = env[ManagedVariable.authKey], !key.isEmpty, let server, let name = env[ManagedVariable.active],
+      let profile = try? store.profile(named: name), case .key(let id, _) = profile.credential, id == key,
+      profile.server.host == server.host
+    {
+      switch try Guard.adminOnProduction(name: name, profile: profile, in: store) {
+      case .fine: break
+      case .warn(let text): if !quiet { context.warn(text) }
+      case .block(let text):
+        if quiet { throw .exit(ExitCode.refused) }
+        throw .refused("refused by adminOnProduction (block): \(text)")
+      }
+    }
     if !quiet {
       let what =
         userToken
