@@ -14,16 +14,46 @@ import Testing
     let sandbox: Sandbox
     let server: FakeConductor
 
-    init?(_ arguments: [String] = []) throws {
+    /// With `keychain`, the stand-in `security` (Tests/Support/fake_security.py) is first on PATH, its
+    /// items in `keychainItems`, and `dev` keeps its secret there.
+    init?(_ arguments: [String] = [], keychain: Bool = false) throws {
       sandbox = try Sandbox()
       guard let server = try FakeConductor.start(["--user-token", KeysTests.userToken] + arguments) else { return nil }
       self.server = server
+      if keychain {
+        let bin = sandbox.root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+          atPath: bin.appendingPathComponent("security").path, withDestinationPath: SecretStoreTests.fakeSecurity)
+        sandbox.environment["PATH"] = bin.path + ":" + sandbox.environment["PATH"]!
+        sandbox.environment["FAKE_KEYCHAIN"] = sandbox.root.appendingPathComponent("keychain.json").path
+      }
       try sandbox.addToken("play", server: server.url, token: KeysTests.userToken)
-      try sandbox.addKey("dev", server: server.url)
+      try sandbox.addKey("dev", server: server.url, extra: keychain ? ["--secret-store", "keychain"] : [])
     }
 
-    func run(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Sandbox.Result {
-      let r = try sandbox.run(arguments)
+    /// The keychain stand-in's items: account → secret (service conductor-profile).
+    func keychainItems() -> [String: String] {
+      guard let path = sandbox.environment["FAKE_KEYCHAIN"], let data = FileManager.default.contents(atPath: path),
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+      else { return [:] }
+      var items: [String: String] = [:]
+      for (key, value) in object where key.hasPrefix("conductor-profile\u{0}") {
+        items[String(key.dropFirst("conductor-profile\u{0}".count))] = value
+      }
+      return items
+    }
+
+    /// Every argument vector the keychain stand-in was run with.
+    func keychainArguments() -> String {
+      guard let path = sandbox.environment["FAKE_KEYCHAIN"] else { return "" }
+      return (try? String(contentsOfFile: path + ".argv", encoding: .utf8)) ?? ""
+    }
+
+    func run(_ arguments: [String], env: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws
+      -> Sandbox.Result
+    {
+      let r = try sandbox.run(arguments, env: env)
       // A secret the server made never reaches standard output or error.
       #expect(r.stdout.range(of: "secret-[0-9]+-", options: .regularExpression) == nil, "\(r)", sourceLocation: sourceLocation)
       #expect(r.stderr.range(of: "secret-[0-9]+-", options: .regularExpression) == nil, "\(r)", sourceLocation: sourceLocation)
@@ -410,5 +440,55 @@ import Testing
       let r = try world.run(command)
       #expect(r.status == 0 && !r.stdout.contains("secret-"), "\(command) \(r)")
     }
+  }
+
+  // MARK: secrets in a secret store
+
+  @Test func promoteIntoASecretStore() throws {
+    guard let world = try World(keychain: true) else { return }
+    let r = try world.run(["promote", "play", "--secret-store", "keychain"])
+    #expect(r.status == 0, "\(r)")
+    let auth = try world.auth("play-key")
+    #expect(auth["secretStore"] as? String == "keychain" && auth["keySecret"] == nil, "\(auth)")
+    let items = world.keychainItems()
+    #expect(items["play-key"]?.hasPrefix("secret-") == true, "\(items)")
+    #expect(items["play-key~pending"] == nil, "\(items)")
+    #expect(!String(decoding: world.sandbox.storeBytes() ?? Data(), as: UTF8.self).contains("secret-"))
+    #expect(!world.keychainArguments().contains("secret-"))
+    #expect(try world.run(["verify", "play-key"]).status == 0)
+  }
+
+  @Test func rotateKilledWithTheSecretInASecretStore() throws {
+    guard let world = try World(keychain: true) else { return }
+    try world.faults(stall: ["token#2"])
+    try world.killDuring(["rotate", "dev"], call: "token")
+    try world.faults()
+    // The secret is in the entry dev~pending, the store file names where, and holds no secret.
+    let pending = try #require(try world.auth("dev")["pendingKey"] as? [String: Any])
+    #expect(pending["secretStore"] as? String == "keychain" && pending["keySecret"] == nil, "\(pending)")
+    #expect(world.keychainItems()["dev~pending"]?.hasPrefix("secret-") == true)
+    #expect(!String(decoding: world.sandbox.storeBytes() ?? Data(), as: UTF8.self).contains("secret-"))
+    try checkRotateRecovers(world, said: "")
+    let items = world.keychainItems()
+    #expect(items["dev~pending"] == nil && items["dev"]?.hasPrefix("secret-") == true, "\(items)")
+    #expect(!world.keychainArguments().contains("secret-"))
+  }
+
+  @Test func aFailingSecretStoreNeverLosesTheSecret() throws {
+    guard let world = try World(keychain: true) else { return }
+    // The keychain is locked: the new secret goes to the store file (0600) instead, and the promote
+    // stops before writing the profile; unlocked, rotate play finishes it.
+    let r = try world.run(["promote", "play", "--secret-store", "keychain"], env: ["FAKE_KEYCHAIN_LOCKED": "1"])
+    #expect(r.status == 1, "\(r)")
+    #expect(r.stderr.contains("warning: could not keep the new secret in keychain"), "\(r)")
+    let pending = try #require(try world.auth("play")["pendingKey"] as? [String: Any])
+    #expect((pending["keySecret"] as? String)?.hasPrefix("secret-") == true, "\(pending)")
+    #expect(try world.sandbox.mode(of: world.sandbox.storePath) == 0o600)
+    #expect(try world.profile("play-key") == nil)
+    let resumed = try world.run(["rotate", "play"])
+    #expect(resumed.status == 0, "\(resumed)")
+    #expect(try world.auth("play")["pendingKey"] == nil)
+    #expect(try world.run(["verify", "play-key"]).status == 0)
+    #expect(world.keychainItems()["play-key"]?.hasPrefix("secret-") == true)
   }
 }
