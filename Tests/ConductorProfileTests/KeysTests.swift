@@ -491,4 +491,25 @@ import Testing
     #expect(try world.run(["verify", "play-key"]).status == 0)
     #expect(world.keychainItems()["play-key"]?.hasPrefix("secret-") == true)
   }
+
+  @Test func noSecretOrTokenIsEverAnArgument() throws {
+    guard let world = try World() else { return }
+    // A curl on PATH that records its arguments, then runs the real one.
+    let curl = try #require(try requireShell("curl"))
+    let bin = world.sandbox.root.appendingPathComponent("shim")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    let log = world.sandbox.root.appendingPathComponent("curl-argv").path
+    let shim = bin.appendingPathComponent("curl").path
+    try "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '\(log)'\nexec '\(curl)' \"$@\"\n".write(
+      toFile: shim, atomically: true, encoding: .utf8)
+    chmod(shim, 0o755)
+    let path = bin.path + ":" + world.sandbox.environment["PATH"]!
+    for command in [["whoami", "play"], ["promote", "play"], ["rotate", "play-key"], ["rotate", "dev", "--delete-old"]] {
+      let r = try world.run(command, env: ["PATH": path])
+      #expect(r.status == 0, "\(command) \(r)")
+    }
+    let argv = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(argv.split(separator: "\n").count >= 10, "\(argv)")
+    #expect(argv.split(separator: "\n").allSatisfy { $0 == "-q --config -" }, "\(argv)")
+  }
 }
