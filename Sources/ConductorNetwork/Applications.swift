@@ -70,8 +70,19 @@ package struct ApplicationAPI {
   }
 
   package func createKey(for application: String) throws(Failure) -> NewKey {
+    switch try createKeyAnswer(for: application) {
+    case .success(let key): return key
+    case .failure(let refusal): throw refusal
+    }
+  }
+
+  /// `createKey`, with a refusal (an HTTP answer outside 2xx: the server made no key) returned as
+  /// `.failure`; only a failure to get an answer at all (the key may or may not exist) throws.
+  package func createKeyAnswer(for application: String) throws(Failure) -> Result<NewKey, Failure> {
     let path = "/applications/\(try segment(application))/accessKeys"
-    let response = try call("POST", path, what: "create an access key for the application \(quoted(application))")
+    let what = "create an access key for the application \(quoted(application))"
+    let response = try send("POST", path)
+    guard response.isSuccess else { return .failure(failure(response, "POST", path, what: what)) }
     let object = try object(response, "POST \(path)")
     guard let id = identifier(object["id"]), let secret = object["secret"]?.stringValue else {
       throw malformed("POST \(path)", "no key id or secret")
@@ -82,7 +93,7 @@ package struct ApplicationAPI {
     } catch {
       throw malformed("POST \(path)", "a key that is not usable (\(error.description))")
     }
-    return NewKey(id: id, secret: Secret(secret))
+    return .success(NewKey(id: id, secret: Secret(secret)))
   }
 
   package func listKeys(of application: String) throws(Failure) -> [Key] {

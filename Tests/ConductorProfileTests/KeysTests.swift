@@ -348,6 +348,17 @@ import Testing
     #expect(try world.run(["show", "dev2"]).stdout.contains("key state:     paused (INACTIVE)"))
     let doctor = try world.run(["doctor"])
     #expect(doctor.stdout.contains("problem: the application key 'key-id' of profile 'dev2' is paused (INACTIVE)"), "\(doctor)")
+    // Resumed on the server (the toggle, as the UI does it): verify works and the store forgets "paused".
+    let token = try world.run(["token", "dev"]).stdout.trimmingCharacters(in: .newlines)
+    let toggled = try world.sandbox.execute(
+      "/usr/bin/env",
+      [
+        "curl", "-s", "-X", "POST", "-H", "X-Authorization: \(token)",
+        "\(world.server.url)/api/applications/app-1/accessKeys/key-id/status",
+      ])
+    #expect(toggled.stdout.contains("\"ACTIVE\""), "\(toggled)")
+    #expect(try world.run(["verify", "dev2"]).status == 0)
+    #expect(!(try world.run(["doctor"]).stdout.contains("is paused")))
   }
 
   @Test func doctorNoticesOldKeys() throws {

@@ -103,10 +103,11 @@ enum RotateCommand {
     pending.oldKey = oldKey
     try work.record(pending)
     // 4. The new key, and its secret kept at once.
-    let key: ApplicationAPI.NewKey
+    let answer: Result<ApplicationAPI.NewKey, Failure>
     do throws(Failure) {
-      key = try api.createKey(for: application.id)
+      answer = try api.createKeyAnswer(for: application.id)
     } catch {
+      // No answer: the key may exist. Look for it; when the list cannot be read, the record stays.
       if let strays = work.strays(api, pending, known: [oldID]) {
         work.reportStrays(strays, api, pending, profile: name)
         try work.record(nil)
@@ -115,6 +116,14 @@ enum RotateCommand {
       throw .error(
         "\(error.description); the rotation is recorded as started: run conductor-profile rotate \(name) to check for a key it may have made, and to start again"
       )
+    }
+    let key: ApplicationAPI.NewKey
+    switch answer {
+    case .success(let made): key = made
+    case .failure(let refusal):
+      // The server answered no: it made no key, so there is nothing to finish.
+      try work.record(nil)
+      throw refusal
     }
     do throws(Failure) {
       try work.keep(key, in: &pending, preferring: profile.secretStore?.kind)

@@ -37,6 +37,11 @@ enum VerifyCommand {
       try OpenSourceServer.check(answer, name: name, server: server, context: context)
       let minted = try Minting.token(from: answer, name: name, server: server, keyID: id, context: context)
       context.print("ok: the application key \(quoted(id)) of profile '\(name)' works on \(server.url)")
+      // A key the store thought paused works again (resumed in the UI): say so where it is shown.
+      if var info = profile.keyInfo, info.status == .inactive {
+        info.status = .active
+        WhoamiCommand.remember(info, name: name, context: context)
+      }
       let claims = JWT.payload(of: minted.token) ?? [:]
       let who = ["name", "sub", "email"].compactMap { key in claims[key]?.stringValue.map { (key, $0) } }
       for (key, value) in uniqued(who) { context.print("  \(pad(key)) \(value)") }
