@@ -523,4 +523,40 @@ import Testing
     #expect(argv.split(separator: "\n").count >= 10, "\(argv)")
     #expect(argv.split(separator: "\n").allSatisfy { $0 == "-q --config -" }, "\(argv)")
   }
+
+  @Test func removeTakesThePendingSecretAlongAndNamesTheKey() throws {
+    guard let world = try World(keychain: true) else { return }
+    try world.faults(stall: ["token#2"])
+    try world.killDuring(["rotate", "dev"], call: "token")
+    try world.faults()
+    let key = try #require((try world.auth("dev")["pendingKey"] as? [String: Any])?["keyId"] as? String)
+    let r = try world.run(["remove", "dev"])
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stderr.contains("its new key '\(key)' of application 'app-1' stays on the server"), "\(r)")
+    #expect(world.keychainItems().isEmpty, "\(world.keychainItems())")
+  }
+
+  @Test func aPendingKeyWithoutItsSecretIsLetGo() throws {
+    guard let world = try World() else { return }
+    try world.faults(stall: ["token#2"])
+    try world.killDuring(["rotate", "dev"], call: "token")
+    try world.faults()
+    // As an export without --reveal, imported elsewhere, leaves it: the record without its secret.
+    var store = try world.sandbox.storeJSON()
+    var profiles = try #require(store["profiles"] as? [String: Any])
+    var dev = try #require(profiles["dev"] as? [String: Any])
+    var auth = try #require(dev["auth"] as? [String: Any])
+    var pending = try #require(auth["pendingKey"] as? [String: Any])
+    pending["keySecret"] = NSNull()
+    auth["pendingKey"] = pending
+    dev["auth"] = auth
+    profiles["dev"] = dev
+    store["profiles"] = profiles
+    try world.sandbox.writeStore(String(decoding: try JSONSerialization.data(withJSONObject: store), as: UTF8.self))
+    let r = try world.run(["rotate", "dev"])
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stderr.contains("has no secret here"), "\(r)")
+    #expect(try world.auth("dev")["pendingKey"] == nil)
+    #expect(try world.run(["verify", "dev"]).status == 0)
+  }
 }

@@ -77,6 +77,17 @@ struct KeyRotation {
     pending = updated
   }
 
+  /// True when a record says a key was stored but holds no secret for it (an `export` without `--reveal`
+  /// imported elsewhere): it can only be let go. Warns, naming the key, and removes the record.
+  func abandonIfSecretless(_ pending: PendingKey) throws(Failure) -> Bool {
+    guard pending.step == .created, pending.secretStore == nil, pending.keySecret?.isEmpty ?? true else { return false }
+    context.warn(
+      "the pending key \(quoted(pending.keyID ?? "?")) of profile '\(name)' has no secret here (it was exported without --reveal?), so it cannot be used; delete it under Access Control > Applications (application \(quoted(pending.applicationID ?? "?")))"
+    )
+    try record(nil)
+    return true
+  }
+
   /// The pending secret, from where `keep` put it.
   func secret(of pending: PendingKey) throws(Failure) -> Secret {
     if let kind = pending.secretStore {
@@ -145,6 +156,7 @@ extension KeyRotation {
       try rollBackCreating(pending)
       return
     }
+    if try abandonIfSecretless(pending) { return }
     guard let newID = pending.keyID, let application = pending.applicationID else {
       throw .error(
         "the pending key of profile '\(name)' names no key or application; remove \"pendingKey\" from the store by hand")

@@ -225,6 +225,7 @@ enum PromoteCommand {
       if let strays = work.strays(api, pending, known: []) { work.reportStrays(strays, api, pending, profile: name) }
       try createRolesAndKey(work, &pending, api: api)
     }
+    if try work.abandonIfSecretless(pending) { return }
     guard let keyID = pending.keyID, let application = pending.applicationID, let target = pending.target else {
       throw .error("the pending key of profile '\(name)' is incomplete; remove \"pendingKey\" from the store by hand")
     }

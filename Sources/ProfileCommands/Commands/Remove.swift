@@ -20,6 +20,12 @@ enum RemoveCommand {
     let current = try context.loadStore()
     for name in names where !current.contains(name) { throw context.noSuchProfile(name, in: current, command: .remove) }
     let entries = SecretPlacement.entries(of: names, in: current)
+    for name in names {
+      guard let pending = try? current.profile(named: name)?.pendingKey, let key = pending.keyID else { continue }
+      context.warn(
+        "profile '\(name)' had an unfinished \(pending.operation.rawValue): its new key \(quoted(key)) of application \(quoted(pending.applicationID ?? "?")) stays on the server without its secret; delete it under Access Control > Applications"
+      )
+    }
     let clearedDefault = try context.store().update { (store: inout Store) throws(Failure) -> Bool in
       for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: .remove) }
       var cleared = false

@@ -181,8 +181,10 @@ extension SecretPlacement {
   static func entries(of names: [String], in store: Store) -> [(name: String, reference: SecretReference)] {
     var found: [(name: String, reference: SecretReference)] = []
     for name in names {
-      guard let profile = try? store.profile(named: name), let reference = profile.secretStore, reference.kind != .command
-      else { continue }
+      guard let profile = try? store.profile(named: name) else { continue }
+      // The secret of an unfinished promote or rotate (KeyRotation.swift), in the entry NAME~pending.
+      if let kind = profile.pendingKey?.secretStore { found.append((PendingKey.entryName(name), SecretReference(kind: kind))) }
+      guard let reference = profile.secretStore, reference.kind != .command else { continue }
       found.append((name, reference))
     }
     return found
