@@ -128,6 +128,12 @@ enum PromoteCommand {
         "the user token of profile '\(name)' expired \(relativeTime(exp, now: context.now)); copy a new one from the Conductor UI and run: conductor-profile set \(name) --user-token"
       )
     }
+    let admin = options.roles.filter(KeyInfo.isAdminRole)
+    if !admin.isEmpty, options.production || profile.isFlaggedProduction || store.isProduction(profile.server) {
+      context.warn(
+        "the application will have an admin role (\(admin.joined(separator: ", "))) on the production server \(profile.server.url); an everyday shell does not need admin on production"
+          + ((try? store.adminOnProduction()) != nil ? ", and the store's adminOnProduction will judge this profile" : ""))
+    }
     let token = try profile.resolvingSecret(name: name, context: context).secretText
     let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
     // 1. Who the token is (and that it works).
