@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ProfileModel
+
 /// whoami, promote and rotate against the fake Conductor's application API (Tests/Support/fake_conductor.py):
 /// the happy paths, every server call failed in turn, and the program killed (kill -9) at every step, each
 /// time checking that nothing is lost: the profile works at every instant, and the next `rotate NAME`
@@ -558,5 +560,37 @@ import Testing
     #expect(r.stderr.contains("has no secret here"), "\(r)")
     #expect(try world.auth("dev")["pendingKey"] == nil)
     #expect(try world.run(["verify", "dev"]).status == 0)
+  }
+
+  // MARK: values
+
+  static let durations: [(String, Int64?)] = [
+    ("90d", 90 * 86400), ("12h", 12 * 3600), ("30m", 1800), ("45s", 45), ("2w", 14 * 86400), ("0d", nil), ("d", nil),
+    ("90", nil), ("90 d", nil), ("-1d", nil), ("1y", nil), ("99999999999w", nil), ("", nil), ("9d ", nil), ("１d", nil),
+  ]
+
+  @Test(arguments: durations)
+  func keyMaxAgeDurations(text: String, seconds: Int64?) {
+    #expect(StoreDuration.seconds(text) == seconds)
+  }
+
+  @Test(arguments: [("ADMIN", true), ("USER_MANAGER", true), ("METADATA_MANAGER", true), ("WORKER", false), ("USER", false)])
+  func adminRoles(role: String, admin: Bool) {
+    #expect(KeyInfo.isAdminRole(role) == admin)
+  }
+
+  @Test func keyInfoDescribesOnlyItsKey() throws {
+    var profile = Profile(
+      server: try Server(validating: "https://x.example.com"), credential: .key(id: "k1", secret: Secret("s")))
+    var info = KeyInfo(keyID: "k1")
+    info.status = .inactive
+    info.createdAt = 1_000_000
+    profile.keyInfo = info
+    #expect(profile.keyInfo == info)
+    #expect(profile.keyInfo?.age(now: 1_000 + 3600) == 3600)
+    profile.credential = .key(id: "k2", secret: Secret("s"))
+    #expect(profile.keyInfo == nil)
+    // Out-of-range times are not ages.
+    #expect(KeyInfo.milliseconds(.number("-1")) == nil && KeyInfo.milliseconds(.number("1e30")) == nil)
   }
 }
