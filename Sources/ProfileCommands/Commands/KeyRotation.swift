@@ -235,7 +235,9 @@ extension KeyRotation {
         if oldKey.status == .inactive {
           done = "the old key \(quoted(old)) was already paused"
         } else {
-          let now = try api.toggleKey(old, of: application)
+          // The answer names the new status; when it does not, the list says it (read, never toggled twice).
+          var now = try api.toggleKey(old, of: application)
+          if now == nil { now = try api.listKeys(of: application).first { $0.id == old }?.status }
           guard now == .inactive else {
             throw .server(
               profile.server.url,
