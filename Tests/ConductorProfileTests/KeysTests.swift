@@ -113,6 +113,51 @@ import Testing
     }
   }
 
+  // MARK: network loss
+
+  /// Runs the program while the server holds `call` after doing it, then lets the server drop the
+  /// connection without an answer (curl: empty reply): the network lost at the worst moment.
+  func loseAnswer(_ world: World, _ arguments: [String], call: String) throws -> Sandbox.Result {
+    let out = world.sandbox.root.appendingPathComponent("lost-out").path
+    let err = world.sandbox.root.appendingPathComponent("lost-err").path
+    let child = try Child(
+      Sandbox.program, arguments, environment: world.sandbox.environment, stdout: .file(out), stderr: .file(err), timeout: 60)
+    var held = false
+    for _ in 0..<400 where !held {
+      held = (try world.server.stats(world.sandbox)["stalled"] as? String) == "after " + call
+      if !held { usleep(25_000) }
+    }
+    #expect(held, "the server never held \(call)")
+    try world.faults()
+    let status = child.wait()
+    return Sandbox.Result(
+      status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+      stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+  }
+
+  @Test func rotateLosingTheAnswerWithTheNewKeyNamesIt() throws {
+    guard let world = try World() else { return }
+    try world.faults(stallAfter: ["createKey"])
+    let r = try loseAnswer(world, ["rotate", "dev"], call: "createKey")
+    #expect(r.status == 1, "\(r)")
+    // The server made a key whose secret never arrived: it is named, with the command that deletes it.
+    let stray = try #require(try world.keys(of: "app-1").keys.first { $0 != "key-id" })
+    #expect(r.stderr.contains("the key '\(stray)' of application 'app-1' was made by the interrupted rotate"), "\(r)")
+    #expect(r.stderr.contains("curl -X DELETE"), "\(r)")
+    #expect(try world.auth("dev")["pendingKey"] == nil)
+    try checkRotateRecovers(world, said: r.stdout + r.stderr)
+  }
+
+  @Test func promoteLosingTheAnswerOfTheApplicationNamesIt() throws {
+    guard let world = try World() else { return }
+    try world.faults(stallAfter: ["createApp"])
+    let r = try loseAnswer(world, ["promote", "play"], call: "createApp")
+    #expect(r.status == 1, "\(r)")
+    #expect(r.stderr.contains("an application named 'play-key-jane' may exist"), "\(r)")
+    #expect(try world.auth("play")["pendingKey"] == nil)
+    #expect(world.sandbox.storeBytes().map { !String(decoding: $0, as: UTF8.self).contains("play-key\"") } == true)
+  }
+
   // MARK: whoami
 
   @Test func whoamiUserAndApplication() throws {
