@@ -37,6 +37,12 @@ package struct ApplicationAPI {
     package var status: KeyStatus?
   }
 
+  /// An answer outside 2xx, with its status: the server said no (and made nothing).
+  package struct Refusal: Error {
+    package let status: Int
+    package let failure: Failure
+  }
+
   /// A key just made: its id and the secret the server shows this once.
   package struct NewKey {
     package var id: String
@@ -72,17 +78,19 @@ package struct ApplicationAPI {
   package func createKey(for application: String) throws(Failure) -> NewKey {
     switch try createKeyAnswer(for: application) {
     case .success(let key): return key
-    case .failure(let refusal): throw refusal
+    case .failure(let refusal): throw refusal.failure
     }
   }
 
   /// `createKey`, with a refusal (an HTTP answer outside 2xx: the server made no key) returned as
   /// `.failure`; only a failure to get an answer at all (the key may or may not exist) throws.
-  package func createKeyAnswer(for application: String) throws(Failure) -> Result<NewKey, Failure> {
+  package func createKeyAnswer(for application: String) throws(Failure) -> Result<NewKey, Refusal> {
     let path = "/applications/\(try segment(application))/accessKeys"
     let what = "create an access key for the application \(quoted(application))"
     let response = try send("POST", path)
-    guard response.isSuccess else { return .failure(failure(response, "POST", path, what: what)) }
+    guard response.isSuccess else {
+      return .failure(Refusal(status: response.status, failure: failure(response, "POST", path, what: what)))
+    }
     let object = try object(response, "POST \(path)")
     guard let id = identifier(object["id"]), let secret = object["secret"]?.stringValue else {
       throw malformed("POST \(path)", "no key id or secret")
@@ -124,11 +132,23 @@ package struct ApplicationAPI {
   }
 
   package func application(owning key: String) throws(Failure) -> Application {
+    switch try applicationAnswer(owning: key) {
+    case .success(let application): return application
+    case .failure(let refusal): throw refusal.failure
+    }
+  }
+
+  /// `application(owning:)`, with a refusal (401, 403: this credential may not see it) returned.
+  package func applicationAnswer(owning key: String) throws(Failure) -> Result<Application, Refusal> {
     let path = "/applications/key/\(try segment(key))"
-    let response = try call("GET", path, what: "find the application of the access key \(quoted(key))")
+    let what = "find the application of the access key \(quoted(key))"
+    let response = try send("GET", path)
+    guard response.isSuccess else {
+      return .failure(Refusal(status: response.status, failure: failure(response, "GET", path, what: what)))
+    }
     let object = try object(response, "GET \(path)")
     guard let id = identifier(object["id"]) else { throw malformed("GET \(path)", "no application id") }
-    return Application(id: id, name: object["name"]?.stringValue)
+    return .success(Application(id: id, name: object["name"]?.stringValue))
   }
 
   // MARK: Plumbing

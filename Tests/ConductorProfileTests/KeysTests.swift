@@ -375,6 +375,26 @@ import Testing
     #expect(try world.auth("dev")["pendingKey"] == nil)
   }
 
+  @Test func rotateUsesAUserTokenWhenTheKeyMayNotManageItsApplication() throws {
+    guard let world = try World(["--no-self-manage"]) else { return }
+    // Killed after the switch: the record names the user-token profile, and the resumed run uses it.
+    try world.faults(stall: ["listKeys"])
+    try world.killDuring(["rotate", "dev"], call: "listKeys")
+    try world.faults()
+    let pending = try #require(try world.auth("dev")["pendingKey"] as? [String: Any])
+    #expect(pending["manager"] as? String == "play", "\(pending)")
+    try checkRotateRecovers(world, said: "")
+    let again = try world.run(["rotate", "dev", "--delete-old"])
+    #expect(again.status == 0, "\(again)")
+    #expect(again.stderr.contains("using the user token of profile 'play'"), "\(again)")
+    // Without a user token for the server, it says what to add, and records nothing.
+    #expect(try world.run(["remove", "play"]).status == 0)
+    let alone = try world.run(["rotate", "dev"])
+    #expect(alone.status == 1, "\(alone)")
+    #expect(alone.stderr.contains("add a user-token profile for \(world.server.url)/api"), "\(alone)")
+    #expect(try world.auth("dev")["pendingKey"] == nil)
+  }
+
   @Test func rotateNeedsAKeyProfile() throws {
     guard let world = try World() else { return }
     let r = try world.run(["rotate", "play"])

@@ -19,7 +19,7 @@ minted token's "name" claim (a hostile answer).
 
 The Orkes application API (docs/keys.md), with state kept in memory. Every call needs X-Authorization:
 the user token (a user with --user-roles, default USER,ADMIN) or a token minted here (that application's
-roles; it may manage its own application's keys only). The key of --key-id/--key-secret belongs to a
+roles; it may manage its own application's keys only, and with --no-self-manage not even those: 403). The key of --key-id/--key-secret belongs to a
 seeded application "app-1" (roles --app-roles, default WORKER), made --key-age-days ago.
 
   GET    /api/token/userInfo                           a user, or {"applicationUser": true, ...} for a minted token
@@ -75,6 +75,7 @@ parser.add_argument("--name", default=None)
 parser.add_argument("--user-roles", default="USER,ADMIN")
 parser.add_argument("--app-roles", default="WORKER")
 parser.add_argument("--key-age-days", type=int, default=10)
+parser.add_argument("--no-self-manage", action="store_true")
 parser.add_argument("--fail", action="append", default=[])
 parser.add_argument("--stall", action="append", default=[])
 parser.add_argument("--stall-after", action="append", default=[])
@@ -222,6 +223,9 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(401, {"error": "INVALID_TOKEN", "message": "Token is invalid"})
             return
         kind, detail = who
+        if kind == "app" and args.no_self_manage:
+            self.reply(403, {"error": "FORBIDDEN", "message": "applications may not manage applications"})
+            return
         with lock:
             if call == "createApp":
                 if kind != "user":

@@ -125,6 +125,43 @@ struct KeyRotation {
     return try Minting.token(from: answer, name: name, server: profile.server, keyID: keyID, context: context).token
   }
 
+  /// A user-token profile of the same host whose token can see the key's application, when the key's own
+  /// application may not: (its name, the application, the API with its token). Profiles in name order;
+  /// expired tokens are skipped.
+  func manager(for keyID: String, on profile: Profile) throws(Failure) -> (
+    String, ApplicationAPI.Application, ApplicationAPI
+  )? {
+    let store = try context.loadStore()
+    for other in store.names {
+      guard let candidate = try? store.profile(named: other), case .userToken(let jwt) = candidate.credential,
+        candidate.server.host == profile.server.host, jwt.expires.map({ $0 > context.now }) ?? true,
+        let token = try? candidate.resolvingSecret(name: other, context: context).secretText
+      else { continue }
+      let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
+      if case .success(let application)? = try? api.applicationAnswer(owning: keyID) { return (other, application, api) }
+    }
+    return nil
+  }
+
+  /// The API as the pending record's manager (a user-token profile) calls it, or nil when the key manages
+  /// its own application.
+  func managerAPI(_ pending: PendingKey, server: Server) throws(Failure) -> ApplicationAPI? {
+    guard let manager = pending.manager else { return nil }
+    let store = try context.loadStore()
+    guard let profile = try store.profile(named: manager), case .userToken(let jwt) = profile.credential else {
+      throw .error(
+        "the rotation of profile '\(name)' uses the user token of profile '\(manager)', which is gone or no longer a user token; add it again, then run \(operationName)"
+      )
+    }
+    if let exp = jwt.expires, exp <= context.now {
+      throw .error(
+        "the rotation of profile '\(name)' uses the user token of profile '\(manager)', which has expired; set a new one (conductor-profile set \(manager) --user-token), then run \(operationName)"
+      )
+    }
+    let token = try profile.resolvingSecret(name: manager, context: context).secretText
+    return ApplicationAPI(server: server, token: token, environment: context.environment)
+  }
+
   /// Keys of `application` made since `pending` started and not the old key: made by a run that was
   /// interrupted before it could keep their secret. Nil when the list cannot be read.
   func strays(_ api: ApplicationAPI, _ pending: PendingKey, known: Set<String>) -> [ApplicationAPI.Key]? {
@@ -222,7 +259,9 @@ extension KeyRotation {
   /// The last step: the old key paused (read first: the call toggles), deleted or kept; the record removed.
   func finishOldKey(_ pending: PendingKey, profile: Profile, token: String) throws(Failure) {
     guard let application = pending.applicationID, let newID = pending.keyID else { return }
-    let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
+    let api =
+      try managerAPI(pending, server: profile.server)
+      ?? ApplicationAPI(server: profile.server, token: token, environment: context.environment)
     let keys = try api.listKeys(of: application)
     let old = pending.oldKeyID
     let oldKey = old.flatMap { id in keys.first { $0.id == id } }
@@ -301,11 +340,7 @@ extension KeyRotation {
   /// nothing can be finished. Names any key the server made in the meantime, and removes the record.
   func rollBackCreating(_ pending: PendingKey) throws(Failure) {
     let (profile, _) = try self.profile()
-    if case .key(let id, _) = profile.credential,
-      let resolved = try? profile.resolvingSecret(name: name, context: context),
-      case .key(_, let secret) = resolved.credential, let token = try? mint(profile, keyID: id, secret: secret)
-    {
-      let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
+    if case .key(let id, _) = profile.credential, let api = try? ownOrManagerAPI(pending, profile: profile) {
       if let strays = strays(api, pending, known: [id]) {
         reportStrays(strays, api, pending, profile: name)
       } else {
@@ -319,14 +354,21 @@ extension KeyRotation {
       "rolled back: the interrupted rotate of profile '\(name)' had not stored a new key; the profile still uses its old key")
   }
 
+  /// The API as the record's manager calls it, else with a token of the profile's current key.
+  func ownOrManagerAPI(_ pending: PendingKey, profile: Profile) throws(Failure) -> ApplicationAPI? {
+    if let api = try managerAPI(pending, server: profile.server) { return api }
+    guard case .key(let id, _) = profile.credential,
+      case .key(_, let secret) = try profile.resolvingSecret(name: name, context: context).credential
+    else { return nil }
+    return ApplicationAPI(
+      server: profile.server, token: try mint(profile, keyID: id, secret: secret), environment: context.environment)
+  }
+
   /// The new key does not mint a token: delete it (with the old key's token) and remove the record.
   func rollBackUnusable(_ pending: PendingKey, profile: Profile, answer: HTTPResponse) throws(Failure) {
     guard let newID = pending.keyID, let application = pending.applicationID else { return }
     var removal = ""
-    if case .key(let id, _) = profile.credential, let resolved = try? profile.resolvingSecret(name: name, context: context),
-      case .key(_, let secret) = resolved.credential, let token = try? mint(profile, keyID: id, secret: secret)
-    {
-      let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
+    if let api = try? ownOrManagerAPI(pending, profile: profile) {
       do throws(Failure) {
         try api.deleteKey(newID, of: application)
         removal = "it was deleted"

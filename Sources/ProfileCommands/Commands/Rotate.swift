@@ -19,7 +19,9 @@ enum RotateCommand {
       {server}/applications/APP/accessKeys makes a new key, whose one-time secret is kept at once (locked and
       synced) in the profile's secret store as a pending key; the new key must mint a token (POST
       {server}/token) before the profile switches to it. Then the old key is paused (its status is read
-      first: the call toggles), or deleted with --delete-old, or left active with --keep-old.
+      first: the call toggles), or deleted with --delete-old, or left active with --keep-old. When the key's
+      own application may not manage its keys (401/403), the token of a user-token profile of the same
+      server is used instead (rotate says which).
       Shells switched to NAME before the rotation hold the old key until they run 'use NAME' again.
       When a promote or rotate of NAME was interrupted (killed, network lost, a helper failed), this finishes
       it — or rolls it back when its new key was never stored — instead of starting another.
@@ -93,17 +95,35 @@ enum RotateCommand {
     guard case .key(_, let secret) = resolved.credential else { return }
     // 1. A token with the current key; 2. the key's application.
     let token = try work.mint(profile, keyID: oldID, secret: secret)
-    let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
-    let application = try api.application(owning: oldID)
+    var api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
+    var manager: String? = nil
+    let application: ApplicationAPI.Application
+    switch try api.applicationAnswer(owning: oldID) {
+    case .success(let found): application = found
+    case .failure(let refusal):
+      // The key's own application may not manage applications: a user token of the same server may.
+      guard refusal.status == 401 || refusal.status == 403,
+        let (name, found, managing) = try work.manager(for: oldID, on: profile)
+      else {
+        throw .error(
+          "\(refusal.failure.description); the key's own application may not manage its keys: add a user-token profile for \(profile.server.url) (of an admin, or of the application's owner) and run conductor-profile rotate \(work.name) again"
+        )
+      }
+      context.note("the key's application may not manage its keys; using the user token of profile '\(name)'")
+      manager = name
+      api = managing
+      application = found
+    }
     // 3. Recorded before the key is made.
     var pending = PendingKey(operation: .rotate, startedAt: context.now)
+    pending.manager = manager
     pending.applicationID = application.id
     pending.applicationName = application.name
     pending.oldKeyID = oldID
     pending.oldKey = oldKey
     try work.record(pending)
     // 4. The new key, and its secret kept at once.
-    let answer: Result<ApplicationAPI.NewKey, Failure>
+    let answer: Result<ApplicationAPI.NewKey, ApplicationAPI.Refusal>
     do throws(Failure) {
       answer = try api.createKeyAnswer(for: application.id)
     } catch {
@@ -123,7 +143,7 @@ enum RotateCommand {
     case .failure(let refusal):
       // The server answered no: it made no key, so there is nothing to finish.
       try work.record(nil)
-      throw refusal
+      throw refusal.failure
     }
     do throws(Failure) {
       try work.keep(key, in: &pending, preferring: profile.secretStore?.kind)

@@ -103,6 +103,9 @@ public struct PendingKey: Equatable, Sendable {
   public var roles: [String]
   public var targetSecretStore: SecretStoreKind?
   public var production: Bool?
+  /// rotate: the user-token profile whose token manages the application when the key's own may not
+  /// (nil: the key itself).
+  public var manager: String?
 
   public init(operation: Operation, startedAt: Int64) {
     self.operation = operation
@@ -133,6 +136,7 @@ public struct PendingKey: Equatable, Sendable {
     if case .array(let words)? = object["roles"] { roles = words.compactMap(\.stringValue) }
     targetSecretStore = object["targetSecretStore"]?.stringValue.flatMap(SecretStoreKind.init(rawValue:))
     production = object["production"]?.boolValue
+    manager = object["manager"]?.stringValue
   }
 
   func json(redactSecret: Bool) -> JSON {
@@ -150,6 +154,7 @@ public struct PendingKey: Equatable, Sendable {
     if !roles.isEmpty { object["roles"] = .array(roles.map { .string($0) }) }
     if let targetSecretStore { object["targetSecretStore"] = .string(targetSecretStore.rawValue) }
     if let production { object["production"] = .bool(production) }
+    if let manager { object["manager"] = .string(manager) }
     return .object(object)
   }
 
