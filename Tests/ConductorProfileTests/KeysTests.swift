@@ -395,6 +395,27 @@ import Testing
     #expect(try world.auth("dev")["pendingKey"] == nil)
   }
 
+  @Test func aNewKeyRefusedAtFirstIsAskedAgain() throws {
+    guard let world = try World() else { return }
+    // Refused once (a cluster whose nodes learn of the key a moment later), then accepted.
+    try world.faults(fail: ["token#2": 401])
+    let r = try world.run(["rotate", "dev"])
+    #expect(r.status == 0, "\(r)")
+    #expect(try world.keys(of: "app-1")["key-id"] == "INACTIVE")
+  }
+
+  @Test func aNewKeyThatNeverWorksIsDeletedAndTheOldOneKept() throws {
+    guard let world = try World() else { return }
+    try world.faults(fail: ["token#2": 401, "token#3": 401, "token#4": 401, "token#5": 401])
+    let r = try world.run(["rotate", "dev"])
+    #expect(r.status == 1, "\(r)")
+    #expect(r.stderr.contains("does not work (HTTP 401 INJECTED"), "\(r)")
+    #expect(r.stderr.contains("so profile 'dev' keeps its old key; it was deleted"), "\(r)")
+    #expect(try world.keys(of: "app-1") == ["key-id": "ACTIVE"])
+    #expect(try world.auth("dev")["pendingKey"] == nil && world.auth("dev")["keyId"] as? String == "key-id")
+    #expect(try world.run(["verify", "dev"]).status == 0)
+  }
+
   @Test func rotateNeedsAKeyProfile() throws {
     guard let world = try World() else { return }
     let r = try world.run(["rotate", "play"])

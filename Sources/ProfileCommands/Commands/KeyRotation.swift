@@ -162,6 +162,21 @@ struct KeyRotation {
     return ApplicationAPI(server: server, token: token, environment: context.environment)
   }
 
+  /// `POST {server}/token` with a new key. A refusal (401/403) is asked again, after 1, 2 and 3 seconds:
+  /// a key just made may take a moment to reach every node of a cluster (aws-vault's rotate retries for
+  /// the same reason). Only a key still refused after that is taken for one that does not work.
+  func verify(server: Server, keyID: String, secret: Secret) throws(Failure) -> HTTPResponse {
+    var answer = try Minting.post(server: server, keyID: keyID, secret: secret.text, context: context)
+    for wait in verifyRetries where answer.status == 401 || answer.status == 403 {
+      Posix.sleep(milliseconds: wait)
+      answer = try Minting.post(server: server, keyID: keyID, secret: secret.text, context: context)
+    }
+    return answer
+  }
+
+  /// The pauses before each new attempt to verify a refused key, in milliseconds.
+  var verifyRetries: [Int] { [1000, 2000, 3000] }
+
   /// Keys of `application` made since `pending` started and not the old key: made by a run that was
   /// interrupted before it could keep their secret. Nil when the list cannot be read.
   func strays(_ api: ApplicationAPI, _ pending: PendingKey, known: Set<String>) -> [ApplicationAPI.Key]? {
@@ -203,7 +218,7 @@ extension KeyRotation {
     if pending.step == .created {
       let secret = try secret(of: pending)
       // Verify: the new key mints a token.
-      let answer = try Minting.post(server: profile.server, keyID: newID, secret: secret.text, context: context)
+      let answer = try verify(server: profile.server, keyID: newID, secret: secret)
       guard answer.isSuccess else {
         if answer.status == 401 || answer.status == 403 { try rollBackUnusable(pending, profile: profile, answer: answer) }
         throw .server(

@@ -238,7 +238,7 @@ enum PromoteCommand {
     let targetName = try ProfileName(validating: target)
     let secret = try work.secret(of: pending)
     // Verify: the new key mints a token.
-    let answer = try Minting.post(server: source.server, keyID: keyID, secret: secret.text, context: context)
+    let answer = try work.verify(server: source.server, keyID: keyID, secret: secret)
     guard answer.isSuccess else {
       if answer.status == 401 || answer.status == 403 {
         var removal = "delete it under Access Control > Applications"

@@ -125,4 +125,11 @@ package enum Posix {
   static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
   static func now() -> Int64 { Int64(time(nil)) }
+
+  /// Waits `milliseconds` (a signal's interruption resumes the rest). For a short pause between retries.
+  package static func sleep(milliseconds: Int) {
+    var wait = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+    var left = timespec()
+    while nanosleep(&wait, &left) != 0 && errno == EINTR { wait = left }
+  }
 }
