@@ -679,4 +679,19 @@ import Testing
     // Out-of-range times are not ages.
     #expect(KeyInfo.milliseconds(.number("-1")) == nil && KeyInfo.milliseconds(.number("1e30")) == nil)
   }
+
+  // MARK: completion
+
+  @Test func bashCompletesTheKeyCommands() throws {
+    guard let shell = try requireShell("bash") else { return }
+    let completion = CompletionTests()
+    let (s, script) = try completion.setUp("bash")
+    #expect(try completion.bash(s, shell, script, ["conductor-profile", "rot"]) == ["rotate"])
+    #expect(try completion.bash(s, shell, script, ["conductor-profile", "whoami", ""]) == ["dev", "local", "staging"])
+    #expect(try completion.bash(s, shell, script, ["conductor-profile", "rotate", "dev", "--"]).contains("--delete-old"))
+    #expect(
+      try completion.bash(s, shell, script, ["conductor-profile", "promote", "dev", "--role", "METADATA_"]) == [
+        "METADATA_API", "METADATA_MANAGER",
+      ])
+  }
 }
