@@ -2,7 +2,8 @@
 # Install: add this line to ~/.zshrc, then open a new terminal:
 #   eval "$(conductor-profile init zsh)"
 # It defines the function conductor-profile (use and off change this shell), activates the default
-# profile when a shell starts with none, and keeps CONDUCTOR_PROFILE_PS1 current for your prompt:
+# profile when a shell starts with none, keeps CONDUCTOR_PROFILE_PS1 current and puts it in front of
+# PROMPT (see "prompt marker" at the end; CONDUCTOR_PROFILE_PROMPT=off before this line to place it yourself):
 #   setopt prompt_subst
 #   PROMPT='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"$PROMPT"
 # Loading it twice installs it once. The prompt segment starts no process.
@@ -243,3 +244,17 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   [[ -n "${_CONDUCTOR_PROFILE_INIT-}" ]] || _conductor_profile_dir_check
   _conductor_profile_segment
 fi
+
+# --- prompt marker (on by default) ---------------------------------------------------------------
+# Puts the segment in front of PROMPT (with prompt_subst, which it needs), as conda and venv do, in an
+# interactive shell: outside the guard above, so an rc file that sets PROMPT again and loads this again
+# gets it back, but never twice (a PROMPT that names CONDUCTOR_PROFILE_PS1 already is left alone,
+# whoever put it there). Not with CONDUCTOR_PROFILE_PROMPT=off (set before this line), nor under a
+# prompt framework (starship, powerlevel10k, oh-my-posh). No process, here or at a prompt.
+if [[ -o interactive && ${CONDUCTOR_PROFILE_PROMPT-} != off && ${PROMPT-} != *CONDUCTOR_PROFILE_PS1* ]] &&
+  [[ ${STARSHIP_SHELL-} != zsh && ${POSH_SHELL-} != zsh && -z ${_omp_executable+set} ]] &&
+  (( ! ${+functions[p10k]} && ! ${+__p9k_instant_prompt_active} && ! ${+POWERLEVEL9K_LEFT_PROMPT_ELEMENTS} )); then
+  setopt prompt_subst
+  PROMPT='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"${PROMPT-}"
+fi
+# --- end of prompt marker ------------------------------------------------------------------------

@@ -311,13 +311,17 @@ package enum SecretHelper {
     return Outcome(status: result.status, stdout: result.stdout, stderr: String(decoding: result.stderr, as: UTF8.self))
   }
 
-  /// The helper's own words, on one line, control characters escaped (it may be a locked keyring's message).
+  /// The helper's own words, quoted on one line: each line's indentation and trailing blanks dropped, the
+  /// lines joined by one space (a helper wraps one sentence over several: pass's "Error: You must run:" /
+  /// "    pass init your-gpg-id" / "before you may use the password store."), control characters escaped
+  /// (it may be a locked keyring's message), at most 300 characters.
   static func said(_ outcome: Outcome) -> String {
-    var text = outcome.stderr
-    while text.last == "\n" || text.last == " " { text.removeLast() }
-    let lines = text.split(separator: "\n").suffix(3).joined(separator: " / ")
+    let lines = outcome.stderr.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map {
+      $0.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()
+    }.filter { !$0.isEmpty }.map { String($0) }
+    let text = lines.joined(separator: " ")
     let status = outcome.status < 0 ? "was killed by a signal" : "exited with status \(outcome.status)"
-    return lines.isEmpty ? status : "\(status): \(TerminalText.clip(String(lines), limit: 300))"
+    return text.isEmpty ? status : "\(status) and said \"\(TerminalText.clip(text, limit: 300))\""
   }
 
   /// The helper as messages name it: `pass`, `secret-tool`, or a command's program, quoted.
@@ -369,8 +373,18 @@ package enum SecretHelper {
     throws(Failure)
   {
     if reference.kind != .command {
-      let outcome = try run(reference, .write(secret), profile: name, doing: "store the secret of", context: context)
+      // pass makes the entry's directories before it finds it cannot encrypt (no `pass init`): a failed
+      // write takes away the empty ones it made, so nothing is left behind.
+      let made = reference.kind == .pass ? passDirectories(context.environment).filter { !Posix.exists($0) } : []
+      let outcome: Outcome
+      do {
+        outcome = try run(reference, .write(secret), profile: name, doing: "store the secret of", context: context)
+      } catch {
+        for directory in made { Posix.removeEmptyDirectory(directory) }
+        throw error
+      }
       if failed(reference, outcome) {
+        for directory in made { Posix.removeEmptyDirectory(directory) }
         throw .error(
           "cannot store the secret of profile '\(name)' in \(reference.label): \(reference.kind.program) \(said(outcome)); unlock or set up the store (conductor-profile doctor says how)"
         )
@@ -383,6 +397,18 @@ package enum SecretHelper {
           ? "the secret that \(reference.label) prints for profile '\(name)' differs from the profile's secret; put the secret where the command reads it first"
           : "\(reference.label) did not keep the secret of profile '\(name)' as given (it read back different)")
     }
+  }
+
+  /// The directories `pass insert conductor-profile/NAME` makes when they are missing, innermost first:
+  /// `$PASSWORD_STORE_DIR/conductor-profile` (default `~/.password-store`) and the store itself.
+  static func passDirectories(_ environment: [String: String]) -> [String] {
+    var root = environment["PASSWORD_STORE_DIR"] ?? ""
+    if root.isEmpty {
+      guard let home = environment["HOME"], !home.isEmpty else { return [] }
+      root = home + "/.password-store"
+    }
+    while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
+    return [root + "/conductor-profile", root]
   }
 
   /// Removes a profile's entry from its store. The `command` store is read-only: nothing to remove.

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// What a newcomer meets in the first minutes (issue 23, item 6): a helper's error quoted on one line, and
+/// nothing left behind by a failed helper write.
+@Suite struct RoughEdgeTests {
+  /// pass before `pass init`: its three-line complaint becomes one quoted sentence, and the directories
+  /// it made for the entry (~/.password-store/conductor-profile) are gone again; the store is unchanged.
+  @Test(.requires("pass")) func passWithoutInitLeavesNothingBehind() throws {
+    let sandbox = try Sandbox()
+    try sandbox.addKey("dev")
+    let before = try #require(sandbox.storeText())
+    let r = try sandbox.run(
+      ["add", "ci", "--server", "https://ci.example.com", "--key-id", "k", "--secret-store", "pass"], stdin: "s3cret\n")
+    expectError(
+      r,
+      containing: [
+        "cannot store the secret of profile 'ci' in pass: pass exited with status 1 and said \"Error: You must run: pass init your-gpg-id before you may use the password store.\""
+      ])
+    #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r)")
+    #expect(!FileManager.default.fileExists(atPath: sandbox.home + "/.password-store"), "pass's directories are removed")
+    #expect(sandbox.storeText() == before)
+  }
+
+  /// A password store that exists keeps everything it had: only the empty directories this write made go.
+  @Test(.requires("pass")) func passKeepsAStoreThatWasThere() throws {
+    let sandbox = try Sandbox()
+    let root = sandbox.home + "/.password-store"
+    try FileManager.default.createDirectory(atPath: root + "/other", withIntermediateDirectories: true)
+    let r = try sandbox.run(
+      ["add", "ci", "--server", "https://ci.example.com", "--key-id", "k", "--secret-store", "pass"], stdin: "s3cret\n")
+    #expect(r.status == 1, "\(r)")
+    #expect(FileManager.default.fileExists(atPath: root + "/other"))
+    #expect(!FileManager.default.fileExists(atPath: root + "/conductor-profile"))
+  }
+}
