@@ -32,6 +32,10 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
         _CONDUCTOR_PROFILE_DIR_FILE=''
         _conductor_profile_dir_check
         ;;
+      doctor)
+        # doctor says when Tab cannot complete: whether compinit has run in this shell (only zsh knows).
+        _CONDUCTOR_PROFILE_SHELL=zsh _CONDUCTOR_PROFILE_COMPINIT=${+functions[compdef]} \command conductor-profile "$@"
+        ;;
       *)
         _CONDUCTOR_PROFILE_SHELL=zsh \command conductor-profile "$@"
         ;;

@@ -401,7 +401,7 @@ package enum SecretHelper {
 
   /// The directories `pass insert conductor-profile/NAME` makes when they are missing, innermost first:
   /// `$PASSWORD_STORE_DIR/conductor-profile` (default `~/.password-store`) and the store itself.
-  static func passDirectories(_ environment: [String: String]) -> [String] {
+  package static func passDirectories(_ environment: [String: String]) -> [String] {
     var root = environment["PASSWORD_STORE_DIR"] ?? ""
     if root.isEmpty {
       guard let home = environment["HOME"], !home.isEmpty else { return [] }
