@@ -33,4 +33,41 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: root + "/other"))
     #expect(!FileManager.default.fileExists(atPath: root + "/conductor-profile"))
   }
+
+  /// The picker's columns stay apart when a kind fills its column: `user-token production`, never glued.
+  @Test func pickerColumnsStayApart() throws {
+    let sandbox = try Sandbox()
+    try sandbox.addKey("dev")
+    try sandbox.addToken(
+      "ui", server: "https://ui.example.com", token: makeJWT(["sub": "ann", "exp": nowSeconds() + 86400]),
+      extra: ["--production"])
+    let steps: [SeatbeltTests.Step] = [
+      .send("conductor-profile use\n"), .expect("use> "), .sleep(0.3), .send("\u{1B}"), .expect("$ "),
+    ]
+    guard let r = try SeatbeltTests().atTerminal(.bash, sandbox, steps, env: ["NO_COLOR": "1"]) else { return }
+    #expect(r.status == 0, "\(r)")
+    // Every row's kind padded to the same 11 columns, so the production column lines up.
+    #expect(r.stdout.contains("dev  key        "), "\(r)")
+    #expect(r.stdout.contains("  ui   user-token production"), "\(r)")
+    #expect(!r.stdout.contains("user-tokenproduction"), "\(r)")
+  }
+
+  /// A failed `add` names no command for a profile that does not exist; over an existing one (`--force`) the
+  /// advice may name it.
+  @Test func addAdviceNamesOnlyExistingProfiles() throws {
+    let sandbox = try Sandbox()
+    let add = ["add", "ops", "--server", "https://ops.example.com", "--key-id", "k", "--secret-store", "command"]
+    var r = try sandbox.run(add + ["--", "no-such-helper-23"])
+    expectError(
+      r,
+      containing: [
+        "cannot read the secret of profile 'ops' in command 'no-such-helper-23': 'no-such-helper-23' is not installed or not on PATH; install it, or give another command after --"
+      ])
+    #expect(!r.stderr.contains("conductor-profile set"), "\(r)")
+    #expect(sandbox.storeBytes() == nil, "nothing was written")
+
+    try sandbox.addKey("ops")
+    r = try sandbox.run(add + ["--force", "--", "no-such-helper-23"])
+    expectError(r, containing: ["set another with: conductor-profile set ops --secret-store command -- COMMAND"])
+  }
 }
