@@ -148,4 +148,33 @@ import Testing
       #expect(try sandbox.outBytes("prompt") == sandbox.outBytes("before"))
     }
   }
+
+  /// The marker costs no process either: 25 prompts of an interactive bash and zsh whose prompt is the
+  /// default marker in front of the user's own, and 25 calls of fish's fish_mode_prompt, under strace.
+  @Test(arguments: HookShell.allCases) func theMarkerStartsNoProcess(shell: HookShell) throws {
+    let sandbox = try Sandbox()
+    guard let strace = try requireShell("strace"), let path = try shell.path() else { return }
+    let hook = try sandbox.hookFile(shell)
+    let trace = sandbox.root.appendingPathComponent("trace").path
+    let state = ShellPromptTests.busyState.merging(["NO_COLOR": "1"]) { $1 }
+    let r: Sandbox.Result
+    switch shell {
+    case .bash, .zsh:
+      let setup =
+        shell == .bash ? "PS1='<>'\nsource '\(hook)'\n" : "unsetopt prompt_sp prompt_cr\nPROMPT='<>'\nsource '\(hook)'\n"
+      r = try sandbox.execute(
+        strace, ["-f", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork", "-o", trace, path] + shell.flags + ["-i"],
+        stdin: setup + String(repeating: "\n", count: 25) + "exit\n", env: state)
+      #expect(r.stderr.components(separatedBy: "[⚠ risky expired] <>").count - 1 >= 25, "\(r)")
+    case .fish:
+      let script =
+        "source '\(hook)'\nfor i in \((1...25).map(String.init).joined(separator: " "))\n  fish_mode_prompt\nend\n"
+      let traced = ["-f", "-qq", "-e", "trace=execve,clone,clone3,fork,vfork", "-o", trace]
+      r = try sandbox.execute(strace, traced + [path, "--no-config", "-i", "-c", script], env: state)
+      #expect(r.stdout.components(separatedBy: "⚠ risky expired").count - 1 == 25, "\(r)")
+    }
+    #expect(r.status == 0, "\(r)")
+    let count = ShellPromptTests.processes(in: try String(contentsOfFile: trace, encoding: .utf8))
+    #expect(count.execs == 0 && count.forks == 0, "25 prompts started \(count) processes")
+  }
 }
