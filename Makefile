@@ -7,7 +7,7 @@ STATIC := $(if $(filter Linux,$(shell uname -s)),-Xswiftc -static-executable,)
 .PHONY: build install test lint bench dist clean
 
 build:
-	$(SWIFT) build -c release $(STATIC)
+	bash .ci/dist/quiet-link $(SWIFT) build -c release $(STATIC)
 
 # The binary, man page, completions and hooks under PREFIX, laid out as in the release archive.
 install: build
@@ -23,7 +23,7 @@ test:
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests
 	shellcheck -s bash shell/*.bash
-	shellcheck -x -s bash .ci/run .ci/dist/build .ci/dist/check .ci/test .ci/test-summary
+	shellcheck -x -s bash .ci/run .ci/dist/build .ci/dist/check .ci/dist/quiet-link .ci/test .ci/test-summary
 
 # The release archive and the .deb, in .build/dist/ (.ci/dist/build; .ci/dist/check tries the .deb).
 dist:

@@ -63,4 +63,27 @@ import Testing
       }
     }
   }
+
+  /// `make dist` and `make build`: glibc's dlopen warning (as the linker prints it for libswiftCore) becomes
+  /// one line saying why it is harmless; every other line passes; the build's status is kept.
+  @Test func theDlopenWarningIsOneLineSayingWhy() throws {
+    let sandbox = try Sandbox()
+    let warning =
+      "/opt/swift/usr/lib/swift_static/linux/libswiftCore.a(LibPrespecialized.cpp.o):LibPrespecialized.cpp:function LibPrespecializedState::findLibPrespecialized(): warning: Using 'dlopen' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking"
+    let script =
+      "printf '%s\\n' '[1/2] Compiling' \"$1\" \"$1\" 'ld: x.o: in function `f'\\'':' 'undefined reference' >&2"
+      + "; exit 3"
+    let r = try sandbox.execute(
+      try Tool.require("bash"),
+      [Self.root.appendingPathComponent(".ci/dist/quiet-link").path, "bash", "-c", script, "build", warning])
+    #expect(r.status == 3, "\(r)")
+    let note =
+      "note: the linker warns that the Swift runtime calls dlopen in a static glibc program; "
+      + "harmless: conductor-profile loads no shared library"
+    #expect(r.stdout == "[1/2] Compiling\n\(note)\nld: x.o: in function `f':\nundefined reference\n", "\(r)")
+    let makefile = try String(contentsOf: Self.root.appendingPathComponent("Makefile"), encoding: .utf8)
+    #expect(makefile.contains("build:\n\tbash .ci/dist/quiet-link $(SWIFT) build -c release $(STATIC)\n"))
+    let build = try String(contentsOf: Self.root.appendingPathComponent(".ci/dist/build"), encoding: .utf8)
+    #expect(build.contains("bash .ci/dist/quiet-link swift build -c release -Xswiftc -static-executable\n"))
+  }
 }
