@@ -253,12 +253,24 @@ fi
 # Puts the segment in front of PROMPT (with prompt_subst, which it needs), as conda and venv do, in an
 # interactive shell: outside the guard above, so an rc file that sets PROMPT again and loads this again
 # gets it back, but never twice (a PROMPT that names CONDUCTOR_PROFILE_PS1 already is left alone,
-# whoever put it there). Not with CONDUCTOR_PROFILE_PROMPT=off (set before this line), nor under a
-# prompt framework (starship, powerlevel10k, oh-my-posh). No process, here or at a prompt.
-if [[ -o interactive && ${CONDUCTOR_PROFILE_PROMPT-} != off && ${PROMPT-} != *CONDUCTOR_PROFILE_PS1* ]] &&
-  [[ ${STARSHIP_SHELL-} != zsh && ${POSH_SHELL-} != zsh && -z ${_omp_executable+set} ]] &&
-  (( ! ${+functions[p10k]} && ! ${+__p9k_instant_prompt_active} && ! ${+POWERLEVEL9K_LEFT_PROMPT_ELEMENTS} )); then
-  setopt prompt_subst
-  PROMPT='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"${PROMPT-}"
+# whoever put it there). Once now, and once more at the first prompt, for a theme that sets PROMPT after
+# this file (oh-my-zsh loads its plugins, this one included, before the theme). Not with
+# CONDUCTOR_PROFILE_PROMPT=off (set before this line), nor under a prompt framework (starship,
+# powerlevel10k, oh-my-posh). No process, here or at a prompt; $? is kept for what runs after it.
+_conductor_profile_prompt_marker() {
+  local _CONDUCTOR_PROFILE_status=$?
+  precmd_functions=(${precmd_functions:#_conductor_profile_prompt_marker})
+  if [[ -o interactive && ${CONDUCTOR_PROFILE_PROMPT-} != off && ${PROMPT-} != *CONDUCTOR_PROFILE_PS1* ]] &&
+    [[ ${STARSHIP_SHELL-} != zsh && ${POSH_SHELL-} != zsh && -z ${_omp_executable+set} ]] &&
+    (( ! ${+functions[p10k]} && ! ${+__p9k_instant_prompt_active} && ! ${+POWERLEVEL9K_LEFT_PROMPT_ELEMENTS} )); then
+    setopt prompt_subst
+    PROMPT='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"${PROMPT-}"
+  fi
+  return $_CONDUCTOR_PROFILE_status
+}
+_conductor_profile_prompt_marker
+if [[ -o interactive && ${CONDUCTOR_PROFILE_PROMPT-} != off ]]; then
+  typeset -ag precmd_functions
+  (( ${precmd_functions[(I)_conductor_profile_prompt_marker]} )) || precmd_functions+=(_conductor_profile_prompt_marker)
 fi
 # --- end of prompt marker ------------------------------------------------------------------------

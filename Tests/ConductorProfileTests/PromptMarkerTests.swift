@@ -177,4 +177,26 @@ import Testing
     let count = ShellPromptTests.processes(in: try String(contentsOfFile: trace, encoding: .utf8))
     #expect(count.execs == 0 && count.forks == 0, "25 prompts started \(count) processes")
   }
+
+  /// oh-my-zsh loads its plugins (this one's plugin file included) before the theme, which sets PROMPT:
+  /// the marker is put in front of the theme's prompt at the first prompt, once.
+  @Test(.requires("zsh", "python3")) func zshThemeSetAfterThePlugin() throws {
+    let sandbox = try Sandbox()
+    try sandbox.addKey("dev")
+    #expect(try sandbox.run(["default", "dev"]).status == 0)
+    let zsh = try Tool.require("zsh")
+    let python = try Tool.require("python3")
+    let rc = URL(fileURLWithPath: sandbox.home).appendingPathComponent(".zshrc")
+    try Data("unsetopt prompt_sp prompt_cr\nsource '\(PluginTests.plugin)'\nPROMPT='theme%% '\n".utf8).write(to: rc)
+    let steps: [[Any]] = [
+      ["expect", "[dev] theme% "], ["send", "source ~/.zshrc; echo R1\n"], ["expect", "R1"], ["expect", "theme% "],
+      ["send", "exit\n"],
+    ]
+    let json = String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self)
+    let r = try sandbox.execute(
+      python, [Self.driver, json, zsh, "-d", "-i"], env: ["ZDOTDIR": sandbox.home, "TERM": "xterm-256color", "NO_COLOR": "1"])
+    #expect(r.status == 0, "\(r)")
+    let text = Self.plain(r.stdout)
+    #expect(!text.contains("[dev] [dev]"), "\(text)")
+  }
 }
