@@ -11,7 +11,9 @@ enum DoctorCommand {
       shell hook is loaded in this shell; no CONDUCTOR_* variable was set or changed outside a switch; the conductor
       CLI's CONDUCTOR_PROFILE is not set; no user token has expired or expires within a day; the default profile
       exists; no user token is on a production server; each secret store a profile uses has its helper installed,
-      unlocked and holding the profile's entry. Exit 0 when all is well, 1 when something needs attention.
+      unlocked and holding the profile's entry. A finding is a problem (exit 1: a user token expired or expiring
+      within the hour, …) or a notice (exit 0: one expiring within a day, zsh without compinit, secrets in the
+      file while a secret store is set up here). The last lines name every file the tool writes.
       """,
     run: { invocation, context throws(Failure) in try run(Options(invocation), context) })
 
