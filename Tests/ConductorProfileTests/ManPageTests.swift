@@ -65,7 +65,8 @@ import Testing
         var words = Self.normalized(line)
         if ["ARGUMENTS:", "OPTIONS:", "-h, --help Show help information."].contains(words) { continue }
         for label in ["OVERVIEW: ", "USAGE: "] where words.hasPrefix(label) { words = String(words.dropFirst(label.count)) }
-        #expect(text.contains(words), "`help \(name)` text missing from the page: \(words)")
+        let found = text.contains(words)  // apart, so a failure names the line, not the whole page
+        #expect(found, "`help \(name)` text missing from the page: \(words)")
       }
     }
   }
