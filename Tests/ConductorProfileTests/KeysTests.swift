@@ -458,7 +458,7 @@ import Testing
     let r = try world.run(["doctor"])
     #expect(
       r.stdout.contains(
-        "notice: the application key 'key-id' of profile 'dev' is 120d old, older than keyMaxAge (90d); rotate it: conductor-profile rotate dev\n"
+        "notice: the application key 'key-id' of profile 'dev' is 120d old, older than keyMaxAge (90d); fix: conductor-profile rotate dev\n"
       ), "\(r)")
     #expect(!r.stdout.contains("problem: the application key"), "\(r)")
   }

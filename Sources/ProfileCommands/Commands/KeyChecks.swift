@@ -48,9 +48,9 @@ enum KeyChecks {
       }
       if let maxAge, let age = info.age(now: context.now), age > maxAge {
         agesOK = false
-        context.print(
-          "notice: the application key \(quoted(info.keyID)) of profile '\(name)' is \(KeyAge.text(age)) old, older than keyMaxAge (\(KeyAge.text(maxAge))); rotate it: conductor-profile rotate \(name)"
-        )
+        report.notice(
+          "the application key \(quoted(info.keyID)) of profile '\(name)' is \(KeyAge.text(age)) old, older than keyMaxAge (\(KeyAge.text(maxAge)))",
+          fix: "conductor-profile rotate \(name)")
       }
     }
     if pendingOK { report.ok("no promote or rotate was interrupted") }
