@@ -357,7 +357,7 @@ extension KeyRotation {
     let (profile, _) = try self.profile()
     if case .key(let id, _) = profile.credential, let api = try? ownOrManagerAPI(pending, profile: profile) {
       if let strays = strays(api, pending, known: [id]) {
-        reportStrays(strays, api, pending, profile: name)
+        reportStrays(strays, api, pending, profile: pending.manager ?? name)
       } else {
         context.warn(
           "could not list the keys of application \(quoted(pending.applicationID ?? "?")): a key made by the interrupted rotate may be left there; check Access Control > Applications"
@@ -388,7 +388,7 @@ extension KeyRotation {
         try api.deleteKey(newID, of: application)
         removal = "it was deleted"
       } catch {
-        removal = "delete it with: \(api.deleteKeyCommand(newID, of: application, profile: name))"
+        removal = "delete it with: \(api.deleteKeyCommand(newID, of: application, profile: pending.manager ?? name))"
       }
     } else {
       removal = "delete it under Access Control > Applications"

@@ -129,7 +129,7 @@ enum RotateCommand {
     } catch {
       // No answer: the key may exist. Look for it; when the list cannot be read, the record stays.
       if let strays = work.strays(api, pending, known: [oldID]) {
-        work.reportStrays(strays, api, pending, profile: name)
+        work.reportStrays(strays, api, pending, profile: manager ?? name)
         try work.record(nil)
         throw error
       }
@@ -154,7 +154,7 @@ enum RotateCommand {
         try api.deleteKey(key.id, of: application.id)
         removal = "it was deleted again"
       } catch {
-        removal = "delete it with: \(api.deleteKeyCommand(key.id, of: application.id, profile: name))"
+        removal = "delete it with: \(api.deleteKeyCommand(key.id, of: application.id, profile: manager ?? name))"
       }
       throw .error(
         "the new key \(quoted(key.id)) could not be stored (\(error.description)); \(removal), and profile '\(name)' keeps its old key"
