@@ -1,10 +1,19 @@
 /// The guard: a user token on a production server is warned about, or refused.
 public enum Guard {
-  /// True when `profile` is a user token and its server is production (any profile naming the same
-  /// normalised server carries the `production` flag).
+  /// True when `profile` is a user token and its server is production: the profile's own judgement
+  /// (its flag, or its host's name when it says nothing), any profile naming the same host, or a
+  /// catalog's floor (`Store.isProduction`).
   public static func isUserTokenOnProduction(_ profile: Profile, in store: Store) -> Bool {
     guard case .userToken = profile.credential else { return false }
-    return profile.isFlaggedProduction || store.isProduction(profile.server)
+    return profile.isJudgedProduction || store.isProduction(profile.server)
+  }
+
+  /// The one line `add` and `set` print when a profile that says nothing is production by its host's
+  /// name, with how to say otherwise.
+  package static func productionByNameNotice(name: String, profile: Profile) -> String? {
+    guard profile.isProductionByName else { return nil }
+    return
+      "profile '\(name)' is judged production: its host \(profile.server.host) is named like a production cluster (prod, prd, production or live); if it is not one, say so with: conductor-profile set \(name) --no-production"
   }
 
   package static func reason(name: String, server: String) -> String {

@@ -5,7 +5,8 @@ import ShellOutput
 public struct Profile: Equatable, Sendable {
   public var server: Server
   public var credential: Credential
-  /// Nil when the store does not say (false); kept as written so a rewrite changes nothing.
+  /// Nil when the profile does not say: then the host's name judges (`isJudgedProduction`). False is
+  /// an explicit "not production" (`--no-production`). Kept as written so a rewrite changes nothing.
   public var production: Bool?
   public var description: String?
   /// `OSS` or `Enterprise`; nil when the store does not say (inferred from the credential).
@@ -24,7 +25,17 @@ public struct Profile: Equatable, Sendable {
     self.credential = credential
   }
 
+  /// Whether the profile itself says `"production" : true`.
   public var isFlaggedProduction: Bool { production ?? false }
+
+  /// Whether the profile itself makes its server production: its flag, or, when it says nothing either
+  /// way, its host's name (`Host.isProductionName`). Other profiles naming the same host, and a catalog's
+  /// floor, are `Store.isProduction`'s part of the judgement.
+  public var isJudgedProduction: Bool { production ?? Host.isProductionName(server.host) }
+
+  /// True when the profile says nothing about production and its host's name makes it production:
+  /// what `add` and `set` say in one line.
+  public var isProductionByName: Bool { production == nil && Host.isProductionName(server.host) }
 
   /// Extra variables, sorted by name.
   public var extraVariables: [Variable] {
