@@ -292,6 +292,8 @@ package enum SecretHelper {
   static func run(
     _ reference: SecretReference, _ operation: Operation, profile name: String, doing what: String, context: Context
   ) throws(Failure) -> Outcome {
+    // No program runs because the store says so: a profile's own command needs this user's approval.
+    try CommandApproval.require(reference, profile: name, context: context)
     let (argv, input) = invocation(reference, operation, profile: name)
     if reference.kind == .keychain, input.count > keychainLineLimit {
       throw .error(
