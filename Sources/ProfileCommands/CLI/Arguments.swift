@@ -4,6 +4,7 @@ import ProfileModel
 /// typo could silently miss. The raw value is the word after `--`.
 public enum Option: String, CaseIterable, Sendable {
   case color
+  case command
   case description
   case dir
   case env

@@ -1,4 +1,5 @@
 import ProfileModel
+import ShellOutput
 
 /// What `add`, `set`, `rename`, `copy` and `remove` do with a secret kept in a secret store.
 enum SecretCommands {
@@ -50,6 +51,13 @@ enum SecretCommands {
     if case .some(let r) = requested { return r }
     let kind = try store.defaultSecretStore()
     return kind == .file ? nil : SecretReference(kind: kind)
+  }
+
+  /// Records that this user approved the command they gave on this command line for profile `name`
+  /// (`add`/`set --secret-store command -- …`), before it first runs (`CommandApproval`).
+  static func approveGiven(_ reference: SecretReference?, name: String, context: Context) throws(Failure) {
+    guard let reference, reference.kind == .command else { return }
+    try CommandApproval.approve(profile: name, command: reference.command, context: context)
   }
 
   /// A new secret for a profile kept at `reference`: a `command` store prints it (the command is run
@@ -169,6 +177,12 @@ extension SecretPlacement {
   static func forMove(source: String, target: String, keepSource: Bool, store: Store, context: Context) throws(Failure)
     -> SecretPlacement?
   {
+    // An approved secret command stays approved under the new name (the same vector, approved by this user).
+    if let profile = try? store.profile(named: source), let reference = profile.secretStore, reference.kind == .command,
+      try CommandApproval.isApproved(profile: source, command: reference.command, context: context)
+    {
+      try CommandApproval.approve(profile: target, command: reference.command, context: context)
+    }
     guard let profile = try? store.profile(named: source), let reference = profile.secretStore, reference.kind != .command
     else { return nil }
     let secret = try SecretHelper.read(reference, profile: source, context: context)
@@ -290,6 +304,24 @@ extension SecretCommands {
     for name in store.names {
       guard let profile = try? store.profile(named: name), let reference = profile.secretStore else { continue }
       checked += 1
+      // A command this user has not approved is listed, never run.
+      if reference.kind == .command {
+        let approved: Bool
+        do throws(Failure) {
+          approved = try CommandApproval.isApproved(profile: name, command: reference.command, context: context)
+        } catch {
+          allOK = false
+          report.problem(error.description, fix: "mend or remove the trust file, then approve the commands again")
+          continue
+        }
+        if !approved {
+          allOK = false
+          report.problem(
+            "profile '\(name)' gets its secret by running \(quoted(CommandApproval.shown(reference.command))), which you have not approved; it was not run",
+            fix: "check the command, then: conductor-profile allow --command \(shellWord(name))")
+          continue
+        }
+      }
       let program = reference.kind == .command ? reference.command[0] : reference.kind.program
       guard SecretHelper.locate(program, environment: context.environment) != nil else {
         allOK = false

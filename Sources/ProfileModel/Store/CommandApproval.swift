@@ -2,7 +2,8 @@ import ShellOutput
 
 /// Whether this user approved a profile's `secretCommand`: no program runs because data says so
 /// (docs/security.md, "Approval of secret commands"). An approval is the SHA-256 of the profile's name and
-/// the exact argument vector, in the trust file beside the store (`TrustFile`, section `commands`, 0600).
+/// the exact argument vector, in the trust file beside the store (`TrustFile`, section `commands`, 0600:
+/// the hash → the profile's name, for people reading the file; a profile may have several approved).
 /// It is recorded when the user gives the vector to `add`/`set --secret-store command -- …` themselves,
 /// or with `allow --command NAME`; a hand-edited store, a dotfiles store, an import or a catalog never
 /// records one. `SecretHelper.run` asks here before it runs a profile's command: every door inherits it.
@@ -19,18 +20,13 @@ package enum CommandApproval {
   /// Whether this user approved exactly `command` for the profile `name`.
   package static func isApproved(profile name: String, command: [String], context: Context) throws(Failure) -> Bool {
     let approved = try TrustFile(store: try context.store()).load(.commands)
-    return approved[name] == digest(profile: name, command: command)
+    return approved[digest(profile: name, command: command)] != nil
   }
 
-  /// Records that this user approved `command` for the profile `name` (replacing an earlier approval).
+  /// Records that this user approved `command` for the profile `name`.
   package static func approve(profile name: String, command: [String], context: Context) throws(Failure) {
     let hash = digest(profile: name, command: command)
-    try TrustFile(store: try context.store()).update(.commands) { $0[name] = hash }
-  }
-
-  /// Forgets the approval of the profile `name` (its profile was removed).
-  package static func forget(profile name: String, context: Context) throws(Failure) {
-    try TrustFile(store: try context.store()).update(.commands) { $0[name] = nil }
+    try TrustFile(store: try context.store()).update(.commands) { $0[hash] = name }
   }
 
   /// The command as a user would type it, for messages.

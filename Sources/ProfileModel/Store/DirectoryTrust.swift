@@ -75,7 +75,7 @@ package struct DirectoryFile {
 /// Written as the store is (lock, re-read, temporary file, rename), mode 0600.
 ///
 ///     { "catalogs" : { "/srv/team/catalog.json" : "sha256:…" },
-///       "commands" : { "ci" : "sha256:…" },
+///       "commands" : { "sha256:…" : "ci" },
 ///       "trusted" : { "/home/ann/src/api/.conductor-profile" : "sha256:…" }, "version" : 1 }
 package struct TrustFile {
   /// The kinds of trust the file keeps, each its own object.

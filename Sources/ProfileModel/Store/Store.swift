@@ -185,24 +185,27 @@ public struct Store: Sendable {
 
   public func profile(named name: String) throws(Failure) -> Profile? {
     guard let raw = rawProfile(named: name) else { return nil }
-    var profile = try Profile(json: raw, name: name)
-    if !falseIsExplicit, profile.production == false { profile.production = nil }
-    return profile
+    return try Profile(json: raw, name: name)
+  }
+
+  /// Before the first explicit "not production" (`--no-production`) is written to a store of an older
+  /// version: drops that version's `false`s (they meant "not flagged", and still count so), and marks the
+  /// store so that a `false` is explicit from now on.
+  package mutating func makeFalseExplicit() {
+    guard !falseIsExplicit else { return }
+    unindex()
+    for (other, raw) in profiles {
+      guard case .object(var object) = decode(raw), object["production"] == .bool(false) else { continue }
+      object["production"] = nil
+      profiles[other] = .json(.object(object))
+    }
+    falseIsExplicit = true
   }
 
   /// Writes a profile. Only a `ProfileName` can be written: a name from a hand-edited store is read, shown
-  /// and removed as it is, but never written again until renamed. The first explicit `false` written to
-  /// a store of an older version first drops that version's `false`s (they meant "not flagged").
+  /// and removed as it is, but never written again until renamed.
   public mutating func setProfile(_ profile: Profile, named name: ProfileName) {
     unindex()
-    if profile.production == false, !falseIsExplicit {
-      for (other, raw) in profiles {
-        guard case .object(var object) = decode(raw), object["production"] == .bool(false) else { continue }
-        object["production"] = nil
-        profiles[other] = .json(.object(object))
-      }
-      falseIsExplicit = true
-    }
     profiles[name.value] = .json(profile.json())
   }
 
