@@ -229,9 +229,31 @@ extension Profile {
   /// For a switch (`env`, `use`, `exec`, the start-up switch): the profile with its secret read from
   /// its secret store. The guard judges first: a switch it will refuse runs no helper.
   func resolvingSecretForSwitch(name: String, store: Store, context: Context) throws(Failure) -> Profile {
+    if lacksCatalogSecret { return try askingForCatalogSecret(name: name, store: store, context: context) }
     guard secretStore != nil, let mode = try? store.effectiveGuard(environment: context.environment) else { return self }
     if mode == .block && Guard.isUserTokenOnProduction(self, in: store) { return self }
     return try resolvingSecret(name: name, context: context)
+  }
+
+  /// A profile a team catalog brought, switched to for the first time: on a terminal, its secret is asked
+  /// for and kept in the store file (as `set --secret` would); without one, the error says how to set it.
+  /// A switch the guard will refuse asks nothing.
+  func askingForCatalogSecret(name: String, store: Store, context: Context) throws(Failure) -> Profile {
+    if (try? store.effectiveGuard(environment: context.environment)) == .block && Guard.isUserTokenOnProduction(self, in: store) {
+      return self
+    }
+    guard context.stdinIsTerminal else { throw missingCatalogSecret(name: name) }
+    let what = credential.kind == .userToken ? "User token" : "Key secret"
+    let secret = try context.readSecret(prompt: "\(what) for \(name) (from the team catalog '\(catalogName ?? "?")'): ")
+    let given = try withSecret(secret)
+    let valid = try ProfileName(validating: name)
+    try context.store().update { (store: inout Store) throws(Failure) in
+      guard var current = try store.profile(named: name), current.lacksCatalogSecret else { return }
+      current = try current.withSecret(secret)
+      store.setProfile(current, named: valid)
+    }
+    context.note("kept the secret of profile '\(name)' in the store file")
+    return given
   }
 
   /// The profile's JSON for `export` and `show --json`: with `reveal`, the secret in place (read from its

@@ -58,6 +58,8 @@ extension Profile {
     let server: Server
     do throws(Failure) { server = try Server(validating: serverText) } catch { throw .profile(name, problem: error) }
     guard var auth = object.removeValue(forKey: "auth")?.objectValue else { throw bad("has no \"auth\" object") }
+    // A profile a team catalog brought may have no secret yet: `use` asks for it (docs/catalog.md).
+    let secretsOptional = secretsOptional || object["catalog"]?.objectValue != nil
     guard let kind = auth.removeValue(forKey: "kind")?.stringValue else { throw bad("its auth has no \"kind\"") }
     let credential: Credential
     // Taken apart at once: the optional tuple, destroyed whole, had its type metadata made at run time.
@@ -144,9 +146,10 @@ extension Profile {
     switch credential {
     case .key(let id, let secret):
       auth["keyId"] = .string(id)
-      if secretStore == nil { auth["keySecret"] = redactSecrets ? .null : .string(secret.text) }
+      // An empty secret is one not given yet (a profile from a team catalog): written as none.
+      if secretStore == nil { auth["keySecret"] = redactSecrets ? .null : secret.isEmpty ? nil : .string(secret.text) }
     case .userToken(let jwt):
-      if secretStore == nil { auth["token"] = redactSecrets ? .null : .string(jwt.raw) }
+      if secretStore == nil { auth["token"] = redactSecrets ? .null : jwt.raw.isEmpty ? nil : .string(jwt.raw) }
     case .none:
       break
     }

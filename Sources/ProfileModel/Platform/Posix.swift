@@ -16,6 +16,27 @@ package enum Posix {
     return try readAll(fd, path: path)
   }
 
+  /// A regular file of at most `limit` bytes, or nil when it does not exist: anything else at `path`
+  /// (a FIFO, a device, a directory) is an error at once, never a wait (O_NONBLOCK), and a larger file an
+  /// error read no further than `limit` + 1 bytes. `what` names it in messages ("the catalog").
+  package static func readRegularFile(_ path: String, limit: Int, what: String) throws(Failure) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    if fd < 0 {
+      if errno == ENOENT { return nil }
+      throw .file(path, .read, errno: errno)
+    }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+      throw .error("\(what) \(shownText(path)) is not a regular file; give the path of a file")
+    }
+    let bytes = try Limits.read(fd, atMost: limit + 1)
+    if bytes.count > limit {
+      throw .error("\(what) \(shownText(path)) is larger than \(limit / 1024) KiB, the most conductor-profile reads")
+    }
+    return bytes
+  }
+
   /// Reads to the end, straight into the result: no staging buffer to zero and copy (its pages were
   /// a third of the memory a switch touched). The size from fstat is a first guess; pipes report 0.
   static func readAll(_ fd: Int32, path: String) throws(Failure) -> [UInt8] {
