@@ -198,15 +198,18 @@ package struct Catalog {
             lines.append("\(key): \(show(synced[key])) → \(show(merged[key]))")
           }
         }
-        if merged == current && marker.synced == incoming { continue }
-        if merged == current && lines.allSatisfy({ $0.contains("is kept") }) && marker.synced == incoming { continue }
+        if merged == current && marker.synced == incoming {
+          // Nothing to apply; local edits are reported all the same.
+          if !lines.isEmpty { changes.append(Change(kind: .keep, profile: name, lines: lines)) }
+          continue
+        }
       } else {
         lines = merged.keys.sorted { utf8Precedes($0, $1) }.map { "\($0): \(show(merged[$0]))" }
       }
       // The secret the user keeps for it stays (a change of kind drops it).
       var object = Catalog.unfields(merged).objectValue!
       if let raw, var auth = object["auth"]?.objectValue, let old = raw.objectValue?["auth"]?.objectValue,
-        old["kind"] == auth["kind"]
+        old["kind"] == auth["kind"], old["secretStore"] == auth["secretStore"]
       {
         for key in Catalog.secretAuthKeys { if let v = old[key] { auth[key] = v } }
         object["auth"] = .object(auth)
