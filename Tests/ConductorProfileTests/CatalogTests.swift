@@ -59,7 +59,8 @@ import Testing
     #expect(list.stdout.contains("local"), "\(list)")
     // No secret yet: a switch without a terminal says how to set it; after set, it works.
     let env = try ann.run(["env", "prod", "--shell", "bash"])
-    expectError(env, containing: ["comes from the team catalog 'team' and has no secret yet", "conductor-profile set prod --secret"])
+    expectError(
+      env, containing: ["comes from the team catalog 'team' and has no secret yet", "conductor-profile set prod --secret"])
     #expect(try ann.run(["set", "prod", "--secret"], stdin: "ann-secret\n").status == 0)
     let ok = try ann.run(["env", "prod", "--shell", "bash"])
     #expect(ok.status == 0, "\(ok)")
@@ -113,7 +114,8 @@ import Testing
     #expect(try box.run(["catalog", "sync", "--yes"]).status == 0)
     // A local profile on the same host that says it is not production, with a user token.
     let add = try box.run(
-      ["add", "mine", "--server", "https://conductor.acme.com:443/x", "--user-token", "--no-production"], stdin: Self.token + "\n")
+      ["add", "mine", "--server", "https://conductor.acme.com:443/x", "--user-token", "--no-production"], stdin: Self.token + "\n"
+    )
     #expect(add.status == 0, "\(add)")
     #expect(add.stderr.contains("a catalog's production flags are a floor"), "\(add)")
     // The catalog's own profile edited locally to say not production.
@@ -142,7 +144,9 @@ import Testing
     #expect(try box.run(["catalog", "add", catalog]).status == 0)
     let unconfirmed = try box.run(["catalog", "sync"])
     #expect(unconfirmed.status == 3, "\(unconfirmed)")
-    #expect(unconfirmed.stdout.contains("  add dev\n      auth.keyId: \"team-dev\"\n      auth.kind: \"key\"\n      color: \"green\"\n"), "\(unconfirmed)")
+    #expect(
+      unconfirmed.stdout.contains(
+        "  add dev\n      auth.keyId: \"team-dev\"\n      auth.kind: \"key\"\n      color: \"green\"\n"), "\(unconfirmed)")
     #expect(unconfirmed.stderr.contains("catalog sync --yes"), "\(unconfirmed)")
     let store = try #require(box.storeBytes())
     #expect(try profiles(box).isEmpty)
@@ -153,7 +157,9 @@ import Testing
       box.root,
       Self.teamProfiles.replacingOccurrences(of: "\"description\" : \"team dev\"", with: "\"description\" : \"dev, renamed\"")
         .replacingOccurrences(of: "\"color\" : \"green\"", with: "\"color\" : \"blue\"")
-        .replacingOccurrences(of: "\"play\" : { \"auth\" : { \"kind\" : \"user-token\" }, \"server\" : \"https://play.acme.com/api\" }", with: "\"qa\" : { \"auth\" : { \"kind\" : \"none\" }, \"server\" : \"https://qa.acme.com/api\" }"))
+        .replacingOccurrences(
+          of: "\"play\" : { \"auth\" : { \"kind\" : \"user-token\" }, \"server\" : \"https://play.acme.com/api\" }",
+          with: "\"qa\" : { \"auth\" : { \"kind\" : \"none\" }, \"server\" : \"https://qa.acme.com/api\" }"))
     let before = try #require(box.storeBytes())
     let diff = try box.run(["catalog", "sync"])
     #expect(diff.status == 3)
@@ -184,7 +190,9 @@ import Testing
       Self.teamProfiles.replacingOccurrences(of: "https://dev.acme.com/api", with: "https://evil.example.com/api")
         .replacingOccurrences(
           of: "\"keyId\" : \"team-dev\", \"keySecret\" : null, \"kind\" : \"key\"",
-          with: "\"keyId\" : \"team-dev\", \"kind\" : \"key\", \"secretCommand\" : [ \"/bin/sh\", \"-c\", \"touch \(marker)\" ], \"secretStore\" : \"command\""))
+          with:
+            "\"keyId\" : \"team-dev\", \"kind\" : \"key\", \"secretCommand\" : [ \"/bin/sh\", \"-c\", \"touch \(marker)\" ], \"secretStore\" : \"command\""
+        ))
     let env = try box.run(["env", "dev", "--shell", "bash"])
     #expect(env.status == 0, "\(env)")
     #expect(env.stdout.contains("export CONDUCTOR_SERVER_URL='https://dev.acme.com/api';"), "\(env)")
@@ -210,7 +218,9 @@ import Testing
   @Test func concurrentSyncAndAddLoseNothing() throws {
     let box = try Sandbox()
     var members: [String] = []
-    for i in 0..<30 { members.append("    \"team\(i)\" : { \"auth\" : { \"kind\" : \"none\" }, \"server\" : \"https://t\(i).acme.com/api\" }") }
+    for i in 0..<30 {
+      members.append("    \"team\(i)\" : { \"auth\" : { \"kind\" : \"none\" }, \"server\" : \"https://t\(i).acme.com/api\" }")
+    }
     let catalog = try writeCatalog(box.root, members.joined(separator: ",\n"))
     #expect(try box.run(["catalog", "add", catalog]).status == 0)
     var children: [Child] = []
@@ -228,7 +238,8 @@ import Testing
 
   @Test func usageErrors() throws {
     let box = try Sandbox()
-    expectUsageError(try box.run(["catalog", "ad", "x"]), command: "catalog", containing: "unknown catalog action 'ad'", suggestion: "add")
+    expectUsageError(
+      try box.run(["catalog", "ad", "x"]), command: "catalog", containing: "unknown catalog action 'ad'", suggestion: "add")
     expectUsageError(try box.run(["catalog", "add"]), command: "catalog", containing: "catalog add needs a PATH")
     expectUsageError(try box.run(["catalog", "list", "--yes"]), command: "catalog", containing: "--yes goes with catalog sync")
     expectError(try box.run(["catalog", "sync"]), containing: ["no team catalog was added"])

@@ -8,7 +8,8 @@ import Testing
   func helper(in box: Sandbox) throws -> (script: String, marker: String) {
     let script = box.root.appendingPathComponent("helper").path
     let marker = box.root.appendingPathComponent("ran").path
-    try "#!/bin/sh\necho \"$0 $*\" >> '\(marker)'\nprintf '%s\\n' \"$1\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+    try "#!/bin/sh\necho \"$0 $*\" >> '\(marker)'\nprintf '%s\\n' \"$1\"\n".write(
+      toFile: script, atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
     return (script, marker)
   }
@@ -41,7 +42,9 @@ import Testing
     let (script, marker) = try helper(in: box)
     try handWritten(box, script: script)
     let before = try #require(box.storeBytes())
-    for args in [["env", "ci", "--shell", "bash"], ["exec", "ci", "--", "/bin/sh", "-c", "exit 0"], ["show", "ci", "--reveal"]] {
+    for args in [
+      ["env", "ci", "--shell", "bash"], ["exec", "ci", "--", "/bin/sh", "-c", "exit 0"], ["show", "ci", "--reveal"],
+    ] {
       let r = try box.run(args)
       #expect(r.status == 1, "\(args) \(r)")
       #expect(r.stdout.isEmpty, "\(r)")

@@ -31,7 +31,10 @@ import Testing
   @Test func punycodeDecodesAsRFC3492() {
     // RFC 3492 7.1 (A): Arabic (Egyptian).
     let decoded = Host.punycode("egbpdaj6bu4bxfgehfvwxn"[...]).map { String(String.UnicodeScalarView($0)) }
-    #expect(decoded == "\u{0644}\u{064A}\u{0647}\u{0645}\u{0627}\u{0628}\u{062A}\u{0643}\u{0644}\u{0645}\u{0648}\u{0634}\u{0639}\u{0631}\u{0628}\u{064A}\u{061F}")
+    #expect(
+      decoded
+        == "\u{0644}\u{064A}\u{0647}\u{0645}\u{0627}\u{0628}\u{062A}\u{0643}\u{0644}\u{0645}\u{0648}\u{0634}\u{0639}\u{0631}\u{0628}\u{064A}\u{061F}"
+    )
     #expect(Host.punycode("mnchen-3ya"[...]).map { String(String.UnicodeScalarView($0)) } == "münchen")
     #expect(Host.punycode("prod--fsa"[...]).map { String(String.UnicodeScalarView($0)) } == "prod-é")
   }

@@ -55,7 +55,8 @@ enum CatalogCommand {
           "unknown catalog action \(quoted(words[0])); use add, sync, remove or list",
           suggestion: Suggest.nearest(words[0], in: Options.actions))
       }
-      if yes, case .sync = action {} else if yes {
+      if yes, case .sync = action {
+      } else if yes {
         throw invocation.usageError("--yes goes with catalog sync", option: .yes)
       }
     }
@@ -148,7 +149,8 @@ enum CatalogCommand {
         guard let profile = try? file.load().profile(named: change.profile) else { continue }
         if profile.lacksCatalogSecret {
           context.note(
-            "profile '\(change.profile)' has no secret yet: set it with conductor-profile set \(change.profile) \(profile.credential.kind == .userToken ? "--user-token" : "--secret"), or let use ask for it")
+            "profile '\(change.profile)' has no secret yet: set it with conductor-profile set \(change.profile) \(profile.credential.kind == .userToken ? "--user-token" : "--secret"), or let use ask for it"
+          )
         }
         if let reference = profile.secretStore, reference.kind == .command,
           !(try CommandApproval.isApproved(profile: change.profile, command: reference.command, context: context))
@@ -160,7 +162,9 @@ enum CatalogCommand {
       }
     }
     if !failures.isEmpty {
-      throw .error("\(failures.count == 1 ? "the catalog" : "the catalogs") \(failures.map { "'\($0)'" }.joined(separator: ", ")) could not be synced (see above); nothing was applied from \(failures.count == 1 ? "it" : "them")")
+      throw .error(
+        "\(failures.count == 1 ? "the catalog" : "the catalogs") \(failures.map { "'\($0)'" }.joined(separator: ", ")) could not be synced (see above); nothing was applied from \(failures.count == 1 ? "it" : "them")"
+      )
     }
   }
 
@@ -194,7 +198,8 @@ enum CatalogCommand {
     guard let entry = recorded.first(where: { $0.path == path }) else {
       let known = recorded.map { shownText($0.path) }.joined(separator: ", ")
       throw .error(
-        "\(shownText(given)) is not a catalog of this store\(known.isEmpty ? "" : "; its catalogs: \(known)") (conductor-profile catalog list)")
+        "\(shownText(given)) is not a catalog of this store\(known.isEmpty ? "" : "; its catalogs: \(known)") (conductor-profile catalog list)"
+      )
     }
     let kept = try file.update { (store: inout Store) throws(Failure) -> [String] in try Catalog.forget(path, in: &store) }
     try TrustFile(store: file).update(.catalogs) { $0[path] = nil }

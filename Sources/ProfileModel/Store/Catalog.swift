@@ -43,7 +43,9 @@ package struct Catalog {
       throw .error("the catalog \(shown) is not valid JSON: \(error.description)")
     }
     func bad(_ why: String) -> Failure {
-      .error("the catalog \(shown) \(why); nothing was changed. A catalog is {\"version\": 1, \"profiles\": {NAME: {…}}}, as conductor-profile export writes it, without secrets")
+      .error(
+        "the catalog \(shown) \(why); nothing was changed. A catalog is {\"version\": 1, \"profiles\": {NAME: {…}}}, as conductor-profile export writes it, without secrets"
+      )
     }
     guard let object = json.objectValue else { throw bad("is not a JSON object") }
     if let field = secretField(in: json, at: "") {
@@ -52,9 +54,12 @@ package struct Catalog {
       )
     }
     if let v = object["version"] {
-      guard let version = v.integerValue, version >= 1 else { throw bad("has a \"version\" that is not a whole number of 1 or more") }
+      guard let version = v.integerValue, version >= 1 else {
+        throw bad("has a \"version\" that is not a whole number of 1 or more")
+      }
       if version > Store.supportedVersion {
-        throw .error("the catalog \(shown) is version \(version), newer than this conductor-profile understands; upgrade conductor-profile")
+        throw .error(
+          "the catalog \(shown) is version \(version), newer than this conductor-profile understands; upgrade conductor-profile")
       }
     }
     guard let profiles = object["profiles"]?.objectValue else { throw bad("has no \"profiles\" object") }
@@ -219,7 +224,9 @@ package struct Catalog {
       do throws(Failure) {
         _ = try Profile(json: json, name: name)
       } catch {
-        throw .error("the catalog \(shownText(path)) cannot be synced: its profile '\(name)' merged with your edits is not valid: \(error.description)")
+        throw .error(
+          "the catalog \(shownText(path)) cannot be synced: its profile '\(name)' merged with your edits is not valid: \(error.description)"
+        )
       }
       if object["production"] == .bool(false) { store.makeFalseExplicit() }
       store.setRawProfile(json, named: try ProfileName(validating: name))
@@ -227,7 +234,9 @@ package struct Catalog {
     }
     // Profiles this catalog brought that it no longer holds.
     for name in store.names where definitions[name] == nil {
-      guard let raw = store.rawProfile(named: name), let marker = Catalog.marker(of: raw), marker.path == ourPath else { continue }
+      guard let raw = store.rawProfile(named: name), let marker = Catalog.marker(of: raw), marker.path == ourPath else {
+        continue
+      }
       let edited = Catalog.definition(of: raw) != marker.synced
       if edited {
         guard case .object(var object) = raw else { continue }
