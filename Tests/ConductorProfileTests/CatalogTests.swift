@@ -236,6 +236,22 @@ import Testing
     #expect(p.count == 39, "\(p.keys.sorted())")
   }
 
+  @Test func aRenamedCatalogProfileBecomesLocal() throws {
+    let box = try Sandbox()
+    let catalog = try writeCatalog(box.root, Self.teamProfiles)
+    #expect(try box.run(["catalog", "add", catalog]).status == 0)
+    #expect(try box.run(["catalog", "sync", "--yes"]).status == 0)
+    #expect(try box.run(["rename", "dev", "my-dev"]).status == 0)
+    let sync = try box.run(["catalog", "sync", "--yes"])
+    #expect(sync.status == 0, "\(sync)")
+    #expect(sync.stdout.contains("  add dev\n"), "\(sync)")
+    #expect(!sync.stdout.contains("my-dev"), "\(sync)")
+    let p = try profiles(box)
+    #expect(p["dev"] != nil && p["my-dev"] != nil)
+    let list = try box.run(["list"])
+    #expect(list.stdout.split(separator: "\n").contains { $0.contains("my-dev") && $0.hasSuffix("local") }, "\(list)")
+  }
+
   @Test func usageErrors() throws {
     let box = try Sandbox()
     expectUsageError(

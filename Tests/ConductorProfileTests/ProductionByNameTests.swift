@@ -69,6 +69,10 @@ import Testing
     let r = try box.run(["add", "play", "--server", "https://conductor-prod.acme.com", "--user-token"], stdin: token + "\n")
     #expect(r.status == 0, "\(r)")
     #expect(r.stderr.contains("uses a user token on the production server https://conductor-prod.acme.com/api"), "\(r)")
+    #expect(
+      r.stderr.contains(
+        "note: profile 'play' is judged production: its host conductor-prod.acme.com is named like a production cluster (prod, prd, production or live); if it is not one, say so with: conductor-profile set play --no-production\n"
+      ), "\(r)")
     let json = try box.storeJSON()
     let play = try #require((json["profiles"] as? [String: Any])?["play"] as? [String: Any])
     #expect(play["production"] == nil)

@@ -33,7 +33,9 @@ enum ListCommand {
     }
     // Where each profile comes from, once a catalog brought some (docs/catalog.md).
     let fromCatalogs = rows.contains { $0.profile.catalogName != nil }
-    func source(_ row: ProfileSummary) -> String { row.profile.catalogName.map { "catalog \($0)" } ?? "local" }
+    func source(_ row: ProfileSummary) -> String {
+      Catalog.marker(of: store.rawProfile(named: row.name), profile: row.name).map { "catalog \($0.name)" } ?? "local"
+    }
     if options.json {
       let objects = rows.map { row -> JSON in
         guard fromCatalogs, case .object(var object) = row.json(now: context.now) else { return row.json(now: context.now) }

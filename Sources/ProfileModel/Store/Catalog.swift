@@ -146,9 +146,12 @@ package struct Catalog {
     return .object(object)
   }
 
-  /// The catalog marker of a profile's JSON: the catalog's path, and the definition synced last.
-  package static func marker(of json: JSON?) -> (name: String, path: String, synced: JSON)? {
+  /// The catalog marker of a profile's JSON: the catalog's path, and the definition synced last. With
+  /// `profile`, only when the marker names that profile: a renamed or copied profile (whose marker names
+  /// another) is a local one, which a sync never changes or removes.
+  package static func marker(of json: JSON?, profile: String? = nil) -> (name: String, path: String, synced: JSON)? {
     guard let marker = json?.objectValue?[markerKey]?.objectValue, let path = marker["path"]?.stringValue else { return nil }
+    if let profile, let named = marker["profile"]?.stringValue, named != profile { return nil }
     return (marker["name"]?.stringValue ?? Catalog.name(of: path), path, marker["synced"] ?? .object([:]))
   }
 
@@ -175,7 +178,7 @@ package struct Catalog {
     for name in definitions.keys.sorted(by: { utf8Precedes($0, $1) }) {
       let incoming = definitions[name]!
       let raw = store.rawProfile(named: name)
-      let marker = Catalog.marker(of: raw)
+      let marker = Catalog.marker(of: raw, profile: name)
       if raw != nil, marker?.path != ourPath {
         let from = marker.map { "the catalog '\($0.name)'" } ?? "you"
         changes.append(
@@ -219,7 +222,9 @@ package struct Catalog {
         for key in Catalog.secretAuthKeys { if let v = old[key] { auth[key] = v } }
         object["auth"] = .object(auth)
       }
-      object[Catalog.markerKey] = .object(["name": .string(self.name), "path": .string(ourPath), "synced": incoming])
+      object[Catalog.markerKey] = .object([
+        "name": .string(self.name), "path": .string(ourPath), "profile": .string(name), "synced": incoming,
+      ])
       let json = JSON.object(object)
       do throws(Failure) {
         _ = try Profile(json: json, name: name)
@@ -234,7 +239,8 @@ package struct Catalog {
     }
     // Profiles this catalog brought that it no longer holds.
     for name in store.names where definitions[name] == nil {
-      guard let raw = store.rawProfile(named: name), let marker = Catalog.marker(of: raw), marker.path == ourPath else {
+      guard let raw = store.rawProfile(named: name), let marker = Catalog.marker(of: raw, profile: name), marker.path == ourPath
+      else {
         continue
       }
       let edited = Catalog.definition(of: raw) != marker.synced
