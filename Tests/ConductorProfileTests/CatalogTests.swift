@@ -263,3 +263,54 @@ import Testing
     expectError(try box.run(["catalog", "add", box.root.path + "/none.json"]), containing: ["does not exist"])
   }
 }
+
+/// The questions the catalog and the approval of commands ask at a real terminal (Tests/Support/pty_run.py).
+@Suite struct CatalogTerminalTests {
+  func atTerminal(_ box: Sandbox, prompt: String, answer: String, _ arguments: [String]) throws -> Sandbox.Result? {
+    guard let python = try requireShell("python3") else { return nil }
+    return try box.execute(python, [TerminalTests.driver, prompt, answer, Sandbox.program] + arguments)
+  }
+
+  @Test func syncAsksAndUseAsksForTheMissingSecret() throws {
+    let box = try Sandbox()
+    let catalog = try CatalogTests().writeCatalog(box.root, CatalogTests.teamProfiles)
+    #expect(try box.run(["catalog", "add", catalog]).status == 0)
+    guard
+      let no = try atTerminal(
+        box, prompt: "Apply these 3 changes from the catalog 'team'? [y/N] ", answer: "n", ["catalog", "sync"])
+    else { return }
+    #expect(no.status == 1, "\(no)")
+    #expect(no.stdout.contains("not applied; nothing was changed"), "\(no)")
+    #expect(try CatalogTests().profiles(box).isEmpty)
+    let yes = try #require(
+      try atTerminal(box, prompt: "Apply these 3 changes from the catalog 'team'? [y/N] ", answer: "y", ["catalog", "sync"]))
+    #expect(yes.status == 0, "\(yes)")
+    #expect(try CatalogTests().profiles(box).count == 3)
+    // The first switch asks for the secret (no echo) and keeps it.
+    let secret = "typed-at-the-terminal"
+    let env = try #require(
+      try atTerminal(
+        box, prompt: "Key secret for prod (from the team catalog 'team'): ", answer: secret, ["env", "prod", "--shell", "bash"]))
+    #expect(env.status == 0, "\(env)")
+    #expect(env.stdout.contains("export CONDUCTOR_AUTH_SECRET='\(secret)';"), "\(env)")
+    #expect(!env.stdout.contains("prod'): \(secret)"), "the secret was echoed: \(env)")
+    let again = try box.run(["env", "prod", "--shell", "bash"])
+    #expect(again.status == 0 && again.stdout.contains("export CONDUCTOR_AUTH_SECRET='\(secret)';"), "\(again)")
+  }
+
+  @Test func allowCommandAsksAtATerminal() throws {
+    let box = try Sandbox()
+    let (script, marker) = try CommandApprovalTests().helper(in: box)
+    try CommandApprovalTests().handWritten(box, script: script)
+    let prompt = "Run this command whenever profile 'ci' needs its secret? [y/N] "
+    guard let no = try atTerminal(box, prompt: prompt, answer: "", ["allow", "--command", "ci"]) else { return }
+    #expect(no.status == 1, "\(no)")
+    #expect(no.stdout.contains("  \(script) s3cret\r\n"), "the vector is shown first: \(no)")
+    #expect(try box.run(["env", "ci", "--shell", "bash"]).status == 1)
+    let yes = try #require(try atTerminal(box, prompt: prompt, answer: "y", ["allow", "--command", "ci"]))
+    #expect(yes.status == 0, "\(yes)")
+    #expect(CommandApprovalTests().runs(marker) == 0)
+    #expect(try box.run(["env", "ci", "--shell", "bash"]).status == 0)
+    #expect(CommandApprovalTests().runs(marker) == 1)
+  }
+}
