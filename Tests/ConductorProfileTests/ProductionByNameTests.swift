@@ -150,6 +150,37 @@ import Testing
     #expect(env.stderr.contains("refused by the guard"))
   }
 
+  /// The scan (a store as written: indexed) and the decoded store (after a change) judge alike.
+  @Test(arguments: [false, true])
+  func theScanAndTheDecodedStoreAgree(explicit: Bool) throws {
+    let text = """
+      {
+        \(explicit ? "\"productionFalse\" : \"explicit\"," : "")
+        "profiles" : {
+          "a" : { "auth" : { "kind" : "none" }, "server" : "https://conductor-prod.acme.com/api" },
+          "b" : { "auth" : { "kind" : "none" }, "production" : false, "server" : "https://live.acme.com/api" },
+          "c" : { "auth" : { "kind" : "none" }, "production" : true, "server" : "https://main.acme.com/api" },
+          "d" : { "auth" : { "kind" : "none" }, "production" : false, "server" : "https://dev.acme.com/api" },
+          "e" : { "auth" : { "kind" : "none" }, "server" : "https://product.acme.com/api" }
+        },
+        "version" : 1
+      }
+      """
+    let bytes = Array(text.utf8)
+    let scanned = try StoreFile(path: "/nonexistent/profiles.json").decode(bytes)
+    let decoded = try Store(json: try JSON.parse(bytes))
+    var expected: Set<String> = ["conductor-prod.acme.com", "main.acme.com"]
+    if !explicit { expected.insert("live.acme.com") }
+    #expect(scanned.productionHosts() == expected)
+    #expect(decoded.productionHosts() == expected)
+    for host in ["conductor-prod.acme.com", "live.acme.com", "main.acme.com", "dev.acme.com", "product.acme.com"] {
+      let server = try Server(validating: "https://\(host):8443/x")
+      #expect(scanned.isProduction(server) == expected.contains(host), "\(host)")
+      #expect(decoded.isProduction(server) == expected.contains(host), "\(host)")
+    }
+    #expect(scanned.productionProfile(for: try Server(validating: "https://conductor-prod.acme.com")) == "a")
+  }
+
   @Test func aMarkerThatIsNotExplicitIsAnError() throws {
     let box = try Sandbox()
     try box.writeStore(#"{ "productionFalse" : true, "profiles" : {}, "version" : 1 }"# + "\n")
