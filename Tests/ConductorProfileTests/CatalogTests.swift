@@ -124,6 +124,10 @@ import Testing
     #expect(set.stderr.contains("the team catalog 'team' marks conductor.acme.com production"), "\(set)")
     let env = try box.run(["env", "mine", "--shell", "bash"], env: ["CONDUCTOR_PROFILE_GUARD": "block"])
     #expect(env.status == 3, "\(env)")
+    let show = try box.run(["show", "mine"])
+    #expect(show.stdout.contains("production:    yes (the team catalog 'team' marks this host production)\n"), "\(show)")
+    let showProd = try box.run(["show", "prod"])
+    #expect(showProd.stdout.contains("source:        catalog team (\(catalog))\n"), "\(showProd)")
     let guarded = try box.run(
       ["guard"], env: ["CONDUCTOR_SERVER_URL": "https://conductor.acme.com/api", "CONDUCTOR_AUTH_TOKEN": Self.token])
     #expect(guarded.status == 3, "\(guarded)")

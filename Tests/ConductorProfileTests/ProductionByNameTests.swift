@@ -76,6 +76,10 @@ import Testing
     let json = try box.storeJSON()
     let play = try #require((json["profiles"] as? [String: Any])?["play"] as? [String: Any])
     #expect(play["production"] == nil)
+    let show = try box.run(["show", "play"])
+    #expect(
+      show.stdout.contains(
+        "production:    yes (its host's name says so; conductor-profile set play --no-production if it is not)\n"), "\(show)")
     let blocked = try box.run(["env", "play", "--shell", "bash"], env: ["CONDUCTOR_PROFILE_GUARD": "block"])
     #expect(blocked.status == 3, "\(blocked)")
     #expect(blocked.stdout.isEmpty)
