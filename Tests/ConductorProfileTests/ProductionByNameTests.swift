@@ -86,6 +86,7 @@ import Testing
     let guarded = try box.run(
       ["guard"], env: ["CONDUCTOR_SERVER_URL": "https://conductor-prod.acme.com/api", "CONDUCTOR_AUTH_TOKEN": token])
     #expect(guarded.status == 3, "\(guarded)")
+    #expect(guarded.stderr.contains("(its host's name says production (profile 'play'))"), "\(guarded)")
     // Another spelling of the same host, port and path aside.
     let other = try box.run(
       ["guard"], env: ["CONDUCTOR_SERVER_URL": "https://CONDUCTOR-PROD.acme.com.:443/x/api", "CONDUCTOR_AUTH_TOKEN": token])
