@@ -242,7 +242,10 @@ extension Profile {
     if (try? store.effectiveGuard(environment: context.environment)) == .block && Guard.isUserTokenOnProduction(self, in: store) {
       return self
     }
-    guard context.stdinIsTerminal else { throw missingCatalogSecret(name: name) }
+    // Asked only by a switch the user types: never at a shell's start, nor on a directory switch at the prompt.
+    let unasked =
+      context.environment[SwitchCommands.startupVariable] != nil || context.environment[DirectorySwitch.fileVariable] != nil
+    guard context.stdinIsTerminal, !unasked else { throw missingCatalogSecret(name: name) }
     let what = credential.kind == .userToken ? "User token" : "Key secret"
     let secret = try context.readSecret(prompt: "\(what) for \(name) (from the team catalog '\(catalogName ?? "?")'): ")
     let given = try withSecret(secret)

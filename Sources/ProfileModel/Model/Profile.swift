@@ -59,7 +59,7 @@ extension Profile {
     do throws(Failure) { server = try Server(validating: serverText) } catch { throw .profile(name, problem: error) }
     guard var auth = object.removeValue(forKey: "auth")?.objectValue else { throw bad("has no \"auth\" object") }
     // A profile a team catalog brought may have no secret yet: `use` asks for it (docs/catalog.md).
-    let secretsOptional = secretsOptional || object["catalog"]?.objectValue != nil
+    let secretsOptional = secretsOptional || object["catalog"]?.objectValue?["path"]?.stringValue != nil
     guard let kind = auth.removeValue(forKey: "kind")?.stringValue else { throw bad("its auth has no \"kind\"") }
     let credential: Credential
     // Taken apart at once: the optional tuple, destroyed whole, had its type metadata made at run time.
