@@ -305,8 +305,12 @@ package struct Catalog {
 
 extension Profile {
   /// The name of the catalog this profile came from, nil for a local one.
-  package var catalogName: String? { Catalog.marker(of: .object(unknown.filter { $0.key == Catalog.markerKey }))?.name }
+  package var catalogName: String? {
+    guard let marker = unknown[Catalog.markerKey] else { return nil }
+    return Catalog.marker(of: .object([Catalog.markerKey: marker]))?.name
+  }
 
-  /// True when the profile came from a catalog and its secret was never given (`use` asks for it).
-  package var lacksCatalogSecret: Bool { catalogName != nil && secretStore == nil && isRedacted }
+  /// True when the profile came from a catalog and its secret was never given (`use` asks for it). The
+  /// cheap tests first: a switch asks this of every profile it switches to.
+  package var lacksCatalogSecret: Bool { secretStore == nil && isRedacted && catalogName != nil }
 }
