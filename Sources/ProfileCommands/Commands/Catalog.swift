@@ -259,11 +259,18 @@ enum CatalogCommand {
         fine += 1
         continue
       }
-      let fix =
-        Posix.exists(path)
-        ? "see and apply the changes: conductor-profile catalog sync"
-        : "add it where it is now (conductor-profile catalog add NEW-PATH), then: conductor-profile catalog remove \(shellWord(path))"
-      report.problem("the team catalog '\(name)' (\(shownText(path))) is \(state)", fix: fix)
+      // A changed catalog is a notice (the store keeps what was synced); a moved or unreadable one a problem.
+      if Posix.exists(path) && !state.hasPrefix("unreadable") {
+        report.notice(
+          "the team catalog '\(name)' (\(shownText(path))) is \(state)",
+          fix: "see and apply the changes: conductor-profile catalog sync")
+      } else {
+        report.problem(
+          "the team catalog '\(name)' (\(shownText(path))) is \(state)",
+          fix:
+            "add it where it is now (conductor-profile catalog add NEW-PATH), then: conductor-profile catalog remove \(shellWord(path))"
+        )
+      }
     }
     if fine == recorded.count { report.ok("every team catalog is as last synced (\(fine))") }
   }
