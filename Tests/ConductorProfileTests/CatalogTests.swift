@@ -146,6 +146,8 @@ import Testing
     let box = try Sandbox()
     let catalog = try writeCatalog(box.root, Self.teamProfiles)
     #expect(try box.run(["catalog", "add", catalog]).status == 0)
+    let notYet = try box.run(["doctor"])
+    #expect(notYet.stdout.contains("notice: the team catalog 'team' (\(catalog)) is added but not synced yet"), "\(notYet)")
     let unconfirmed = try box.run(["catalog", "sync"])
     #expect(unconfirmed.status == 3, "\(unconfirmed)")
     #expect(

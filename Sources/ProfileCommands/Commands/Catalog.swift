@@ -210,16 +210,17 @@ enum CatalogCommand {
 
   // MARK: list
 
-  /// The state of a recorded catalog: synced, changed since, or missing.
-  static func state(_ path: String, trusted: String?) -> (text: String, problem: Bool) {
+  /// The state of a recorded catalog: synced, changed since, never synced, or missing. `trusted` is the
+  /// content this user last trusted (at `add` or `sync`), `synced` what the store last applied.
+  static func state(_ path: String, trusted: String?, synced: String?) -> (text: String, problem: Bool) {
     let catalog: Catalog
     do throws(Failure) {
       catalog = try Catalog.read(path)
     } catch {
       return (Posix.exists(path) ? "unreadable: \(error.description)" : "missing (moved or deleted)", true)
     }
-    if trusted == nil { return ("not synced yet", true) }
-    if trusted != catalog.hash { return ("changed since the last sync", true) }
+    if synced == nil { return ("added but not synced yet", true) }
+    if trusted != catalog.hash || synced != catalog.hash { return ("changed since the last sync", true) }
     return ("synced", false)
   }
 
@@ -233,8 +234,8 @@ enum CatalogCommand {
     }
     let trusted = try TrustFile(store: file).load(.catalogs)
     for (path, name) in recorded {
-      let profiles = store.names.filter { Catalog.marker(of: store.rawProfile(named: $0))?.path == path }
-      let (state, _) = state(path, trusted: trusted[path])
+      let profiles = store.names.filter { Catalog.marker(of: store.rawProfile(named: $0), profile: $0)?.path == path }
+      let (state, _) = state(path, trusted: trusted[path], synced: Catalog.syncedHash(path, in: store))
       context.print("\(name)  \(path)  \(state)  \(profiles.count) profile\(profiles.count == 1 ? "" : "s")")
     }
   }
@@ -254,7 +255,7 @@ enum CatalogCommand {
     }
     var fine = 0
     for (path, name) in recorded {
-      let (state, problem) = state(path, trusted: trusted[path])
+      let (state, problem) = state(path, trusted: trusted[path], synced: Catalog.syncedHash(path, in: store))
       guard problem else {
         fine += 1
         continue

@@ -273,6 +273,7 @@ package struct Catalog {
     }
     catalogs[path] = .object([
       "name": .string(name), "production": .array(hosts.sorted { utf8Precedes($0, $1) }.map { .string($0) }),
+      "synced": .string(hash),
     ])
     return .object(catalogs)
   }
@@ -292,6 +293,11 @@ package struct Catalog {
     catalogs[path] = nil
     store.setCatalogs(catalogs.isEmpty ? nil : .object(catalogs))
     return kept
+  }
+
+  /// The hash of the content last synced from the catalog at `path`, nil when it was never synced.
+  package static func syncedHash(_ path: String, in store: Store) -> String? {
+    store.unknown[Store.catalogsKey]?.objectValue?[path]?.objectValue?["synced"]?.stringValue
   }
 
   /// The catalogs the store records, by path, with their names.
