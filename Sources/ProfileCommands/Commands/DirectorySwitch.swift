@@ -15,21 +15,21 @@ struct DirectorySwitch {
   init?(_ context: Context) throws(Failure) {
     guard let path = context.environment[DirectorySwitch.fileVariable], !path.isEmpty else { return nil }
     guard path.hasPrefix("/") else { throw .error("\(DirectorySwitch.fileVariable) is not an absolute path") }
-    let file = try DirectoryFile.read(path)
-    let trusted = try TrustFile(store: try context.store()).load()[file.key]
-    let allow = "conductor-profile allow \(shellWord(file.directory))"
+    // Type, size and trust before a byte of the file is interpreted: an untrusted file's content reaches
+    // no message (nor, from the hook, any argument: the hook hands over the path alone).
+    let contents = try DirectoryFile.load(path)
+    let trusted = try TrustFile(store: try context.store()).load()[contents.key]
+    let allow = "conductor-profile allow \(shellWord(contents.directory))"
     guard let trusted else {
-      context.note(
-        "conductor-profile: \(shownText(path)) (profile '\(file.profileName)') is not trusted, so nothing switched; trust it with: \(allow)"
-      )
+      context.note("conductor-profile: \(shownText(path)) is not trusted, so nothing switched; trust it with: \(allow)")
       throw .exit(ExitCode.failure)
     }
-    guard trusted == file.hash else {
+    guard trusted == contents.hash else {
       context.note(
-        "conductor-profile: \(shownText(path)) changed since it was allowed (it now names '\(file.profileName)'), so nothing switched; check it, then: \(allow)"
-      )
+        "conductor-profile: \(shownText(path)) changed since it was allowed, so nothing switched; check it, then: \(allow)")
       throw .exit(ExitCode.failure)
     }
+    let file = try contents.named()
     self.file = file
   }
 

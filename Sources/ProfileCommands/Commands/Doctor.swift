@@ -212,6 +212,17 @@ enum DoctorCommand {
     }
     var tokensOK = true
     var guardOK = true
+    // When in doubt, production: a production profile whose server does not validate still marks the host
+    // its text names, or, when none can be read, makes every user token count as on production.
+    for (name, server, host) in store.unreadableProductionServers() {
+      guardOK = false
+      let effect =
+        host.map { "its host \($0) still counts as production" }
+        ?? "no host can be read from it, so every user token counts as on production until it is fixed"
+      report.problem(
+        "the production profile '\(name)' has the server \(quoted(server)), which is not a valid URL; \(effect)",
+        fix: "conductor-profile set \(name) --server URL (an http or https URL with a host)")
+    }
     for name in store.names {
       if let profile = try? store.profile(named: name), let warning = ClearText.warning(name: name, profile: profile) {
         report.problem(warning, fix: "conductor-profile set \(name) --server https://…")
@@ -226,7 +237,7 @@ enum DoctorCommand {
           fix: "copy a new one from the Conductor UI (user menu > Copy Token) and run: conductor-profile set \(name) --user-token"
         )
       }
-      if Guard.isUserTokenOnProduction(profile, in: store) {
+      if Guard.judge(profile, in: store).contains(.userTokenOnProduction(doubt: nil)) {
         guardOK = false
         report.problem(
           "profile '\(name)' uses a user token on the production server \(profile.server.url)",

@@ -24,7 +24,7 @@ enum SwitchCommands {
       self.name = name
       self.profile = profile
       self.store = store
-      production = profile.isFlaggedProduction || store.isProduction(profile.server)
+      production = store.isProduction(profile)
       exports = Switch.exports(name: name, profile: profile, production: production)
     }
 
