@@ -221,7 +221,9 @@ enum DoctorCommand {
         ?? "no host can be read from it, so every user token counts as on production until it is fixed"
       report.problem(
         "the production profile '\(name)' has the server \(quoted(server)), which is not a valid URL; \(effect)",
-        fix: "conductor-profile set \(name) --server URL (an http or https URL with a host)")
+        fix:
+          "edit \((try? context.store().path) ?? "the store") by hand to give it an http or https URL with a host, or remove it: conductor-profile remove \(name)"
+      )
     }
     for name in store.names {
       if let profile = try? store.profile(named: name), let warning = ClearText.warning(name: name, profile: profile) {

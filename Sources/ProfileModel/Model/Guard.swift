@@ -41,7 +41,7 @@ public enum Guard {
       return reason(name: name, server: profile.server.url)
     case .userTokenOnProduction(let doubt?):
       return
-        "profile '\(name)' uses a user token, and the production profile '\(doubt)' has a server whose host cannot be read, so every server counts as production until it is fixed (when in doubt, production). Fix it with: conductor-profile set \(doubt) --server URL"
+        "profile '\(name)' uses a user token, and the production profile '\(doubt)' has a server whose host cannot be read, so every server counts as production until it is fixed (when in doubt, production); conductor-profile doctor says how"
     }
   }
 
