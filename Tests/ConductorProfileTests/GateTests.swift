@@ -232,7 +232,9 @@ import Testing
       doctor.stdout.contains("the production profile 'prod' has the server")
         && doctor.stdout.contains("its host prod.example.com still counts as production"),
       "\(doctor)")
-    #expect(doctor.stdout.contains("by hand to give it an http or https URL with a host, or remove it: conductor-profile remove prod"), "\(doctor)")
+    #expect(
+      doctor.stdout.contains("by hand to give it an http or https URL with a host, or remove it: conductor-profile remove prod"),
+      "\(doctor)")
   }
 
   @Test(arguments: ["\"https://prod .example.com/api\"", "\"\"", "42", "null", "\"https:///api\""])
