@@ -279,3 +279,23 @@ import Testing
     #expect(object["description"] as? String == description, "\(json)")
   }
 }
+
+/// The secret prompt (issue 21 item 5): through the one sanitiser, and asked only once echo is off.
+@Suite struct SecretPromptTests {
+  @Test func theSecretPromptIsSanitisedAndNeverEchoes() throws {
+    let sandbox = try Sandbox()
+    try sandbox.addKey("dev")
+    var store = try String(contentsOfFile: sandbox.storePath, encoding: .utf8)
+    store = store.replacingOccurrences(of: "\"dev\" : {", with: "\"x\\u001b]0;pwned\\u0007\" : {")
+    try sandbox.writeStore(store)
+    guard let python = try requireShell("python3") else { return }
+    let script: [[Any]] = [["expect", "Key secret for "], ["expect", ": "], ["send", "typed-secret\n"]]
+    let json = String(decoding: try JSONSerialization.data(withJSONObject: script), as: UTF8.self)
+    let r = try sandbox.execute(
+      python, [SeatbeltTests.sessionDriver, json, Sandbox.program, "set", "x\u{1B}]0;pwned\u{07}", "--secret"],
+      env: ["TERM": "dumb"])
+    #expect(!r.stdout.contains("\u{1B}"), "\(r)")
+    #expect(r.stdout.contains("Key secret for x\\e]0;pwned\\x07: "), "\(r)")
+    #expect(!r.stdout.contains("typed-secret"), "the secret is never echoed: \(r)")
+  }
+}
