@@ -116,14 +116,14 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
   # Ends a limited session at the first prompt after its deadline, as `off` would, and says so. No
   # process: the clock is printf's, and the switch wrote the names to clear in _CONDUCTOR_PROFILE_SESSION
-  # ("DEADLINE NAME..."). A shell that inherited the session without them runs `off` once, at its end.
+  # ("DEADLINE SECONDS NAME..."). A shell that inherited the session without them runs `off` once, at its end.
   _conductor_profile_session_check() {
     local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now name=${CONDUCTOR_PROFILE_ACTIVE-} session=${_CONDUCTOR_PROFILE_SESSION-} IFS=' '
     [[ $ends =~ ^[0-9]{1,18}$ ]] || return 0
     printf -v now '%(%s)T' -1
     ((10#$ends <= now)) || return 0
     if [[ $session =~ ^([0-9]{1,18})\ ([0-9]{1,9})(( [A-Za-z_][A-Za-z0-9_]*)+)$ && ${BASH_REMATCH[1]} == "$ends" ]]; then
-      # `use -` brings it back limited the same way (DEADLINE LENGTH NAME...: the length it had).
+      # `use -` brings it back limited the same way (DEADLINE SECONDS NAME...: the length it had).
       [[ -z $name ]] || _CONDUCTOR_PROFILE_PREVIOUS="$name ${BASH_REMATCH[2]}"
       # shellcheck disable=SC2086  # checked names, split on their spaces
       unset -v ${BASH_REMATCH[3]}

@@ -67,7 +67,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
     # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
     # Ends a limited session before the first prompt after its deadline, as `off` would, and says so.
     # No process: the clock is _conductor_profile_now's, and the switch wrote the names to clear in
-    # _CONDUCTOR_PROFILE_SESSION ("DEADLINE NAME..."). A shell that inherited the session without them
+    # _CONDUCTOR_PROFILE_SESSION ("DEADLINE SECONDS NAME..."). A shell that inherited the session without them
     # runs `off` once, at its end.
     function _conductor_profile_session_check --on-event fish_prompt
         set -l ends "$CONDUCTOR_PROFILE_SESSION_ENDS"
@@ -80,7 +80,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
             for word in $words[3..-1]
                 set -e -g $word
             end
-            # `use -` brings it back limited the same way (DEADLINE LENGTH NAME...: the length it had).
+            # `use -` brings it back limited the same way (DEADLINE SECONDS NAME...: the length it had).
             test -z "$name"; or set -g _CONDUCTOR_PROFILE_PREVIOUS "$name $words[2]"
         else if not conductor-profile off >/dev/null
             return 0

@@ -127,7 +127,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   typeset -g _CONDUCTOR_PROFILE_SESSION=${_CONDUCTOR_PROFILE_SESSION-}
   # Ends a limited session at the first prompt after its deadline, as `off` would, and says so. No
   # process: the clock is zsh/datetime's (else the prompt's %D{%s}), and the switch wrote the names to
-  # clear in _CONDUCTOR_PROFILE_SESSION ("DEADLINE NAME..."). A shell that inherited the session without
+  # clear in _CONDUCTOR_PROFILE_SESSION ("DEADLINE SECONDS NAME..."). A shell that inherited the session without
   # them runs `off` once, at its end.
   _conductor_profile_session_check() {
     emulate -L zsh
@@ -138,7 +138,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     (( 10#$ends <= now )) || return 0
     if [[ $session =~ '^([0-9]+) ([0-9]+)(( [A-Za-z_][A-Za-z0-9_]*)+)$' && $match[1] == $ends ]]; then
       unset -v ${=match[3]}
-      # `use -` brings it back limited the same way (DEADLINE LENGTH NAME...: the length it had).
+      # `use -` brings it back limited the same way (DEADLINE SECONDS NAME...: the length it had).
       [[ -z $name ]] || _CONDUCTOR_PROFILE_PREVIOUS="$name $match[2]"
     elif ! \conductor-profile off >/dev/null; then
       return 0
