@@ -178,6 +178,26 @@ import Testing
     if door.description.hasPrefix("exec") { #expect(r.stdout.hasPrefix("<none>"), "\(door) runs one command: \(r)") }
   }
 
+  /// The gate comes before the secret: a door it refuses runs no secret helper.
+  @Test func aRefusedDoorRunsNoSecretHelper() throws {
+    let sandbox = try sandbox("\"confirmProduction\" : true,")
+    let marker = sandbox.root.appendingPathComponent("helper-ran").path
+    let add = try sandbox.run([
+      "add", "vault", "--server", "https://prod.example.com", "--key-id", "vault-id", "--production", "--secret-store",
+      "command", "--", "sh", "-c", "echo ran >> '\(marker)'; echo helper-secret",
+    ])
+    #expect(add.status == 0, "\(add)")
+    try? FileManager.default.removeItem(atPath: marker)
+    for door in Self.doors where !["token", "show --reveal", "export --reveal", "directory switch"].contains(door.description) {
+      let r = try open(door, "vault", yes: false, sandbox)
+      #expect(r.status == 3 && r.stdout == "", "\(door): \(r)")
+      #expect(!FileManager.default.fileExists(atPath: marker), "\(door) ran the helper before the gate: \(r)")
+    }
+    let yes = try open(Self.doors[4], "vault", yes: true, sandbox)
+    #expect(yes.status == 0 && yes.stdout.contains("helper-secret"), "\(yes)")
+    #expect(FileManager.default.fileExists(atPath: marker))
+  }
+
   /// `use -` back to a profile whose limited session ended comes back limited the same way.
   @Test func useDashBringsBackTheSessionLength() throws {
     let sandbox = try sandbox("")

@@ -34,14 +34,17 @@ struct DirectorySwitch {
   }
 
   /// The profile the file names: a missing one is one line (not a usage error), nothing switched.
-  func target(_ context: Context) throws(Failure) -> SwitchCommands.Target {
+  func target(_ context: Context, yes: Bool, requested: Int64?) throws(Failure) -> (
+    target: SwitchCommands.Target, session: Int64?
+  ) {
     let store = try context.loadStore()
     guard let profile = try store.profile(named: name) else {
       throw .error(
         "\(shownText(file.path)) names the profile '\(name)', which does not exist, so nothing switched; add it (conductor-profile add \(name) …) or edit the file"
       )
     }
-    return try SwitchCommands.target(name, profile, in: store, context)
+    return try SwitchCommands.target(
+      name, profile, in: store, context, through: .directory(file.path), yes: yes, requested: requested)
   }
 
   /// The exports of the switch, with the mark that says which file they came from.

@@ -80,8 +80,8 @@ enum EnvCommand {
       format = file
       yes = confirmed
     }
-    let target = try SwitchCommands.target(name, context, command: .env)
-    let length = try Gate.pass(target, door: .env(shellCode: format == nil), yes: yes, context)
+    let (target, length) = try SwitchCommands.target(
+      name, context, command: .env, through: .env(shellCode: format == nil), yes: yes)
     if let format {
       context.emit(try format.render(target.exports))
       return

@@ -52,8 +52,7 @@ enum ExecCommand {
       try ExecFanOut.run(name, command: command, failFast: options.failFast, yes: options.yes, context: context)
       return
     }
-    let target = try SwitchCommands.target(name, context, command: .exec)
-    try Gate.pass(target, door: .exec, yes: options.yes, context)
+    let (target, _) = try SwitchCommands.target(name, context, command: .exec, through: .exec, yes: options.yes)
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     let environment = Switch.apply(exports: target.exports, to: context.environment)
     try Exec.replaceProcess(command, environment: environment, context: context)

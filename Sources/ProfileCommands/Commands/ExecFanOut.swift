@@ -60,10 +60,9 @@ enum ExecFanOut {
       var why = ""
       do throws(Failure) {
         guard let profile = try store.profile(named: name) else { throw context.noSuchProfile(name, in: store, command: .exec) }
-        let target = try SwitchCommands.target(name, profile, in: store, context)
         context.note("==> \(name) (\(profile.server.url))")
         // The gate, per profile: the guard, and confirmProduction as a single exec asks it.
-        try Gate.pass(target, door: .exec, yes: yes, context)
+        let (target, _) = try SwitchCommands.target(name, profile, in: store, context, through: .exec, yes: yes)
         let environment = Switch.apply(exports: target.exports, to: context.environment)
         let ended = try spawn(command, environment: environment, context: context)
         status = ended.status

@@ -70,14 +70,14 @@ enum UseCommand {
       // Back to a profile that had a limited session: limited the same way, never unlimited.
       if let session { requested = min(requested ?? session, session) }
     }
-    let target: SwitchCommands.Target
-    if let directory {
-      target = try directory.target(context)
-    } else {
-      target = try SwitchCommands.target(name, context, command: .use)
-    }
-    let door: Gate.Door = directory.map { .directory($0.file.path) } ?? (startup ? .startup : .use)
-    let length = try Gate.pass(target, door: door, yes: options.yes, requested: requested, context)
+    // Through the gate (the guard, confirmProduction, productionSession) before any secret is read.
+    let (target, length) =
+      if let directory {
+        try directory.target(context, yes: options.yes, requested: requested)
+      } else {
+        try SwitchCommands.target(
+          name, context, command: .use, through: startup ? .startup : .use, yes: options.yes, requested: requested)
+      }
     if let warning = Guard.expiryWarning(name: name, profile: target.profile, now: context.now, window: 3600) {
       context.warn(warning)
     }
