@@ -69,7 +69,7 @@ enum Gate {
       requested: requested, context)
   }
 
-  /// `pass` for a profile not resolved for a switch (`token`, `--reveal`).
+  /// `pass` for a profile that is no switch target (`token`, `--reveal`): always the profile as stored.
   @discardableResult
   static func pass(
     name: String, profile: Profile, store: Store, production: Bool, door: Door, yes: Bool, requested: Int64? = nil,
