@@ -39,9 +39,12 @@ package enum Posix {
 
   /// Reads to the end, straight into the result: no staging buffer to zero and copy (its pages were
   /// a third of the memory a switch touched). The size from fstat is a first guess; pipes report 0.
-  static func readAll(_ fd: Int32, path: String) throws(Failure) -> [UInt8] {
+  /// With `limit`, stops at `limit + 1` bytes (never reading or allocating past them): a result longer
+  /// than `limit` means the source is larger (files in /proc report a size of 0).
+  static func readAll(_ fd: Int32, path: String, limit: Int? = nil) throws(Failure) -> [UInt8] {
     var st = stat()
     var capacity = fstat(fd, &st) == 0 && st.st_size > 0 ? Int(st.st_size) + 1 : 4096
+    if let limit { capacity = min(capacity, limit + 1) }
     var result: [UInt8] = []
     while true {
       var failure: Int32 = 0
@@ -63,6 +66,10 @@ package enum Posix {
       if result.isEmpty { result = chunk } else { result.append(contentsOf: chunk) }
       if !full { return result }
       capacity *= 2
+      if let limit {
+        guard result.count <= limit else { return result }
+        capacity = min(capacity, limit + 1 - result.count)
+      }
     }
   }
 

@@ -224,6 +224,13 @@ public struct Store: Sendable {
   /// Sets the default profile, or clears it (nil).
   package mutating func setDefault(_ name: ProfileName?) { defaultName = name?.value }
 
+  /// The server text of a profile that flags `"production" : true` (all a production check reads): ""
+  /// when its `server` is missing or not a string (a host that cannot be read: see `productionHost`).
+  private static func productionServer(_ raw: RawProfile) -> String? {
+    let (server, production) = mark(raw)
+    return production == .yes ? server ?? "" : nil
+  }
+
   /// A profile's server text and what it says about production (all a production judgement reads).
   private static func mark(_ raw: RawProfile) -> (server: String?, production: ProductionMark) {
     switch raw {
@@ -243,9 +250,31 @@ public struct Store: Sendable {
     mark == .unset || (mark == .no && !falseIsExplicit)
   }
 
+  /// The host a production-flagged profile's server text marks: the canonical host of a valid server,
+  /// else the host the text names read leniently (`Host.lenient`: a query, a space or userinfo does not
+  /// unmark it — when in doubt, production), else nil: no host can be read (`productionDoubt`).
+  static func productionHost(_ text: String) -> String? {
+    if let server = try? Server(validating: text) { return server.host }
+    return Host.lenient(text)
+  }
+
+  /// Every profile flagging production, with its server text, in name order.
+  private func productionServers() -> [(name: String, server: String)] {
+    var result: [(name: String, server: String)] = []
+    if indexed {
+      for found in index.found {
+        if let server = found.productionServer { result.append((index.string(found.name), index.string(server))) }
+      }
+      return result
+    }
+    for (name, raw) in profiles { if let text = Store.productionServer(raw) { result.append((name, text)) } }
+    return result.sorted { utf8Precedes($0.name, $1.name) }
+  }
+
   /// The canonical hosts (`Host`) of the servers that are production: flagged by some profile, named
   /// production by the host of a profile that does not say (`Host.isProductionName`), or on a catalog's
-  /// floor. Validates each distinct server text once (many profiles share a server).
+  /// floor. Reads only `server` and `production`, and reads each distinct server text once (many profiles
+  /// share a server).
   public func productionHosts() -> Set<String> {
     var hosts = Set<String>()
     for (host, _) in productionFloor { hosts.insert(host) }
@@ -253,38 +282,73 @@ public struct Store: Sendable {
     var seenByName = Set<String>()
     func add(_ text: String) {
       guard seen.insert(text).inserted else { return }
-      if let server = try? Server(validating: text) { hosts.insert(server.host) }
+      if let host = Store.productionHost(text) { hosts.insert(host) }
     }
     func addByName(_ text: String) {
-      guard Host.mayNameProduction(text), seenByName.insert(text).inserted,
-        let server = try? Server(validating: text), Host.isProductionName(server.host)
+      guard Host.mayNameProduction(text), seenByName.insert(text).inserted, let host = Store.productionHost(text),
+        Host.isProductionName(host)
       else { return }
-      hosts.insert(server.host)
+      hosts.insert(host)
     }
     if indexed {
       for found in index.found {
-        guard let server = found.server else { continue }
-        if found.production == .yes {
+        if let server = found.productionServer {
           add(index.string(server))
-        } else if judgedByName(found.production) {
+        } else if judgedByName(found.production), let server = found.server {
           addByName(index.string(server))
         }
       }
     } else {
       for raw in profiles.values {
         let (server, production) = Store.mark(raw)
-        guard let server else { continue }
-        if production == .yes { add(server) } else if judgedByName(production) { addByName(server) }
+        if production == .yes {
+          add(server ?? "")
+        } else if judgedByName(production), let server {
+          addByName(server)
+        }
       }
     }
     return hosts
   }
 
+  /// The production judgement, in one place: `profile` is production when it carries the flag or, saying
+  /// nothing, its host's name says production (`Profile.isJudgedProduction`), or some profile naming the
+  /// same host makes it production, or a catalog's floor does (`isProduction(server)`).
+  public func isProduction(_ profile: Profile) -> Bool {
+    profile.isJudgedProduction || isProduction(profile.server)
+  }
+
   /// Whether `server` is production: some profile naming the same host (`Host.canonical`; scheme, port
   /// and path do not matter) flags `"production" : true`, or says nothing while the host's name says
   /// production (`Host.isProductionName`), or a synced catalog marks the host production.
+  /// `productionHosts().contains(server.host)`.
   public func isProduction(_ server: Server) -> Bool {
     productionProfile(for: server) != nil
+  }
+
+  /// A production-flagged profile whose server names no host at all (the first by name), or nil. While
+  /// one exists, the guard counts every user token as on production (it fails closed); `doctor` names it.
+  public func productionDoubt() -> String? {
+    var verdicts: [String: Bool] = [:]
+    for (name, text) in productionServers() {
+      if let known = verdicts[text] {
+        if !known { return name }
+        continue
+      }
+      let readable = Store.productionHost(text) != nil
+      verdicts[text] = readable
+      if !readable { return name }
+    }
+    return nil
+  }
+
+  /// The production-flagged profiles whose server text is not a valid server (read leniently, or not
+  /// at all), in name order, with the host still marked production (nil: none could be read). For `doctor`.
+  public func unreadableProductionServers() -> [(name: String, server: String, host: String?)] {
+    productionServers().compactMap { entry in
+      guard (try? Server(validating: entry.server)) == nil else { return nil }
+      return (entry.name, entry.server, Host.lenient(entry.server))
+    }
   }
 
   /// The name of a profile that makes `server` production (the first by name that flags it, else the
@@ -293,17 +357,15 @@ public struct Store: Sendable {
   public func productionProfile(for server: Server) -> String? {
     let wanted = server.host
     if let flagged = profile(for: server, wanted, where: { $0 == .yes }) { return flagged }
-    if Host.isProductionName(wanted),
-      let named = profile(for: server, wanted, where: { judgedByName($0) })
-    {
+    if Host.isProductionName(wanted), let named = profile(for: server, wanted, where: { judgedByName($0) }) {
       return named
     }
     if let catalog = productionFloor[wanted] { return profile(for: server, wanted, where: { _ in true }) ?? catalog }
     return nil
   }
 
-  /// The first profile by name whose `production` satisfies `accepts` and whose server has the host
-  /// `wanted` (`server`'s), or nil.
+  /// The first profile by name whose `production` satisfies `accepts` and whose server text names the
+  /// host `wanted` (`server`'s; read leniently, `productionHost`), or nil.
   private func profile(for server: Server, _ wanted: String, where accepts: (ProductionMark) -> Bool) -> String? {
     var verdicts: [String: Bool] = [:]
     if indexed {
@@ -316,7 +378,7 @@ public struct Store: Sendable {
         if let known = verdicts[text] {
           same = known
         } else {
-          same = (try? Server(validating: text))?.host == wanted
+          same = Store.productionHost(text) == wanted
           verdicts[text] = same
         }
         if same { return index.string(found.name) }
@@ -333,7 +395,7 @@ public struct Store: Sendable {
       } else if let known = verdicts[text] {
         same = known
       } else {
-        same = (try? Server(validating: text))?.host == wanted
+        same = Store.productionHost(text) == wanted
         verdicts[text] = same
       }
       if same, found.map({ utf8Precedes(name, $0) }) ?? true { found = name }

@@ -426,7 +426,11 @@ extension JSONParser {
       skippedCount += 1
       last = key
       lastWord = word
-      if try endOfElement(UInt8(ascii: "}")) { return ScannedProfile(server: server, production: production) }
+      // A production flag with no "server" string still marks production: an empty text, no host (doubt).
+      if try endOfElement(UInt8(ascii: "}")) {
+        let missing = production == .yes && server == nil
+        return ScannedProfile(server: missing ? NameSpan(text: index..<index, plain: true) : server, production: production)
+      }
     }
   }
 
