@@ -6,6 +6,7 @@ public enum Option: String, CaseIterable, Sendable {
   case all
   case application
   case color
+  case command
   case deleteOld = "delete-old"
   case description
   case dir

@@ -129,7 +129,7 @@ enum PromoteCommand {
       )
     }
     let admin = options.roles.filter(KeyInfo.isAdminRole)
-    if !admin.isEmpty, options.production || profile.isFlaggedProduction || store.isProduction(profile.server) {
+    if !admin.isEmpty, options.production || store.isProduction(profile) {
       context.warn(
         "the application will have an admin role (\(admin.joined(separator: ", "))) on the production server \(profile.server.url); an everyday shell does not need admin on production"
           + ((try? store.adminOnProduction()) != nil ? ", and the store's adminOnProduction will judge this profile" : ""))

@@ -77,7 +77,7 @@ enum WhoamiCommand {
       }
       if known != stored.keyInfo { remember(known, name: name, context: context) }
     }
-    let production = stored.isFlaggedProduction || store.isProduction(stored.server)
+    let production = store.isProduction(stored)
     let admin = roles.filter(KeyInfo.isAdminRole)
     if options.json {
       var object: [String: JSON] = [

@@ -1,17 +1,80 @@
 /// The guard: a user token on a production server is warned about, or refused.
+///
+/// `judge` returns every finding against a profile; `check` warns about each (mode warn) or refuses on
+/// the first (mode block). A new rule (an admin key on production, issue 24) is one more `Finding` case
+/// and one more test in `judge`.
 public enum Guard {
-  /// True when `profile` is a user token and its server is production (any profile naming the same
-  /// normalised server carries the `production` flag).
+  /// What the guard holds against a profile.
+  public enum Finding: Equatable, Sendable {
+    /// A user token whose server is production. `doubt` names a production-flagged profile whose server
+    /// names no host at all: while it exists, every user token counts as on production (fail closed).
+    case userTokenOnProduction(doubt: String?)
+    /// The store's opt-in `adminOnProduction`: a key profile whose application holds an admin role
+    /// (`ADMIN` or a `…_MANAGER` role, as `whoami`, `promote` or `rotate` last saw it, in `auth.keyInfo`)
+    /// on a production server. `block` is the store's `"adminOnProduction": "block"` (else warn); the
+    /// guard's own mode does not change it.
+    case adminKeyOnProduction(roles: [String], block: Bool)
+  }
+
+  /// Every finding against `profile` (empty: nothing to say).
+  public static func judge(_ profile: Profile, in store: Store) -> [Finding] {
+    var findings: [Finding] = []
+    if case .userToken = profile.credential {
+      if store.isProduction(profile) {
+        findings.append(.userTokenOnProduction(doubt: nil))
+      } else if let doubt = store.productionDoubt() {
+        findings.append(.userTokenOnProduction(doubt: doubt))
+      }
+    }
+    // A store whose adminOnProduction is not warn or block fails every door that can refuse (`check`).
+    if case .key = profile.credential, let mode = (try? store.adminOnProduction()) ?? nil, let info = profile.keyInfo,
+      info.hasAdminRole, store.isProduction(profile)
+    {
+      findings.append(.adminKeyOnProduction(roles: (info.roles ?? []).filter(KeyInfo.isAdminRole), block: mode == .block))
+    }
+    return findings
+  }
+
+  /// True when `profile` is a user token and its server is production (`Store.isProduction`: its flag or
+  /// its host's name, any profile naming the same host, a catalog's floor), or is counted so because the
+  /// store is in doubt.
   public static func isUserTokenOnProduction(_ profile: Profile, in store: Store) -> Bool {
-    guard case .userToken = profile.credential else { return false }
-    return profile.isFlaggedProduction || store.isProduction(profile.server)
+    judge(profile, in: store).contains { if case .userTokenOnProduction = $0 { true } else { false } }
+  }
+
+  /// The `adminOnProduction` finding against `profile`, if any (`guard` judges an exported key with it).
+  public static func adminKeyOnProduction(_ profile: Profile, in store: Store) -> Finding? {
+    judge(profile, in: store).first { if case .adminKeyOnProduction = $0 { true } else { false } }
+  }
+
+  /// The one line `add` and `set` print when a profile that says nothing is production by its host's
+  /// name, with how to say otherwise.
+  package static func productionByNameNotice(name: String, profile: Profile) -> String? {
+    guard profile.isProductionByName else { return nil }
+    return
+      "profile '\(name)' is judged production: its host \(profile.server.host) is named like a production cluster (prod, prd, production or live); if it is not one, say so with: conductor-profile set \(name) --no-production"
   }
 
   package static func reason(name: String, server: String) -> String {
     "profile '\(name)' uses a user token on the production server \(server). A user token carries one person's full access and dies with their UI session, so it must never be used in production. Use an application access key instead: create one under Access Control > Applications and add it with: conductor-profile add NAME --server \(server) --key-id ID"
   }
 
-  /// Warns (mode warn) or refuses with exit 3 (mode block) when `profile` is a user token on production.
+  /// What `finding` says about profile `name`.
+  package static func reason(_ finding: Finding, name: String, profile: Profile) -> String {
+    switch finding {
+    case .userTokenOnProduction(nil):
+      return reason(name: name, server: profile.server.url)
+    case .userTokenOnProduction(let doubt?):
+      return
+        "profile '\(name)' uses a user token, and the production profile '\(doubt)' has a server whose host cannot be read, so every server counts as production until it is fixed (when in doubt, production); conductor-profile doctor says how"
+    case .adminKeyOnProduction(let roles, _):
+      let application = profile.keyInfo?.applicationName.map { "application \(quoted($0))" } ?? "its application"
+      return
+        "profile '\(name)' uses an application key whose \(application) has an admin role (\(roles.joined(separator: ", "))) on the production server \(profile.server.url); an everyday shell does not need admin on production. Use a key of an application with only the roles it needs (conductor-profile promote, with --role)"
+    }
+  }
+
+  /// Warns (mode warn) or refuses with exit 3 (mode block) for each finding against `profile`.
   /// `refusable` is false for commands that only ever warn (`add`, `set`).
   package static func check(
     name: String, profile: Profile, store: Store, context: Context, refusable: Bool
@@ -19,14 +82,18 @@ public enum Guard {
     // A mistyped CONDUCTOR_PROFILE_GUARD fails every command that could refuse, not only on production:
     // someone who meant block must not learn of the typo the day it matters. add and set never refuse.
     let mode = refusable ? try store.effectiveGuard(environment: context.environment) : .warn
-    // The opt-in adminOnProduction, judged at the same doors (key profiles only; see checkAdmin).
-    try checkAdmin(name: name, profile: profile, store: store, context: context, refusable: refusable)
-    guard isUserTokenOnProduction(profile, in: store) else { return }
-    let text = reason(name: name, server: profile.server.url)
-    if mode == .block {
-      throw .refused("refused by the guard (mode block): \(text)")
+    if refusable { _ = try store.adminOnProduction() }
+    for finding in judge(profile, in: store) {
+      let text = reason(finding, name: name, profile: profile)
+      switch finding {
+      case .adminKeyOnProduction(_, let block):
+        // adminOnProduction has its own mode: block refuses wherever the guard could.
+        if block && refusable { throw .refused("refused by adminOnProduction (block): \(text)") }
+      case .userTokenOnProduction:
+        if mode == .block { throw .refused("refused by the guard (mode block): \(text)") }
+      }
+      context.warn(text)
     }
-    context.warn(text)
   }
 
   /// A warning when a user token has expired or expires within `window` seconds.
@@ -40,40 +107,5 @@ public enum Guard {
       return "the user token of profile '\(name)' expires \(relativeTime(exp, now: now)) (\(formatUTC(exp)))"
     }
     return nil
-  }
-
-  // MARK: adminOnProduction
-
-  /// What `adminOnProduction` says of a profile: nothing, a warning, or a refusal, with the reason.
-  public enum AdminJudgement: Equatable, Sendable {
-    case fine
-    case warn(String)
-    case block(String)
-  }
-
-  /// The store's opt-in `adminOnProduction`: a key profile whose application holds an admin role (`ADMIN`
-  /// or a `…_MANAGER` role, as `whoami`, `promote` or `rotate` last saw it, cached in `auth.keyInfo`) on a
-  /// production server is warned about (`warn`) or refused (`block`). Unset, or nothing known: fine.
-  public static func adminOnProduction(name: String, profile: Profile, in store: Store) throws(Failure) -> AdminJudgement {
-    guard let mode = try store.adminOnProduction(), let info = profile.keyInfo, info.hasAdminRole else { return .fine }
-    guard profile.isFlaggedProduction || store.isProduction(profile.server) else { return .fine }
-    let admin = (info.roles ?? []).filter(KeyInfo.isAdminRole).joined(separator: ", ")
-    let application = info.applicationName.map { "application \(quoted($0))" } ?? "its application"
-    let text =
-      "profile '\(name)' uses an application key whose \(application) has an admin role (\(admin)) on the production server \(profile.server.url); an everyday shell does not need admin on production. Use a key of an application with only the roles it needs (conductor-profile promote, with --role)"
-    return mode == .block ? .block(text) : .warn(text)
-  }
-
-  /// Applies `adminOnProduction` at a door: warns, or refuses with exit 3 when `refusable` (mode block).
-  package static func checkAdmin(name: String, profile: Profile, store: Store, context: Context, refusable: Bool)
-    throws(Failure)
-  {
-    switch try adminOnProduction(name: name, profile: profile, in: store) {
-    case .fine: return
-    case .warn(let text): context.warn(text)
-    case .block(let text):
-      guard refusable else { return context.warn(text) }
-      throw .refused("refused by adminOnProduction (block): \(text)")
-    }
   }
 }
