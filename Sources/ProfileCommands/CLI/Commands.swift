@@ -28,7 +28,7 @@ extension CommandName {
     case .deny: DenyCommand.spec
     case .initCommand: InitCommand.spec
     case .completions: CompletionCommands.spec
-    case .completeProfiles: CompletionCommands.profiles
+    case .complete: CompleteCommand.spec
     case .manPage: ManPage.spec
     }
   }

@@ -6,7 +6,9 @@ enum AllowCommand {
   static let spec = CommandSpec(
     .allow, usage: "[DIR]",
     summary: "Trust the .conductor-profile file of DIR: entering DIR then switches to its profile.",
-    arguments: [ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.")],
+    arguments: [
+      ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.", completes: .directories)
+    ],
     positionals: 0...1,
     discussion: """
       A .conductor-profile file names a profile (its first line) for a directory tree. The shell hook switches to it

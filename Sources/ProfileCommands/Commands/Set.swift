@@ -8,7 +8,7 @@ enum SetCommand {
     usage:
       "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--server-type T] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
     summary: "Change some fields of a profile.",
-    arguments: [ArgumentSpec("NAME", "The profile to change.")],
+    arguments: [ArgumentSpec("NAME", "The profile to change.", completes: .profiles)],
     options: [
       .value(.server, "URL", "A new server."),
       .value(.keyID, "ID", "A new key id (with --secret, makes a user-token or no-auth profile a key profile)."),
