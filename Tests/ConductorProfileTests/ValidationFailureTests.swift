@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+@testable import ProfileModel
+@testable import ShellOutput
+
+/// The model's rules refuse a value with a message that says what was wrong, with what, and how to fix it.
+/// These are the golden messages: the wording, byte for byte, for one value each rule refuses.
+@Suite struct ValidationFailureTests {
+  static func message(_ body: () throws(Failure) -> Void) -> String? {
+    do throws(Failure) {
+      try body()
+      return nil
+    } catch {
+      return error.description
+    }
+  }
+
+  static let urlHint = "; give an http or https URL such as https://conductor.example.com/api"
+  static let nameRule = "use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+  static let copyToken = "; copy it again from the Conductor UI (user menu > Copy Token)"
+
+  @Test(arguments: [
+    ("", "a profile name cannot be empty: \(nameRule)"),
+    ("-x", "invalid profile name '-x': \(nameRule)"),
+    (String(repeating: "a", count: 65), "invalid profile name '\(String(repeating: "a", count: 65))': \(nameRule)"),
+    ("a b", "invalid profile name 'a b': \(nameRule)"),
+  ])
+  func profileNames(_ text: String, _ expected: String) {
+    #expect(Self.message { () throws(Failure) in _ = try ProfileName(validating: text) } == expected)
+  }
+
+  @Test(arguments: [
+    ("", "it is empty"),
+    ("https://x y", "it contains whitespace or a control character"),
+    ("https://x/?a=1", "it has a query ('?…'), which a server address cannot carry"),
+    ("https://x/#f", "it has a fragment ('#…'), which a server address cannot carry"),
+    ("x.example.com", "it has no scheme"),
+    ("ftp://x", "the scheme 'ftp' is not http or https"),
+    ("https://u:p@x", "it has a user name or password in it"),
+    ("https://[::1", "the IPv6 address has no closing ']'"),
+    ("https://[::1]x", "unexpected text after the IPv6 address"),
+    ("https://[zz]", "the IPv6 address is not valid"),
+    ("https://", "it has no host"),
+    ("https://a..b", "the host 'a..b' is not a valid host name"),
+    ("https://x:0", "the port '0' is not a number from 1 to 65535"),
+    ("https://x:", "the port '' is not a number from 1 to 65535"),
+  ])
+  func servers(_ text: String, _ why: String) {
+    #expect(
+      Self.message { () throws(Failure) in _ = try Server(validating: text) }
+        == "invalid server \(quoted(text)): \(why)\(Self.urlHint)")
+  }
+
+  @Test func serverTypes() {
+    #expect(
+      Self.message { () throws(Failure) in _ = try ServerType(validating: "cloud") }
+        == "invalid server type 'cloud': use OSS (open-source Conductor) or Enterprise (Orkes Conductor)")
+  }
+
+  @Test func accessKeys() {
+    #expect(
+      Self.message { () throws(Failure) in try validateKeyID("") }
+        == "the key id is empty; give the id of an application access key (Access Control > Applications)")
+    #expect(
+      Self.message { () throws(Failure) in try validateKeyID("a b") }
+        == "invalid key id 'a b': it contains whitespace or a control character; copy the key id again")
+    #expect(
+      Self.message { () throws(Failure) in try validateKeySecret("") }
+        == "the key secret is empty; give the secret shown when the access key was created")
+    #expect(
+      Self.message { () throws(Failure) in try validateKeySecret("a\nb") }
+        == "the key secret contains a control character (a line break or tab?); give it on one line")
+  }
+
+  @Test(arguments: [
+    ("Bearer e30.e30.", "it starts with 'Bearer '; give the token alone"),
+    ("a", "it has 1 dot-separated segment, not 3"),
+    ("a.b", "it has 2 dot-separated segments, not 3"),
+    ("!!.e30.", "its header is not base64url"),
+    ("e30.!!.", "its payload is not base64url"),
+    ("W10.e30.", "its header is not a JSON object"),
+    ("e30.W10.", "its payload is not a JSON object"),
+    ("e30.e30.!!", "its signature is not base64url"),
+    ("e30.eyJleHAiOiJ4In0.", #"its exp claim '"x"' is not a time in Unix seconds between 1970 and 9999"#),
+  ])
+  func userTokens(_ text: String, _ why: String) {
+    #expect(
+      Self.message { () throws(Failure) in _ = try JWT(validating: text) }
+        == "the user token is not a JWT: \(why)\(Self.copyToken)")
+  }
+
+  @Test func anEmptyUserToken() {
+    #expect(
+      Self.message { () throws(Failure) in _ = try JWT(validating: "") }
+        == "the user token is empty; copy it from the Conductor UI (user menu > Copy Token)")
+  }
+
+  @Test func extraVariables() throws {
+    #expect(
+      Self.message { () throws(Failure) in try validateExtraVariable(name: "lower", value: "") }
+        == "invalid variable name 'lower': an extra variable is an environment variable, named with upper-case letters, digits and '_', not starting with a digit (lower-case names are a shell's own variables)"
+    )
+    let family = try #require(VariablePolicy.refusal("LD_PRELOAD"))
+    #expect(
+      Self.message { () throws(Failure) in try validateExtraVariable(name: "LD_PRELOAD", value: "") }
+        == "a profile cannot set LD_PRELOAD (\(family.family): \(family.brief)); choose another name (docs/security.md lists the refused names and why)"
+    )
+    #expect(
+      Self.message { () throws(Failure) in try validateExtraVariable(name: "X", value: "a\u{0}b") }
+        == "the value of X contains a NUL byte, which no environment variable can hold")
+    let long = String(repeating: "v", count: VariablePolicy.maximumValueBytes + 1)
+    #expect(
+      Self.message { () throws(Failure) in try validateExtraVariable(name: "X", value: long) }
+        == "the value of X is \(long.utf8.count) bytes, more than the \(VariablePolicy.maximumValueBytes) an extra variable may hold; shorten it"
+    )
+  }
+
+  @Test func aSwitchTooLargeToExport() {
+    let exports = [Variable("X", String(repeating: "v", count: Limits.switchBytes))]
+    #expect(
+      Self.message { () throws(Failure) in try Limits.checkSwitchSize(exports, name: "big") }
+        == "profile 'big' would export \(Limits.switchBytes + 3) bytes of variables, more than a shell can pass on to the programs it starts (\(Limits.switchBytes) bytes); shorten its extra variables"
+    )
+  }
+}
