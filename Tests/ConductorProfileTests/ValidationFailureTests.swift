@@ -123,4 +123,51 @@ import Testing
         == "profile 'big' would export \(Limits.switchBytes + 3) bytes of variables, more than a shell can pass on to the programs it starts (\(Limits.switchBytes) bytes); shorten its extra variables"
     )
   }
+  // MARK: The cases
+
+  static func invalid(_ body: () throws(Failure) -> Void) -> Invalid? {
+    do throws(Failure) {
+      try body()
+      return nil
+    } catch {
+      guard case .invalid(let invalid) = error else { return nil }
+      #expect(error.exitCode == 1 && error.fix == nil && error.description == invalid.description)
+      return invalid
+    }
+  }
+
+  /// Each rule throws the case that says what was wrong, with what.
+  @Test func eachRuleThrowsItsCase() {
+    let long = String(repeating: "a", count: 65)
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: "") } == .nameEmpty)
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: long) } == .nameTooLong(long, limit: 64))
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: "_a") } == .nameStart("_a"))
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: "a/b") } == .nameCharacters("a/b"))
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: "é") } == .nameStart("é"))
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: "a" + long.dropFirst(2)) } == nil)
+    let servers: [(String, ServerFault)] = [
+      ("", .empty), ("https://x/?q", .query), ("https://x/#f", .fragment), ("x", .noScheme), ("ftp://x", .scheme("ftp")),
+      ("https://u@x", .userInfo), ("https://x:99999", .port("99999")), ("https://a_b..c", .host("a_b..c")),
+      ("https://[::1]:8080x", .port("8080x")), ("https://[::1", .ipv6Unclosed), ("https://", .noHost),
+    ]
+    for (text, fault) in servers {
+      #expect(Self.invalid { () throws(Failure) in _ = try Server(validating: text) } == .server(text, fault), "\(text)")
+    }
+    #expect(Self.invalid { () throws(Failure) in _ = try ServerType(validating: "x") } == .serverType("x"))
+    #expect(Self.invalid { () throws(Failure) in try validateKeyID("") } == .keyIDEmpty)
+    #expect(Self.invalid { () throws(Failure) in try validateKeyID("a\tb") } == .keyIDCharacters("a\tb"))
+    #expect(Self.invalid { () throws(Failure) in try validateKeySecret("") } == .keySecretEmpty)
+    #expect(Self.invalid { () throws(Failure) in try validateKeySecret("a\u{7F}") } == .keySecretControl)
+    #expect(Self.invalid { () throws(Failure) in _ = try JWT(validating: "") } == .tokenEmpty)
+    #expect(Self.invalid { () throws(Failure) in _ = try JWT(validating: "a.b.c.d") } == .token(.segments(4)))
+    #expect(Self.invalid { () throws(Failure) in _ = try JWT(validating: "e30.W10.") } == .token(.notObject(.payload)))
+    #expect(Self.invalid { () throws(Failure) in _ = try JWT(validating: "e30.e30.*") } == .token(.notBase64(.signature)))
+    #expect(Self.invalid { () throws(Failure) in _ = try JWT(validating: "bearer e30.e30.") } == .token(.bearer))
+    #expect(Self.invalid { () throws(Failure) in try validateExtraVariable(name: "a", value: "") } == .variableName("a"))
+    let family = VariablePolicy.refusal("PS1")!
+    #expect(
+      Self.invalid { () throws(Failure) in try validateExtraVariable(name: "PS1", value: "") }
+        == .variableRefused("PS1", family: family.family, why: family.brief))
+    #expect(Self.invalid { () throws(Failure) in try validateExtraVariable(name: "A", value: "\u{0}") } == .variableNUL("A"))
+  }
 }

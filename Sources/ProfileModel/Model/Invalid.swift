@@ -1,0 +1,115 @@
+/// Why the model refused a value: one case a rule, carrying what was wrong and with what. Tests match the
+/// cases; the words are made here and nowhere else (`description`), and `Failure.invalid` carries them to
+/// the command line (exit 1), or into `Failure.profile` for a profile of the store.
+public enum Invalid: Equatable, Sendable, CustomStringConvertible {
+  // A profile name (`ProfileName`): 1–64 of [A-Za-z0-9._-], starting with a letter or digit.
+  case nameEmpty
+  case nameTooLong(String, limit: Int)
+  case nameStart(String)
+  case nameCharacters(String)
+  // A server (`Server`) and its type (`ServerType`).
+  case server(String, ServerFault)
+  case serverType(String)
+  // An application access key (AccessKey.swift).
+  case keyIDEmpty
+  case keyIDCharacters(String)
+  case keySecretEmpty
+  case keySecretControl
+  // A user token (`JWT`).
+  case tokenEmpty
+  case token(TokenFault)
+  // An extra variable of a profile (`validateExtraVariable`, `VariablePolicy`).
+  case variableName(String)
+  case variableRefused(String, family: String, why: String)
+  case variableNUL(String)
+  case variableTooLong(String, bytes: Int, limit: Int)
+  // What one switch exports (`Limits.checkSwitchSize`).
+  case switchTooLarge(profile: String, bytes: Int, limit: Int)
+
+  public var description: String {
+    let nameRule = "use 1 to \(ProfileName.maximumLength) letters, digits, '.', '_' or '-', starting with a letter or digit"
+    switch self {
+    case .nameEmpty: return "a profile name cannot be empty: \(nameRule)"
+    case .nameTooLong(let name, _), .nameStart(let name), .nameCharacters(let name):
+      return "invalid profile name \(quoted(name)): \(nameRule)"
+    case .server(let text, let fault):
+      return "invalid server \(quoted(text)): \(fault); give an http or https URL such as https://conductor.example.com/api"
+    case .serverType(let text):
+      return "invalid server type \(quoted(text)): use OSS (open-source Conductor) or Enterprise (Orkes Conductor)"
+    case .keyIDEmpty: return "the key id is empty; give the id of an application access key (Access Control > Applications)"
+    case .keyIDCharacters(let id):
+      return "invalid key id \(quoted(id)): it contains whitespace or a control character; copy the key id again"
+    case .keySecretEmpty: return "the key secret is empty; give the secret shown when the access key was created"
+    case .keySecretControl: return "the key secret contains a control character (a line break or tab?); give it on one line"
+    case .tokenEmpty: return "the user token is empty; copy it from the Conductor UI (user menu > Copy Token)"
+    case .token(let fault):
+      return "the user token is not a JWT: \(fault); copy it again from the Conductor UI (user menu > Copy Token)"
+    case .variableName(let name):
+      return
+        "invalid variable name \(quoted(name)): an extra variable is an environment variable, named with upper-case letters, digits and '_', not starting with a digit (lower-case names are a shell's own variables)"
+    case .variableRefused(let name, let family, let why):
+      return
+        "a profile cannot set \(name) (\(family): \(why)); choose another name (docs/security.md lists the refused names and why)"
+    case .variableNUL(let name): return "the value of \(name) contains a NUL byte, which no environment variable can hold"
+    case .variableTooLong(let name, let bytes, let limit):
+      return "the value of \(name) is \(bytes) bytes, more than the \(limit) an extra variable may hold; shorten it"
+    case .switchTooLarge(let name, let bytes, let limit):
+      return
+        "profile '\(name)' would export \(bytes) bytes of variables, more than a shell can pass on to the programs it starts (\(limit) bytes); shorten its extra variables"
+    }
+  }
+}
+
+/// What is wrong with a server URL (`Invalid.server`).
+public enum ServerFault: Equatable, Sendable, CustomStringConvertible {
+  case empty, whitespace, query, fragment, noScheme
+  case scheme(String)
+  case userInfo
+  case ipv6Unclosed, afterIPv6, ipv6Invalid
+  case noHost
+  case host(String)
+  case port(String)
+
+  public var description: String {
+    switch self {
+    case .empty: "it is empty"
+    case .whitespace: "it contains whitespace or a control character"
+    case .query: "it has a query ('?…'), which a server address cannot carry"
+    case .fragment: "it has a fragment ('#…'), which a server address cannot carry"
+    case .noScheme: "it has no scheme"
+    case .scheme(let scheme): "the scheme '\(scheme)' is not http or https"
+    case .userInfo: "it has a user name or password in it"
+    case .ipv6Unclosed: "the IPv6 address has no closing ']'"
+    case .afterIPv6: "unexpected text after the IPv6 address"
+    case .ipv6Invalid: "the IPv6 address is not valid"
+    case .noHost: "it has no host"
+    case .host(let host): "the host '\(host)' is not a valid host name"
+    case .port(let port): "the port '\(port)' is not a number from 1 to 65535"
+    }
+  }
+}
+
+/// What is wrong with a user token (`Invalid.token`).
+public enum TokenFault: Equatable, Sendable, CustomStringConvertible {
+  /// The three parts of a JWT.
+  public enum Part: String, Sendable {
+    case header, payload, signature
+  }
+
+  case bearer
+  case segments(Int)
+  case notBase64(Part)
+  case notObject(Part)
+  /// The `exp` claim (its JSON text, at most 64 characters) is not a time in Unix seconds.
+  case expiry(String)
+
+  public var description: String {
+    switch self {
+    case .bearer: "it starts with 'Bearer '; give the token alone"
+    case .segments(let n): "it has \(n) dot-separated segment\(n == 1 ? "" : "s"), not 3"
+    case .notBase64(let part): "its \(part.rawValue) is not base64url"
+    case .notObject(let part): "its \(part.rawValue) is not a JSON object"
+    case .expiry(let text): "its exp claim \(quoted(text)) is not a time in Unix seconds between 1970 and 9999"
+    }
+  }
+}
