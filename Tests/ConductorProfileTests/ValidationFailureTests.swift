@@ -170,4 +170,55 @@ import Testing
         == .variableRefused("PS1", family: family.family, why: family.brief))
     #expect(Self.invalid { () throws(Failure) in try validateExtraVariable(name: "A", value: "\u{0}") } == .variableNUL("A"))
   }
+  /// A profile of the store that is not one: the member at fault, said as this profile's (`Failure.profile`).
+  @Test(arguments: [
+    (#"[]"#, "is not a JSON object", StoredFault.notAnObject),
+    (#"{"auth": {"kind": "none"}}"#, #"has no "server" string"#, .noServer),
+    (#"{"server": "https://x"}"#, #"has no "auth" object"#, .noAuth),
+    (#"{"server": "https://x", "auth": {}}"#, #"its auth has no "kind""#, .authMissing("kind")),
+    (#"{"server": "https://x", "auth": {"kind": "key"}}"#, #"its auth has no "keyId""#, .authMissing("keyId")),
+    (
+      #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k"}}"#, #"its auth has no "keySecret""#,
+      .authMissing("keySecret")
+    ),
+    (#"{"server": "https://x", "auth": {"kind": "user-token"}}"#, #"its auth has no "token""#, .authMissing("token")),
+    (
+      #"{"server": "https://x", "auth": {"kind": "oauth"}}"#, "its auth kind 'oauth' is not key, user-token or none",
+      .authKind("oauth")
+    ),
+    (
+      #"{"server": "https://x", "auth": {"kind": "none"}, "production": 1}"#, #""production" is not true or false"#,
+      .notBoolean("production")
+    ),
+    (
+      #"{"server": "https://x", "auth": {"kind": "none"}, "description": 1}"#, #""description" is not a string"#,
+      .notString("description")
+    ),
+    (
+      #"{"server": "https://x", "auth": {"kind": "none"}, "serverType": "oss"}"#,
+      #""serverType" is "oss", not "OSS" or "Enterprise""#, .serverType(#""oss""#)
+    ),
+    (#"{"server": "https://x", "auth": {"kind": "none"}, "env": []}"#, #""env" is not an object"#, .envNotAnObject),
+    (#"{"server": "https://x", "auth": {"kind": "none"}, "env": {"A": 1}}"#, "env A is not a string", .envValueNotString("A")),
+    (
+      #"{"server": "https://x", "auth": {"kind": "none"}, "color": "pink"}"#,
+      #""color" is "pink", not one of black, red, green, yellow, blue, magenta, cyan, white"#, .color(#""pink""#)
+    ),
+  ])
+  func storedProfiles(_ json: String, _ why: String, _ fault: StoredFault) throws {
+    let value = try JSON.parse(json)
+    do throws(Failure) {
+      _ = try Profile(json: value, name: "p")
+      Issue.record("\(json) was read")
+    } catch {
+      #expect(error.description == "profile 'p': \(why)")
+      #expect(error == .profile("p", problem: .invalid(.stored(fault))))
+    }
+  }
+
+  /// A value's own rule keeps its case inside the profile's failure.
+  @Test func aStoredValueKeepsItsOwnCase() throws {
+    let value = try JSON.parse(#"{"server": "https://x", "auth": {"kind": "key", "keyId": "a b", "keySecret": "s"}}"#)
+    #expect(throws: Failure.profile("p", problem: .invalid(.keyIDCharacters("a b")))) { try Profile(json: value, name: "p") }
+  }
 }

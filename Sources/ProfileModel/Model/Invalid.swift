@@ -23,6 +23,8 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case variableRefused(String, family: String, why: String)
   case variableNUL(String)
   case variableTooLong(String, bytes: Int, limit: Int)
+  // A profile of the store, as read (`Profile.init(json:)`; `Failure.profile` names the profile).
+  case stored(StoredFault)
   // What one switch exports (`Limits.checkSwitchSize`).
   case switchTooLarge(profile: String, bytes: Int, limit: Int)
 
@@ -53,6 +55,7 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .variableNUL(let name): return "the value of \(name) contains a NUL byte, which no environment variable can hold"
     case .variableTooLong(let name, let bytes, let limit):
       return "the value of \(name) is \(bytes) bytes, more than the \(limit) an extra variable may hold; shorten it"
+    case .stored(let fault): return fault.description
     case .switchTooLarge(let name, let bytes, let limit):
       return
         "profile '\(name)' would export \(bytes) bytes of variables, more than a shell can pass on to the programs it starts (\(limit) bytes); shorten its extra variables"
@@ -85,6 +88,43 @@ public enum ServerFault: Equatable, Sendable, CustomStringConvertible {
     case .noHost: "it has no host"
     case .host(let host): "the host '\(host)' is not a valid host name"
     case .port(let port): "the port '\(port)' is not a number from 1 to 65535"
+    }
+  }
+}
+
+/// What is wrong with a profile of the store (`Invalid.stored`): a member missing or of the wrong kind. A
+/// value's own rule (its server, key, token, variables) gives its own case instead.
+public enum StoredFault: Equatable, Sendable, CustomStringConvertible {
+  case notAnObject
+  case noServer
+  case noAuth
+  /// `auth` lacks this member (`kind`, `keyId`, `keySecret`, `token`).
+  case authMissing(String)
+  case authKind(String)
+  /// A member that must be true or false (`production`).
+  case notBoolean(String)
+  /// A member that must be a string (`description`).
+  case notString(String)
+  case envNotAnObject
+  case envValueNotString(String)
+  /// `serverType`, as its JSON text.
+  case serverType(String)
+  /// `color`, as its JSON text.
+  case color(String)
+
+  public var description: String {
+    switch self {
+    case .notAnObject: "is not a JSON object"
+    case .noServer: "has no \"server\" string"
+    case .noAuth: "has no \"auth\" object"
+    case .authMissing(let member): "its auth has no \"\(member)\""
+    case .authKind(let kind): "its auth kind \(quoted(kind)) is not key, user-token or none"
+    case .notBoolean(let member): "\"\(member)\" is not true or false"
+    case .notString(let member): "\"\(member)\" is not a string"
+    case .envNotAnObject: "\"env\" is not an object"
+    case .envValueNotString(let name): "env \(name) is not a string"
+    case .serverType(let json): "\"serverType\" is \(json), not \"OSS\" or \"Enterprise\""
+    case .color(let json): "\"color\" is \(json), not one of \(PromptColor.names)"
     }
   }
 }
