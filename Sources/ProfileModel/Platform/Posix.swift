@@ -65,6 +65,9 @@ package enum Posix {
 
   package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+  /// Removes `path` when it is an empty directory (`rmdir`); anything else stays. True when it went.
+  @discardableResult package static func removeEmptyDirectory(_ path: String) -> Bool { rmdir(path) == 0 }
+
   /// Creates `path` and any missing parent with mode 0700 (`mkdir -p -m 700`, for the new ones only).
   package static func makeDirectories(_ path: String) throws(Failure) {
     if mode(of: path) != nil { return }
