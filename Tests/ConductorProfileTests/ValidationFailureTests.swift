@@ -221,4 +221,65 @@ import Testing
     let value = try JSON.parse(#"{"server": "https://x", "auth": {"kind": "key", "keyId": "a b", "keySecret": "s"}}"#)
     #expect(throws: Failure.profile("p", problem: .invalid(.keyIDCharacters("a b")))) { try Profile(json: value, name: "p") }
   }
+  /// The store's own members, and the guard's variable.
+  @Test(arguments: [
+    (#"[]"#, "the store is not a JSON object"),
+    (#"{"version": 0}"#, #""version" is not a whole number of 1 or more"#),
+    (#"{"version": 1.5}"#, #""version" is not a whole number of 1 or more"#),
+    (#"{"default": 1}"#, #""default" is not a string"#),
+    (#"{"guard": "loud"}"#, #""guard" is "loud", not "warn" or "block""#),
+    (#"{"profiles": []}"#, #""profiles" is not an object"#),
+  ])
+  func storeMembers(_ json: String, _ expected: String) throws {
+    let value = try JSON.parse(json)
+    #expect(Self.message { () throws(Failure) in _ = try Store(json: value) } == expected)
+  }
+
+  @Test func theGuardVariable() {
+    #expect(
+      Self.message { () throws(Failure) in _ = try Store().effectiveGuard(environment: ["CONDUCTOR_PROFILE_GUARD": "x"]) }
+        == "CONDUCTOR_PROFILE_GUARD is 'x'; set it to warn or block, or unset it")
+  }
+
+  /// A profile's secret kept outside the store file, as the store names it.
+  @Test(arguments: [
+    (#"{"kind": "key", "keyId": "k", "secretStore": 1}"#, #"its auth "secretStore" is not a string"#),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "vault"}"#,
+      "unknown secret store 'vault'; use file, secret-service, pass, keychain or command"
+    ),
+    (
+      #"{"kind": "none", "secretStore": "pass"}"#,
+      #"it has auth kind none, so there is no secret to keep in pass; remove "secretStore""#
+    ),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "pass", "keySecret": "s"}"#,
+      #"its auth has both "secretStore" and "keySecret"; the store file must hold no secret: remove "keySecret", or move the secret with: conductor-profile set p --secret-store file"#
+    ),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "command"}"#,
+      #"its auth has secretStore command but no "secretCommand" (a non-empty array of strings)"#
+    ),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "command", "secretCommand": [1]}"#,
+      #"its auth "secretCommand" holds something that is not a string"#
+    ),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "command", "secretCommand": ["a\u0000"]}"#,
+      #"its auth "secretCommand" holds a NUL byte"#
+    ),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "command", "secretCommand": [""]}"#,
+      #"its auth "secretCommand" starts with an empty program name"#
+    ),
+    (
+      #"{"kind": "user-token", "secretStore": "pass", "tokenExpires": "x"}"#,
+      #"its auth "tokenExpires" is not a number of seconds"#
+    ),
+    (#"{"kind": "user-token", "secretStore": "pass", "tokenSubject": 1}"#, #"its auth "tokenSubject" is not a string"#),
+  ])
+  func secretReferences(_ auth: String, _ why: String) throws {
+    let value = try JSON.parse(#"{"server": "https://x", "auth": \#(auth)}"#)
+    #expect(Self.message { () throws(Failure) in _ = try Profile(json: value, name: "p") } == "profile 'p': \(why)")
+  }
 }
