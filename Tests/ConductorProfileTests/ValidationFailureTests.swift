@@ -282,4 +282,17 @@ import Testing
     let value = try JSON.parse(#"{"server": "https://x", "auth": \#(auth)}"#)
     #expect(Self.message { () throws(Failure) in _ = try Profile(json: value, name: "p") } == "profile 'p': \(why)")
   }
+  @Test func theStoreAndItsSecretReferencesThrowTheirCases() throws {
+    let guardText = try JSON.parse(#"{"guard": "loud"}"#)
+    #expect(Self.invalid { () throws(Failure) in _ = try Store(json: guardText) } == .store(.guardMode(#""loud""#)))
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try Store().effectiveGuard(environment: ["CONDUCTOR_PROFILE_GUARD": "x"]) }
+        == .guardVariable("x"))
+    #expect(Self.invalid { () throws(Failure) in _ = try SecretStoreKind(validating: "vault") } == .secretStore("vault"))
+    let profile = try JSON.parse(
+      #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k", "secretStore": "pass", "keySecret": "s"}}"#)
+    #expect(throws: Failure.profile("p", problem: .invalid(.stored(.secretInFile("keySecret", profile: "p"))))) {
+      try Profile(json: profile, name: "p")
+    }
+  }
 }

@@ -23,8 +23,13 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case variableRefused(String, family: String, why: String)
   case variableNUL(String)
   case variableTooLong(String, bytes: Int, limit: Int)
+  // The store's own members (`Store.init(json:)`) and the guard's variable.
+  case store(StoreFault)
+  case guardVariable(String)
   // A profile of the store, as read (`Profile.init(json:)`; `Failure.profile` names the profile).
   case stored(StoredFault)
+  /// A secret store's name (`SecretStoreKind`).
+  case secretStore(String)
   // What one switch exports (`Limits.checkSwitchSize`).
   case switchTooLarge(profile: String, bytes: Int, limit: Int)
 
@@ -55,7 +60,10 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .variableNUL(let name): return "the value of \(name) contains a NUL byte, which no environment variable can hold"
     case .variableTooLong(let name, let bytes, let limit):
       return "the value of \(name) is \(bytes) bytes, more than the \(limit) an extra variable may hold; shorten it"
+    case .store(let fault): return fault.description
+    case .guardVariable(let text): return "CONDUCTOR_PROFILE_GUARD is \(quoted(text)); set it to warn or block, or unset it"
     case .stored(let fault): return fault.description
+    case .secretStore(let text): return "unknown secret store \(quoted(text)); use \(SecretStoreKind.choices)"
     case .switchTooLarge(let name, let bytes, let limit):
       return
         "profile '\(name)' would export \(bytes) bytes of variables, more than a shell can pass on to the programs it starts (\(limit) bytes); shorten its extra variables"
@@ -92,6 +100,26 @@ public enum ServerFault: Equatable, Sendable, CustomStringConvertible {
   }
 }
 
+/// What is wrong with the store's own members (`Invalid.store`).
+public enum StoreFault: Equatable, Sendable, CustomStringConvertible {
+  case notAnObject
+  case version
+  case defaultNotString
+  /// `guard`, as its JSON text.
+  case guardMode(String)
+  case profilesNotAnObject
+
+  public var description: String {
+    switch self {
+    case .notAnObject: "the store is not a JSON object"
+    case .version: "\"version\" is not a whole number of 1 or more"
+    case .defaultNotString: "\"default\" is not a string"
+    case .guardMode(let json): "\"guard\" is \(json), not \"warn\" or \"block\""
+    case .profilesNotAnObject: "\"profiles\" is not an object"
+    }
+  }
+}
+
 /// What is wrong with a profile of the store (`Invalid.stored`): a member missing or of the wrong kind. A
 /// value's own rule (its server, key, token, variables) gives its own case instead.
 public enum StoredFault: Equatable, Sendable, CustomStringConvertible {
@@ -111,6 +139,17 @@ public enum StoredFault: Equatable, Sendable, CustomStringConvertible {
   case serverType(String)
   /// `color`, as its JSON text.
   case color(String)
+  /// A member of `auth` that must be a string (`secretStore`, `tokenSubject`).
+  case authNotString(String)
+  /// A secret store named for a profile without a secret (auth kind none).
+  case secretStoreWithoutSecret(String)
+  /// `auth` names a secret store and holds the secret (`keySecret` or `token`) too; the profile's name, for the fix.
+  case secretInFile(String, profile: String)
+  case noSecretCommand
+  case secretCommandNotStrings
+  case secretCommandNUL
+  case secretCommandEmptyProgram
+  case tokenExpiresNotSeconds
 
   public var description: String {
     switch self {
@@ -125,6 +164,16 @@ public enum StoredFault: Equatable, Sendable, CustomStringConvertible {
     case .envValueNotString(let name): "env \(name) is not a string"
     case .serverType(let json): "\"serverType\" is \(json), not \"OSS\" or \"Enterprise\""
     case .color(let json): "\"color\" is \(json), not one of \(PromptColor.names)"
+    case .authNotString(let member): "its auth \"\(member)\" is not a string"
+    case .secretStoreWithoutSecret(let store):
+      "it has auth kind none, so there is no secret to keep in \(store); remove \"secretStore\""
+    case .secretInFile(let key, let name):
+      "its auth has both \"secretStore\" and \"\(key)\"; the store file must hold no secret: remove \"\(key)\", or move the secret with: conductor-profile set \(name) --secret-store file"
+    case .noSecretCommand: "its auth has secretStore command but no \"secretCommand\" (a non-empty array of strings)"
+    case .secretCommandNotStrings: "its auth \"secretCommand\" holds something that is not a string"
+    case .secretCommandNUL: "its auth \"secretCommand\" holds a NUL byte"
+    case .secretCommandEmptyProgram: "its auth \"secretCommand\" starts with an empty program name"
+    case .tokenExpiresNotSeconds: "its auth \"tokenExpires\" is not a number of seconds"
     }
   }
 }
