@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import ProfileCommands
 @testable import ProfileModel
 @testable import ShellOutput
 
@@ -293,6 +294,33 @@ import Testing
       #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k", "secretStore": "pass", "keySecret": "s"}}"#)
     #expect(throws: Failure.profile("p", problem: .invalid(.stored(.secretInFile("keySecret", profile: "p"))))) {
       try Profile(json: profile, name: "p")
+    }
+  }
+  /// A store-level setting the seatbelt reads: the problem, then the fix (a report shows them apart).
+  @Test func seatbeltSettings() throws {
+    let s = try Sandbox()
+    try s.writeStore(#"{"productionSession": "forever", "confirmProduction": "yes", "profiles": {}, "version": 1}"#)
+    let store = try StoreFile(path: s.storePath).load()
+    let context = Context(
+      environment: ["CONDUCTOR_PROFILE_STORE": s.storePath], now: 0, stdinIsTerminal: false, stdoutIsTerminal: false,
+      writeOut: { _ in }, writeErr: { _ in }, readInput: { [] })
+    do throws(Failure) {
+      _ = try Seatbelt.productionSession(store, context)
+      Issue.record("productionSession was read")
+    } catch {
+      #expect(
+        error.problem
+          == "\"productionSession\" in \(s.storePath) is \"forever\", not a duration such as 30s, 15m, 1h or 1h30m (at most 168h) in quotes"
+      )
+      #expect(error.fix == "fix or remove it")
+      #expect(error == .invalid(.setting("productionSession", value: #""forever""#, in: s.storePath, expected: .duration)))
+    }
+    do throws(Failure) {
+      _ = try Seatbelt.confirmsProduction(store, context)
+      Issue.record("confirmProduction was read")
+    } catch {
+      #expect(error.description == "\"confirmProduction\" in \(s.storePath) is \"yes\", not true or false; fix or remove it")
+      #expect(error == .invalid(.setting("confirmProduction", value: #""yes""#, in: s.storePath, expected: .boolean)))
     }
   }
 }

@@ -53,6 +53,7 @@ public indirect enum Failure: Error, Equatable, Sendable, CustomStringConvertibl
     switch self {
     case .error(_, let fix): return fix
     case .document(let document, _): return document.fix
+    case .invalid(let invalid): return invalid.fix
     default: return nil
     }
   }

@@ -30,8 +30,16 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case stored(StoredFault)
   /// A secret store's name (`SecretStoreKind`).
   case secretStore(String)
+  /// A store-level setting (its name, its JSON text, the store's path) that is not what it must be.
+  case setting(String, value: String, in: String, expected: SettingKind)
   // What one switch exports (`Limits.checkSwitchSize`).
   case switchTooLarge(profile: String, bytes: Int, limit: Int)
+
+  /// How to mend it, when that is said apart from what was wrong (a report such as doctor's gives its own).
+  public var fix: String? {
+    if case .setting = self { return "fix or remove it" }
+    return nil
+  }
 
   public var description: String {
     let nameRule = "use 1 to \(ProfileName.maximumLength) letters, digits, '.', '_' or '-', starting with a letter or digit"
@@ -64,9 +72,27 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .guardVariable(let text): return "CONDUCTOR_PROFILE_GUARD is \(quoted(text)); set it to warn or block, or unset it"
     case .stored(let fault): return fault.description
     case .secretStore(let text): return "unknown secret store \(quoted(text)); use \(SecretStoreKind.choices)"
+    case .setting(let name, let value, let path, let expected): return "\"\(name)\" in \(path) is \(value), not \(expected)"
     case .switchTooLarge(let name, let bytes, let limit):
       return
         "profile '\(name)' would export \(bytes) bytes of variables, more than a shell can pass on to the programs it starts (\(limit) bytes); shorten its extra variables"
+    }
+  }
+}
+
+/// What a store-level setting must be (`Invalid.setting`).
+public enum SettingKind: Equatable, Sendable, CustomStringConvertible {
+  case boolean
+  /// A duration in quotes (`durationHelp`).
+  case duration
+
+  /// What a duration is, as the store and the command line (`--for`) take it.
+  public static let durationHelp = "a duration such as 30s, 15m, 1h or 1h30m (at most 168h)"
+
+  public var description: String {
+    switch self {
+    case .boolean: "true or false"
+    case .duration: "\(SettingKind.durationHelp) in quotes"
     }
   }
 }
