@@ -323,4 +323,38 @@ import Testing
       #expect(error == .invalid(.setting("confirmProduction", value: #""yes""#, in: s.storePath, expected: .boolean)))
     }
   }
+  /// A secret read from standard input.
+  @Test func secretsFromStandardInput() {
+    func read(_ bytes: [UInt8]) -> String? {
+      let context = Context(
+        environment: [:], now: 0, stdinIsTerminal: false, stdoutIsTerminal: false, writeOut: { _ in }, writeErr: { _ in },
+        readInput: { bytes })
+      return Self.message { () throws(Failure) in _ = try context.readSecret(prompt: "") }
+    }
+    #expect(
+      read([UInt8](repeating: 0x61, count: Limits.secretBytes + 1))
+        == "the secret read is longer than 64 KiB, which no key secret or user token is; give the secret alone")
+    #expect(read([0xFF]) == "the secret read from standard input is not UTF-8 text")
+    #expect(read([0x61, 0x00]) == "the secret read from standard input contains a NUL byte")
+  }
+
+  /// A `.conductor-profile` file: the file is named, its line never shown.
+  @Test func directoryFiles() throws {
+    let s = try Sandbox()
+    let dir = s.root.appendingPathComponent("tree")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let file = dir.appendingPathComponent(".conductor-profile")
+    try Data("not a name\n".utf8).write(to: file)
+    #expect(
+      Self.message { () throws(Failure) in _ = try DirectoryFile.read(file.path) }
+        == "the first line of \(file.path) is not a profile name (1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit); it names the profile for its directory tree"
+    )
+    try Data(String(repeating: "a", count: 4097).utf8).write(to: file)
+    #expect(
+      Self.message { () throws(Failure) in _ = try DirectoryFile.read(file.path) }
+        == "\(file.path) is larger than 4096 bytes; a .conductor-profile file holds one profile name")
+    #expect(
+      Self.message { () throws(Failure) in _ = try DirectoryFile.read(dir.path) }
+        == "\(dir.path) is not a regular file; a .conductor-profile file holds one profile name")
+  }
 }
