@@ -32,6 +32,14 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case secretStore(String)
   /// A store-level setting (its name, its JSON text, the store's path) that is not what it must be.
   case setting(String, value: String, in: String, expected: SettingKind)
+  // A secret read from standard input (`Context.readSecret`).
+  case secretTooLong(limit: Int)
+  case secretNotUTF8
+  case secretNUL
+  // A `.conductor-profile` file (`DirectoryFile.read`; `path` as shown): never its line.
+  case directoryFileNotRegular(path: String)
+  case directoryFileTooLarge(path: String, limit: Int)
+  case directoryFileName(path: String)
   // What one switch exports (`Limits.checkSwitchSize`).
   case switchTooLarge(profile: String, bytes: Int, limit: Int)
 
@@ -73,6 +81,17 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .stored(let fault): return fault.description
     case .secretStore(let text): return "unknown secret store \(quoted(text)); use \(SecretStoreKind.choices)"
     case .setting(let name, let value, let path, let expected): return "\"\(name)\" in \(path) is \(value), not \(expected)"
+    case .secretTooLong(let limit):
+      return "the secret read is longer than \(limit / 1024) KiB, which no key secret or user token is; give the secret alone"
+    case .secretNotUTF8: return "the secret read from standard input is not UTF-8 text"
+    case .secretNUL: return "the secret read from standard input contains a NUL byte"
+    case .directoryFileNotRegular(let path):
+      return "\(path) is not a regular file; a .conductor-profile file holds one profile name"
+    case .directoryFileTooLarge(let path, let limit):
+      return "\(path) is larger than \(limit) bytes; a .conductor-profile file holds one profile name"
+    case .directoryFileName(let path):
+      return
+        "the first line of \(path) is not a profile name (1 to \(ProfileName.maximumLength) letters, digits, '.', '_' or '-', starting with a letter or digit); it names the profile for its directory tree"
     case .switchTooLarge(let name, let bytes, let limit):
       return
         "profile '\(name)' would export \(bytes) bytes of variables, more than a shell can pass on to the programs it starts (\(limit) bytes); shorten its extra variables"

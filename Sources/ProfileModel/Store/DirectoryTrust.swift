@@ -25,10 +25,10 @@ package struct DirectoryFile {
     defer { close(fd) }
     var st = stat()
     guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
-      throw .error("\(shown) is not a regular file; a .conductor-profile file holds one profile name")
+      throw .invalid(.directoryFileNotRegular(path: shown))
     }
     guard st.st_size <= maxSize else {
-      throw .error("\(shown) is larger than \(maxSize) bytes; a .conductor-profile file holds one profile name")
+      throw .invalid(.directoryFileTooLarge(path: shown, limit: maxSize))
     }
     let bytes = try Posix.readAll(fd, path: shown)
     var line = Array(bytes.prefix { $0 != UInt8(ascii: "\n") })
@@ -39,9 +39,7 @@ package struct DirectoryFile {
     let text = String(decoding: line, as: UTF8.self)
     // The line itself is not shown: whatever was put there by mistake (a token, say) stays off the screen.
     guard (try? ProfileName(validating: text)) != nil else {
-      throw .error(
-        "the first line of \(shown) is not a profile name (1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit); it names the profile for its directory tree"
-      )
+      throw .invalid(.directoryFileName(path: shown))
     }
     return DirectoryFile(path: path, key: key(for: path), profileName: text, hash: "sha256:" + SHA256.hex(bytes))
   }
