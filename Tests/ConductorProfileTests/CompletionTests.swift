@@ -60,6 +60,9 @@ import Testing
     #expect(try bash(s, shell, script, ["conductor-profile", "completions", ""]) == ["bash", "fish", "zsh"])
     #expect(try bash(s, shell, script, ["conductor-profile", "import", ""]) == ["conductor-cli", "env", "file"])
     #expect(try bash(s, shell, script, ["conductor-profile", "add", "--server", ""]) == [])
+    // A URL, split by bash at ':', is one word again: the profile after `set --server URL` completes.
+    #expect(
+      try bash(s, shell, script, ["conductor-profile", "set", "--server", "https", ":", "//x.example.com", "st"]) == ["staging"])
     // exec NAME -- COMMAND: commands after '--'.
     #expect(try bash(s, shell, script, ["conductor-profile", "exec", "dev", ""]) == ["--"])
     #expect(try bash(s, shell, script, ["conductor-profile", "exec", "dev", "--", "printen"]) == ["printenv"])

@@ -9,7 +9,8 @@ _conductor_profile_complete() {
   local cur="${COMP_WORDS[COMP_CWORD]}" word directive start i n=0
   local -a args=() origin=() lines=()
   COMPREPLY=()
-  # The words after the program's name, '--opt=value' joined again where bash split it at '='.
+  # The words after the program's name, joined again where bash split them (COMP_WORDBREAKS): at '=' in
+  # '--opt=value', at ':' in a URL.
   for ((i = 1; i <= COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     if ((n > 0)) && [[ "$word" == "=" && "${args[n - 1]}" == --?* && "${args[n - 1]}" != *=* ]]; then
@@ -17,6 +18,10 @@ _conductor_profile_complete() {
       continue
     fi
     if ((n > 0)) && [[ "${COMP_WORDS[i - 1]}" == "=" && "${args[n - 1]}" == --*= ]]; then
+      args[n - 1]+="$word"
+      continue
+    fi
+    if ((n > 0 && i > 1)) && [[ "$word" == ":" || "${COMP_WORDS[i - 1]}" == ":" ]]; then
       args[n - 1]+="$word"
       continue
     fi
