@@ -3,7 +3,7 @@
 public final class Context {
   public let environment: [String: String]
   public let now: Int64
-  let stdinIsTerminal: Bool
+  package let stdinIsTerminal: Bool
   let stdoutIsTerminal: Bool
   private let writeOut: (String) -> Void
   private let writeErr: (String) -> Void
@@ -147,10 +147,12 @@ enum Terminal {
   /// mode is put back by `Tty.withMode`, the one place that changes a terminal's mode: on return, on a
   /// failure, and when a signal ends the program (Ctrl-C: exit 130).
   static func readWithoutEcho(prompt: String) throws(Failure) -> [UInt8] {
-    try? Posix.writeAll(2, prompt.utf8, path: "standard error")
     defer { try? Posix.writeAll(2, [UInt8(ascii: "\n")], path: "standard error") }
     func noEcho(_ mode: inout termios) { mode.c_lflag &= ~tcflag_t(ECHO) }
     return try Tty.withMode(0, signalExit: -1, farewell: "\n", configure: noEcho) {
+      // Asked once echo is off (nothing typed after the question can show). The prompt names a profile,
+      // which a hand-edited store can fill with anything: the one sanitiser.
+      try? Posix.writeAll(2, TerminalText.sanitize(prompt).utf8, path: "standard error")
       var line: [UInt8] = []
       var byte: UInt8 = 0
       while line.count <= Limits.secretBytes {

@@ -6,7 +6,10 @@ enum ListCommand {
   static let spec = CommandSpec(
     .list, usage: "[--json]", summary: "List the profiles (never a secret).",
     options: [.flag(.json, "Print JSON for scripts.")],
-    discussion: "Columns: * marks the profile active in this shell; (default) the profile a new shell starts with.",
+    discussion: """
+      Columns: * marks the profile active in this shell; (default) the profile a new shell starts with. Once a team
+      catalog brought profiles (catalog sync), SOURCE says where each comes from: local, or catalog NAME.
+      """,
     run: { invocation, context throws(Failure) in try run(Options(invocation), context) })
 
   /// `list`'s command line, parsed once.
@@ -28,28 +31,40 @@ enum ListCommand {
           name: name, profile: profile, production: production.contains(profile.server.host),
           isDefault: store.defaultName == name, isActive: active == name))
     }
+    // Where each profile comes from, once a catalog brought some (docs/catalog.md).
+    let fromCatalogs = rows.contains { $0.profile.catalogName != nil }
+    func source(_ row: ProfileSummary) -> String {
+      Catalog.marker(of: store.rawProfile(named: row.name), profile: row.name).map { "catalog \($0.name)" } ?? "local"
+    }
     if options.json {
-      context.emit(JSON.array(rows.map { $0.json(now: context.now) }).pretty())
+      let objects = rows.map { row -> JSON in
+        guard fromCatalogs, case .object(var object) = row.json(now: context.now) else { return row.json(now: context.now) }
+        object["source"] = .string(source(row))
+        return .object(object)
+      }
+      context.emit(JSON.array(objects).pretty())
       return
     }
     if rows.isEmpty {
       context.note("no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID")
       return
     }
+    let columns = fromCatalogs ? 7 : 6
     let table =
-      [["", "NAME", "SERVER", "AUTH", "PRODUCTION", "TOKEN EXPIRES"]]
+      [["", "NAME", "SERVER", "AUTH", "PRODUCTION", "TOKEN EXPIRES", "SOURCE"].prefix(columns).map { $0 }]
       + rows.map { row in
         [
           row.isActive ? "*" : "", row.name + (row.isDefault ? " (default)" : ""), row.profile.server.url,
           row.profile.credential.kind.rawValue, row.production ? "yes" : "no", row.expiryText(now: context.now),
-        ].map { TerminalText.sanitize($0) }
+          source(row),
+        ].prefix(columns).map { TerminalText.sanitize($0) }
       }
-    let widths = (0..<6).map { column in table.map { $0[column].count }.max()! }
+    let widths = (0..<columns).map { column in table.map { $0[column].count }.max()! }
     for (index, cells) in table.enumerated() {
       var line = ""
-      for column in 0..<6 {
+      for column in 0..<columns {
         var cell = cells[column]
-        let pad = column == 5 ? "" : String(repeating: " ", count: widths[column] - cell.count + (column == 0 ? 1 : 2))
+        let pad = column == columns - 1 ? "" : String(repeating: " ", count: widths[column] - cell.count + (column == 0 ? 1 : 2))
         if context.color, index > 0 {
           let row = rows[index - 1]
           if column == 1 && row.isActive { cell = "\u{1B}[1m\(cell)\u{1B}[0m" }

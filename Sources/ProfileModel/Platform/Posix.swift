@@ -16,11 +16,35 @@ package enum Posix {
     return try readAll(fd, path: path)
   }
 
+  /// A regular file of at most `limit` bytes, or nil when it does not exist: anything else at `path`
+  /// (a FIFO, a device, a directory) is an error at once, never a wait (O_NONBLOCK), and a larger file an
+  /// error read no further than `limit` + 1 bytes. `what` names it in messages ("the catalog").
+  package static func readRegularFile(_ path: String, limit: Int, what: String) throws(Failure) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    if fd < 0 {
+      if errno == ENOENT { return nil }
+      throw .file(path, .read, errno: errno)
+    }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+      throw .error("\(what) \(shownText(path)) is not a regular file; give the path of a file")
+    }
+    let bytes = try Limits.read(fd, atMost: limit + 1)
+    if bytes.count > limit {
+      throw .error("\(what) \(shownText(path)) is larger than \(limit / 1024) KiB, the most conductor-profile reads")
+    }
+    return bytes
+  }
+
   /// Reads to the end, straight into the result: no staging buffer to zero and copy (its pages were
   /// a third of the memory a switch touched). The size from fstat is a first guess; pipes report 0.
-  static func readAll(_ fd: Int32, path: String) throws(Failure) -> [UInt8] {
+  /// With `limit`, stops at `limit + 1` bytes (never reading or allocating past them): a result longer
+  /// than `limit` means the source is larger (files in /proc report a size of 0).
+  static func readAll(_ fd: Int32, path: String, limit: Int? = nil) throws(Failure) -> [UInt8] {
     var st = stat()
     var capacity = fstat(fd, &st) == 0 && st.st_size > 0 ? Int(st.st_size) + 1 : 4096
+    if let limit { capacity = min(capacity, limit + 1) }
     var result: [UInt8] = []
     while true {
       var failure: Int32 = 0
@@ -42,6 +66,10 @@ package enum Posix {
       if result.isEmpty { result = chunk } else { result.append(contentsOf: chunk) }
       if !full { return result }
       capacity *= 2
+      if let limit {
+        guard result.count <= limit else { return result }
+        capacity = min(capacity, limit + 1 - result.count)
+      }
     }
   }
 

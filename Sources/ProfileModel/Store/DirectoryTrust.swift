@@ -17,7 +17,16 @@ package struct DirectoryFile {
   package let hash: String
   package var directory: String { Posix.dirname(of: path) }
 
+  /// The file checked and named: `load`, then the name on its first line. For `allow`, which shows
+  /// the name of the file the user asks to trust; a switch checks trust between the two (`load`, `named`).
   package static func read(_ path: String) throws(Failure) -> DirectoryFile {
+    try load(path).named()
+  }
+
+  /// The file's bytes and hash, nothing read from them yet: a regular file (a FIFO, device or
+  /// directory is refused at once, without blocking) of at most `maxSize` bytes, read no further
+  /// than `maxSize + 1` (a file in /proc reports a size of 0).
+  package static func load(_ path: String) throws(Failure) -> Contents {
     let shown = shownText(path)
     // O_NONBLOCK: a FIFO put there by someone else cannot stop the switch.
     let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
@@ -27,21 +36,36 @@ package struct DirectoryFile {
     guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
       throw .invalid(.directoryFileNotRegular(path: shown))
     }
-    guard st.st_size <= maxSize else {
-      throw .invalid(.directoryFileTooLarge(path: shown, limit: maxSize))
+    let tooLarge = Failure.invalid(.directoryFileTooLarge(path: shown, limit: maxSize))
+    guard st.st_size <= maxSize else { throw tooLarge }
+    let bytes = try Posix.readAll(fd, path: shown, limit: maxSize)
+    guard bytes.count <= maxSize else { throw tooLarge }
+    return Contents(path: path, key: key(for: path), hash: "sha256:" + SHA256.hex(bytes), bytes: bytes)
+  }
+
+  /// A `.conductor-profile` file read but not yet named: what a trust check compares (its hash), before
+  /// a byte of it is interpreted or shown.
+  package struct Contents {
+    package let path: String
+    package let key: String
+    package let hash: String
+    let bytes: [UInt8]
+    package var directory: String { Posix.dirname(of: path) }
+
+    /// The profile name on the first line (blanks around it dropped). The line itself is never shown:
+    /// whatever was put there by mistake (a token, say) stays off the screen.
+    package func named() throws(Failure) -> DirectoryFile {
+      var line = Array(bytes.prefix { $0 != UInt8(ascii: "\n") })
+      while let last = line.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") || last == UInt8(ascii: "\r") {
+        line.removeLast()
+      }
+      while let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { line.removeFirst() }
+      let text = String(decoding: line, as: UTF8.self)
+      guard (try? ProfileName(validating: text)) != nil else {
+        throw .invalid(.directoryFileName(path: shownText(path)))
+      }
+      return DirectoryFile(path: path, key: key, profileName: text, hash: hash)
     }
-    let bytes = try Posix.readAll(fd, path: shown)
-    var line = Array(bytes.prefix { $0 != UInt8(ascii: "\n") })
-    while let last = line.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") || last == UInt8(ascii: "\r") {
-      line.removeLast()
-    }
-    while let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { line.removeFirst() }
-    let text = String(decoding: line, as: UTF8.self)
-    // The line itself is not shown: whatever was put there by mistake (a token, say) stays off the screen.
-    guard (try? ProfileName(validating: text)) != nil else {
-      throw .invalid(.directoryFileName(path: shown))
-    }
-    return DirectoryFile(path: path, key: key(for: path), profileName: text, hash: "sha256:" + SHA256.hex(bytes))
   }
 
   /// The trust file's key for a file path: its directory's real path (when it exists) and its name.
@@ -68,10 +92,24 @@ package struct DirectoryFile {
 }
 
 /// The trust file beside the store: the `.conductor-profile` files `allow` trusted, by key and content
-/// hash. Written as the store is (lock, re-read, temporary file, rename), mode 0600.
+/// hash; the secret commands this user approved (`CommandApproval`), by profile and the hash of the
+/// profile's name and vector; the team catalogs synced (`catalog sync`), by path and content hash.
+/// Written as the store is (lock, re-read, temporary file, rename), mode 0600.
 ///
-///     { "trusted" : { "/home/ann/src/api/.conductor-profile" : "sha256:…" }, "version" : 1 }
+///     { "catalogs" : { "/srv/team/catalog.json" : "sha256:…" },
+///       "commands" : { "sha256:…" : "ci" },
+///       "trusted" : { "/home/ann/src/api/.conductor-profile" : "sha256:…" }, "version" : 1 }
 package struct TrustFile {
+  /// The kinds of trust the file keeps, each its own object.
+  package enum Section: String, Sendable {
+    /// `.conductor-profile` files (`allow`).
+    case directories = "trusted"
+    /// Secret commands (`allow --command`, or given to `add`/`set` by this user).
+    case commands
+    /// Team catalogs (`catalog add`, `catalog sync`).
+    case catalogs
+  }
+
   package static let fileName = "trusted-directories.json"
   package let store: StoreFile
   package var path: String { store.directory + "/" + TrustFile.fileName }
@@ -80,8 +118,8 @@ package struct TrustFile {
   package var lockPath: String { path + ".lock" }
 
   /// Trusted keys and their hashes (empty when there is no trust file yet).
-  package func load() throws(Failure) -> [String: String] {
-    try entries(try read())
+  package func load(_ section: Section = .directories) throws(Failure) -> [String: String] {
+    try entries(try read(), section)
   }
 
   private func read() throws(Failure) -> JSON? {
@@ -99,10 +137,10 @@ package struct TrustFile {
     }
   }
 
-  private func entries(_ json: JSON?) throws(Failure) -> [String: String] {
+  private func entries(_ json: JSON?, _ section: Section) throws(Failure) -> [String: String] {
     guard let json else { return [:] }
-    guard let object = json.objectValue, let trusted = (object["trusted"] ?? .object([:])).objectValue else {
-      throw .document(.trustFile(path: path), .content("has no \"trusted\" object"))
+    guard let object = json.objectValue, let trusted = (object[section.rawValue] ?? .object([:])).objectValue else {
+      throw .document(.trustFile(path: path), .content("has no \"\(section.rawValue)\" object"))
     }
     var result: [String: String] = [:]
     for (key, value) in trusted {
@@ -112,19 +150,19 @@ package struct TrustFile {
   }
 
   /// Changes the trusted entries under the lock; keys this version does not know are kept.
-  package func update(_ change: (inout [String: String]) -> Void) throws(Failure) {
+  package func update(_ section: Section = .directories, _ change: (inout [String: String]) -> Void) throws(Failure) {
     try Posix.makeDirectories(store.directory)
     try store.checkDirectory()
     let lock = try StoreFile.lock(lockPath)
     defer { close(lock) }  // closing releases the lock
     let json = try read()
-    let before = try entries(json)
+    let before = try entries(json, section)
     var after = before
     change(&after)
     guard after != before else { return }
     var object = json?.objectValue ?? [:]
     object["version"] = .integer(1)
-    object["trusted"] = .object(after.mapValues { .string($0) })
+    object[section.rawValue] = .object(after.mapValues { .string($0) })
     StoreFile(path: path).removeStaleTemporaryFiles()  // of writers killed before their rename
     try Posix.writeAtomically(Array(JSON.object(object).pretty().utf8), to: path)
   }

@@ -255,21 +255,21 @@ struct JSONParser {
     found.reserveCapacity((bytes.count - index) / 256 + 4)
     indexed = try walkObject { (p, name) throws(JSONSyntaxError) in
       let start = p.index
-      var server: NameSpan? = nil
+      var scanned = ScannedProfile(server: nil, production: .unset)
       if p.index < p.bytes.count, p.bytes[p.index] == UInt8(ascii: "{") {
-        server = try p.skipProfileObject()
+        scanned = try p.skipProfileObject()
       } else {
         try p.skipValue()
       }
-      found.append(FoundProfile(name: name, range: start..<p.index, productionServer: server))
+      found.append(FoundProfile(name: name, range: start..<p.index, server: scanned.server, production: scanned.production))
     }
     self.found = found
     foundProfiles = true
   }
 
-  /// Skips a profile's object, and returns where its "server" string is when it has "production": true.
-  @inline(never) mutating func skipProfileObject() throws(JSONSyntaxError) -> NameSpan? {
-    var production = false
+  /// Skips a profile's object, and returns where its "server" string is and what its "production" says.
+  @inline(never) mutating func skipProfileObject() throws(JSONSyntaxError) -> ScannedProfile {
+    var production = ProductionMark.unset
     var server: NameSpan? = nil
     try walkObject { (p, name) throws(JSONSyntaxError) in
       let next = p.index < p.bytes.count ? p.bytes[p.index] : 0
@@ -277,12 +277,17 @@ struct JSONParser {
         server = try p.skipName()
       } else if next == UInt8(ascii: "t"), p.isName(name, "production") {
         try p.skipLiteral("true")
-        production = true
+        production = .yes
+      } else if next == UInt8(ascii: "f"), p.isName(name, "production") {
+        try p.skipLiteral("false")
+        production = .no
       } else {
         try p.skipValue()
       }
     }
-    return production ? server : nil
+    // A production flag with no "server" string still marks production: an empty text, no host (doubt).
+    let missing = production == .yes && server == nil
+    return ScannedProfile(server: missing ? NameSpan(text: index..<index, plain: true) : server, production: production)
   }
 
   // MARK: Strings and names
@@ -607,7 +612,7 @@ extension JSON {
         var named = [String: Store.RawProfile](minimumCapacity: p.found.count)
         for member in p.found {
           named[p.name(member.name)] = .located(
-            LocatedProfile(range: member.range, productionServer: member.productionServer.map(p.name)))
+            LocatedProfile(range: member.range, server: member.server.map(p.name), production: member.production))
         }
         return ParsedStore(json: json, profiles: .named(named))
       }
@@ -622,18 +627,39 @@ struct NameSpan: Sendable {
   var plain: Bool
 }
 
-/// A profile as located: where its value is in the store's text, and, when the value is an object flagging
-/// `"production" : true`, its `server` string (what `Store.isProduction` reads).
+/// What a profile's object says about `production`: `true`, `false`, or nothing (absent, or not a
+/// boolean: the profile itself is refused when read, and the host's name judges it meanwhile).
+enum ProductionMark: UInt8, Sendable {
+  case unset, yes, no
+}
+
+/// A profile as located: where its value is in the store's text, its `server` string and what it says
+/// about `production` (all a production judgement reads).
 struct LocatedProfile: Sendable {
   var range: Range<Int>
-  var productionServer: String?
+  var server: String?
+  var production: ProductionMark
+
+  /// Its server when it flags `"production" : true`.
+  var productionServer: String? { production == .yes ? server : nil }
+}
+
+/// What `skipProfileObject` read of a profile's object (a struct: a tuple's metadata is built at run time).
+struct ScannedProfile {
+  var server: NameSpan?
+  var production: ProductionMark
 }
 
 /// A member of "profiles" as the walker found it: only positions.
 struct FoundProfile: Sendable {
   var name: NameSpan
   var range: Range<Int>
-  var productionServer: NameSpan?
+  /// Its "server" string, when the value is an object that has one.
+  var server: NameSpan?
+  var production: ProductionMark
+
+  /// Its "server" string, when the value is an object flagging `"production" : true`.
+  var productionServer: NameSpan? { production == .yes ? server : nil }
 }
 
 /// What `JSON.parseStore` read.
@@ -670,7 +696,7 @@ final class ProfileIndex: Sendable {
   func name(_ i: Int) -> String { string(found[i].name) }
 
   func located(_ i: Int) -> LocatedProfile {
-    LocatedProfile(range: found[i].range, productionServer: found[i].productionServer.map(string))
+    LocatedProfile(range: found[i].range, server: found[i].server.map(string), production: found[i].production)
   }
 
   /// Whether the string at `span` is `other`, as `String` compares them (two ASCII strings are equal when
