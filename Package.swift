@@ -19,12 +19,13 @@ let package = Package(
   ],
   targets: [
     // Writes a list of name=value changes as bash, zsh, fish or sh code, or as dotenv; quotes words for
-    // messages; embeds the hook scripts (Hooks/ links to shell/, so they exist once). Knows no profile.
+    // messages; embeds the hook and completion scripts (Hooks/, Completions/: links to shell/). Knows no profile.
     .target(
       name: "ShellOutput",
       resources: [
         .embedInCode("Hooks/conductor-profile.bash"), .embedInCode("Hooks/conductor-profile.zsh"),
-        .embedInCode("Hooks/conductor-profile.fish"),
+        .embedInCode("Hooks/conductor-profile.fish"), .embedInCode("Completions/completion.bash"),
+        .embedInCode("Completions/completion.zsh"), .embedInCode("Completions/completion.fish"),
       ],
       swiftSettings: frontend),
     // The model and the store: profile values and their validation, the guard's rules, the store's one

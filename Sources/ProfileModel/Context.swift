@@ -115,14 +115,12 @@ public final class Context {
       if text.last == UInt8(ascii: "\r") { text.removeLast() }
     }
     if text.count > Limits.secretBytes {
-      throw .error(
-        "the secret read is longer than \(Limits.secretBytes / 1024) KiB, which no key secret or user token is; give the secret alone"
-      )
+      throw .invalid(.secretTooLong(limit: Limits.secretBytes))
     }
     guard let s = String(validating: text, as: UTF8.self) else {
-      throw .error("the secret read from standard input is not UTF-8 text")
+      throw .invalid(.secretNotUTF8)
     }
-    if s.utf8.contains(0) { throw .error("the secret read from standard input contains a NUL byte") }
+    if s.utf8.contains(0) { throw .invalid(.secretNUL) }
     return s
   }
 }

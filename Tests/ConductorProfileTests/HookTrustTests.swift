@@ -72,8 +72,8 @@ import Testing
     }
     let store = try JSONSerialization.data(withJSONObject: ["version": 1, "profiles": profiles])
     try s.writeStore(String(decoding: store, as: UTF8.self))
-    let names = try s.run(["__complete-profiles"])
-    #expect(names.stdout == "dev\n", "\(names)")
+    let names = try s.run(["__complete", "--", "use", ""])
+    #expect(names.stdout == "dev\n:nofiles\n", "\(names)")
     let script = try s.run(["completions", "bash"])
     let path = s.root.appendingPathComponent("completion.bash").path
     try script.stdout.write(toFile: path, atomically: true, encoding: .utf8)

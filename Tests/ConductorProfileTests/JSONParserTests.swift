@@ -141,4 +141,42 @@ import Testing
       #expect(failure(bad)?.reason == "expected a member name in double quotes", "\(count)")
     }
   }
+  /// The one duplicate-member rule, asserted on its own (built and skipped objects go through it alike, so
+  /// comparing the two readers cannot find a fault in it): each text names its repeated member, or nil.
+  @Test(
+    arguments: [
+      (#"{"a" : 1, "a" : 2}"#, "a"), (#"{"a" : 1, "b" : 2}"#, nil), (#"{"b" : 1, "a" : 2, "b" : 3}"#, "b"),
+      // Names of more than eight bytes that share their first eight, in and out of order.
+      (#"{"abcdefghi" : 1, "abcdefghi" : 2}"#, "abcdefghi"), (#"{"abcdefgh" : 1, "abcdefghi" : 2}"#, nil),
+      (#"{"abcdefghi" : 1, "abcdefgh" : 2, "abcdefghi" : 3}"#, "abcdefghi"), (#"{"ab" : 1, "ab!" : 2, "ab" : 3}"#, "ab"),
+      // Escaped and non-ASCII names are compared as strings: the same text in another spelling repeats.
+      (#"{"\u0061" : 1, "a" : 2}"#, "a"), (#"{"a" : 1, "\u0061" : 2}"#, "a"), (#"{"é" : 1, "e\u0301" : 2}"#, "é"),
+      (#"{"" : 1, "" : 2}"#, ""), (#"{"" : 1, "a" : 2}"#, nil),
+      // The same name in two objects, nested or side by side, is no repeat.
+      (#"{"a" : {"a" : 1}, "b" : {"a" : 2, "b" : [{"a" : 3}]}}"#, nil),
+    ] as [(String, String?)])
+  func theOneDuplicateRule(_ text: String, _ repeated: String?) {
+    let error = failure(text)
+    #expect(error?.reason == repeated.map { "the member \"\($0)\" appears twice in one object" }, "\(text)")
+    // The same in a store's profiles (skipped, not built) and inside a profile.
+    let store = Array(#"{"profiles" : \#(text)}"#.utf8)
+    let inProfile = Array(#"{"profiles" : {"p" : \#(text)}}"#.utf8)
+    for bytes in [store, inProfile] {
+      let lazy = Result { () throws(JSONSyntaxError) in try JSON.parseStore(bytes) }
+      guard case .failure(let e) = lazy else {
+        #expect(repeated == nil, "\(text) parsed as a store")
+        continue
+      }
+      #expect(e.reason == error?.reason, "\(text)")
+    }
+  }
+
+  /// Objects larger than the names compared one by one (a set of their names takes over), out of order.
+  @Test(arguments: [15, 16, 17, 40])
+  func aRepeatInALargeObjectOutOfOrder(count: Int) {
+    let names = (0..<count).map { "k\(count - $0)" }
+    #expect(failure("{" + names.map { "\"\($0)\" : 0" }.joined(separator: ", ") + "}") == nil)
+    let repeated = "{" + (names + [names[count / 2]]).map { "\"\($0)\" : 0" }.joined(separator: ", ") + "}"
+    #expect(failure(repeated)?.reason == "the member \"\(names[count / 2])\" appears twice in one object")
+  }
 }

@@ -48,24 +48,34 @@ public struct OptionSpec: Sendable {
   public let value: String?
   public let repeatable: Bool
   public let help: String
+  /// What completes its value when not what the option completes for every command (`Option.completion`).
+  public var completion: Completion? = nil
 
   public static func flag(_ option: Option, short: Character? = nil, _ help: String) -> OptionSpec {
     OptionSpec(name: option.rawValue, short: short, value: nil, repeatable: false, help: help)
   }
 
-  public static func value(_ option: Option, _ placeholder: String, repeatable: Bool = false, _ help: String) -> OptionSpec {
-    OptionSpec(name: option.rawValue, short: nil, value: placeholder, repeatable: repeatable, help: help)
+  public static func value(
+    _ option: Option, _ placeholder: String, repeatable: Bool = false, _ help: String, completes: Completion? = nil
+  ) -> OptionSpec {
+    OptionSpec(name: option.rawValue, short: nil, value: placeholder, repeatable: repeatable, help: help, completion: completes)
   }
+
+  /// What completes its value (asked only when completing: an option's words are not built on a run).
+  var completes: Completion { completion ?? Option(rawValue: name)?.completion ?? .none }
 }
 
 /// A positional argument, for help: a struct, as a tuple's type metadata is built at run time (Switch.swift).
 public struct ArgumentSpec: Sendable {
   public let name: String
   public let help: String
+  /// What completes it. The last argument of a command that takes any number completes every word after it.
+  public let completes: Completion
 
-  public init(_ name: String, _ help: String) {
+  public init(_ name: String, _ help: String, completes: Completion = .none) {
     self.name = name
     self.help = help
+    self.completes = completes
   }
 }
 

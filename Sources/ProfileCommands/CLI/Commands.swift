@@ -32,7 +32,7 @@ extension CommandName {
     case .catalog: CatalogCommand.spec
     case .initCommand: InitCommand.spec
     case .completions: CompletionCommands.spec
-    case .completeProfiles: CompletionCommands.profiles
+    case .complete: CompleteCommand.spec
     case .manPage: ManPage.spec
     }
   }

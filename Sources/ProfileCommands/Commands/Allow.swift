@@ -6,9 +6,11 @@ enum AllowCommand {
   static let spec = CommandSpec(
     .allow, usage: "[DIR] | --command NAME [--yes]",
     summary: "Trust the .conductor-profile file of DIR, or approve the secret command of profile NAME.",
-    arguments: [ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.")],
+    arguments: [
+      ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.", completes: .directories)
+    ],
     options: [
-      .value(.command, "NAME", "Approve the secretCommand of profile NAME: shows the command, then asks."),
+      .value(.command, "NAME", "Approve the secretCommand of profile NAME: shows the command, then asks.", completes: .profiles),
       .flag(.yes, "With --command: approve without asking (no terminal needed)."),
     ],
     positionals: 0...1,

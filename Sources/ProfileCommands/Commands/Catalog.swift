@@ -9,8 +9,13 @@ enum CatalogCommand {
     .catalog, usage: "add PATH | sync [--yes] | remove PATH | list",
     summary: "A team catalog: shared profile definitions (no secrets), synced into this store.",
     arguments: [
-      ArgumentSpec("add PATH", "Trust the catalog file at PATH (by path and content hash); sync then applies it."),
-      ArgumentSpec("sync", "Show what every catalog would change, and apply it after a confirmation."),
+      // Completed by position: the action first, then a file after add and remove.
+      ArgumentSpec(
+        "add PATH", "Trust the catalog file at PATH (by path and content hash); sync then applies it.",
+        completes: .values(["add", "sync", "remove", "list"])),
+      ArgumentSpec(
+        "sync", "Show what every catalog would change, and apply it after a confirmation.",
+        completes: .byFirst(["add": .files, "remove": .files])),
       ArgumentSpec("remove PATH", "Stop syncing the catalog at PATH; its profiles stay, as local ones."),
       ArgumentSpec("list", "The catalogs, and whether each changed since the last sync."),
     ],

@@ -5,7 +5,7 @@ import ProfileModel
 enum DefaultCommand {
   static let spec = CommandSpec(
     .defaultCommand, usage: "[NAME | --unset]", summary: "Show or set the profile a new shell starts with.",
-    arguments: [ArgumentSpec("NAME", "The profile to make the default.")],
+    arguments: [ArgumentSpec("NAME", "The profile to make the default.", completes: .profiles)],
     options: [.flag(.unset, "No default: new shells start with no profile.")],
     positionals: 0...1, run: { invocation, context throws(Failure) in try run(try Options(invocation), context) })
 

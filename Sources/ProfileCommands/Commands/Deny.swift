@@ -5,7 +5,9 @@ import ShellOutput
 enum DenyCommand {
   static let spec = CommandSpec(
     .deny, usage: "[DIR]", summary: "Stop trusting the .conductor-profile file of DIR.",
-    arguments: [ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.")],
+    arguments: [
+      ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.", completes: .directories)
+    ],
     positionals: 0...1, run: { invocation, context throws(Failure) in try run(try AllowCommand.Options(invocation), context) })
 
   static func run(_ options: AllowCommand.Options, _ context: Context) throws(Failure) {

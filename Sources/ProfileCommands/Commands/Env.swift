@@ -6,7 +6,7 @@ enum EnvCommand {
   static let spec = CommandSpec(
     .env, usage: "NAME [--shell bash|zsh|fish|sh | --format json|dotenv] [--yes] | --unset [--shell bash|zsh|fish|sh]",
     summary: "Print the code a switch evaluates, or the profile's variables as JSON or dotenv.",
-    arguments: [ArgumentSpec("NAME", "The profile.")],
+    arguments: [ArgumentSpec("NAME", "The profile.", completes: .profiles)],
     options: [
       .value(.shell, "SHELL", "bash, zsh, fish or sh (default: sh): clear, then export."),
       .value(.format, "FORMAT", "json or dotenv: the variables only, for files and other tools."),

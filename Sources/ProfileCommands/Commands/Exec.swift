@@ -7,7 +7,9 @@ enum ExecCommand {
     .exec, usage: "NAME[,NAME...] | 'GLOB' [--fail-fast] [--yes] -- COMMAND [ARG...]",
     summary: "Run a command with a profile's environment, or once per profile.",
     arguments: [
-      ArgumentSpec("NAME", "The profile; NAME,NAME... or a quoted glob ('staging-*') runs COMMAND once per profile."),
+      ArgumentSpec(
+        "NAME", "The profile; NAME,NAME... or a quoted glob ('staging-*') runs COMMAND once per profile.",
+        completes: .profiles),
       ArgumentSpec("COMMAND", "The program to run, and its arguments, after '--'."),
     ],
     options: [

@@ -7,7 +7,7 @@ enum ExportCommand {
   static let spec = CommandSpec(
     .export, usage: "[NAME...] [--reveal [--yes]]",
     summary: "Print profiles as JSON in the store's shape; secrets null unless --reveal.",
-    arguments: [ArgumentSpec("NAME", "The profiles to export (default: all of them).")],
+    arguments: [ArgumentSpec("NAME", "The profiles to export (default: all of them).", completes: .profiles)],
     options: [
       .flag(.reveal, "Include key secrets and tokens (the output can then be imported elsewhere)."),
       .flag(.yes, "With confirmProduction: reveal a production profile's secret without asking (needed without a terminal)."),

@@ -8,8 +8,9 @@ enum ImportCommand {
     .importCommand, usage: "conductor-cli [--dir DIR] [--force] | env NAME [--force] | file PATH [--force]",
     summary: "Import profiles from the conductor CLI, the CONDUCTOR_* variables, or an export file.",
     arguments: [
-      ArgumentSpec("SOURCE", "conductor-cli, env or file."),
-      ArgumentSpec("NAME", "For env: the new profile's name."),
+      ArgumentSpec("SOURCE", "conductor-cli, env or file.", completes: .values(sources)),
+      // The second word: a new name after env, a file after file.
+      ArgumentSpec("NAME", "For env: the new profile's name.", completes: .byFirst(["file": .files])),
       ArgumentSpec("PATH", "For file: a file export --reveal wrote (/dev/stdin reads standard input)."),
     ],
     options: [

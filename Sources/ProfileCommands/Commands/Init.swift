@@ -5,7 +5,8 @@ import ShellOutput
 enum InitCommand {
   static let spec = CommandSpec(
     .initCommand, usage: "bash|zsh|fish", summary: "Print the shell hook (switching per terminal, start-up default, prompt).",
-    arguments: [ArgumentSpec("SHELL", "bash, zsh or fish.")], positionals: 0...1,
+    arguments: [ArgumentSpec("SHELL", "bash, zsh or fish.", completes: .values(Hooks.shells.map(\.rawValue)))],
+    positionals: 0...1,
     discussion: """
       Add one line to your shell's start-up file, then open a new terminal:
         bash: ~/.bashrc                   eval "$(conductor-profile init bash)"

@@ -16,7 +16,7 @@ enum PromoteCommand {
   static let spec = CommandSpec(
     .promote, usage: "NAME [--to NEW] [--application APP] [--role ROLE]... [--production] [--secret-store STORE]",
     summary: "Turn a user-token profile into an application key profile (application, roles, key).",
-    arguments: [ArgumentSpec("NAME", "A user-token profile: its token makes the application and the key.")],
+    arguments: [ArgumentSpec("NAME", "A user-token profile: its token makes the application and the key.", completes: .profiles)],
     options: [
       .value(.to, "NEW", "The key profile to write (default: NAME-key); NAME itself replaces the user-token profile."),
       .value(.application, "APP", "The application's name (default: NEW-USER, from the token's user)."),

@@ -5,7 +5,7 @@ import ProfileModel
 enum RemoveCommand {
   static let spec = CommandSpec(
     .remove, usage: "NAME...", summary: "Remove profiles (the default is cleared if removed).",
-    arguments: [ArgumentSpec("NAME", "The profiles to remove.")], positionals: 1...Int.max,
+    arguments: [ArgumentSpec("NAME", "The profiles to remove.", completes: .profiles)], positionals: 1...Int.max,
     run: { invocation, context throws(Failure) in try run(Options(invocation), context) })
 
   /// `remove`'s command line, parsed once.

@@ -5,7 +5,8 @@ import ProfileModel
 enum RenameCommand {
   static let spec = CommandSpec(
     .rename, usage: "OLD NEW", summary: "Rename a profile (the default follows).",
-    arguments: [ArgumentSpec("OLD", "The profile to rename."), ArgumentSpec("NEW", "Its new name.")], positionals: 2...2,
+    arguments: [ArgumentSpec("OLD", "The profile to rename.", completes: .profiles), ArgumentSpec("NEW", "Its new name.")],
+    positionals: 2...2,
     run: { invocation, context throws(Failure) in try move(try Options(invocation), context, keepSource: false) })
 
   /// `rename`'s and `copy`'s command line, parsed once: the new name is checked before the store is read.

@@ -8,7 +8,9 @@ enum RotateCommand {
   static let spec = CommandSpec(
     .rotate, usage: "NAME [--keep-old | --delete-old]",
     summary: "Give a key profile a new application key, then pause the old one; finish an interrupted one.",
-    arguments: [ArgumentSpec("NAME", "A key profile (or a profile with an interrupted promote or rotate).")],
+    arguments: [
+      ArgumentSpec("NAME", "A key profile (or a profile with an interrupted promote or rotate).", completes: .profiles)
+    ],
     options: [
       .flag(.keepOld, "Leave the old key active (shells that hold it keep working)."),
       .flag(.deleteOld, "Delete the old key instead of pausing it."),

@@ -63,7 +63,7 @@ extension Seatbelt {
   static let sessionVariable = "_CONDUCTOR_PROFILE_SESSION"
   /// The longest session `--for` and `productionSession` take: a week.
   static let longestSession: Int64 = 168 * 3600
-  static let durationHelp = "a duration such as 30s, 15m, 1h or 1h30m (at most 168h)"
+  static let durationHelp = SettingKind.durationHelp
 
   /// A duration — hours, minutes, seconds in that order, each at most once (`30s`, `15m`, `1h30m`,
   /// `90m`) — in seconds; nil when the text is not one, is zero, or is longer than `longestSession`.
@@ -100,10 +100,7 @@ extension Seatbelt {
   static func productionSession(_ store: Store, _ context: Context) throws(Failure) -> Int64? {
     guard let value = store.unknown["productionSession"], value != .null else { return nil }
     guard let text = value.stringValue, let length = seconds(text) else {
-      throw .error(
-        "\"productionSession\" in \(try context.store().path) is \(value.compact()), not \(durationHelp) in quotes",
-        fix: "fix or remove it"
-      )
+      throw .invalid(.setting("productionSession", value: value.compact(), in: try context.store().path, expected: .duration))
     }
     return length
   }
@@ -162,8 +159,7 @@ extension Seatbelt {
   static func confirmsProduction(_ store: Store, _ context: Context) throws(Failure) -> Bool {
     guard let value = store.unknown["confirmProduction"], value != .null else { return false }
     guard let flag = value.boolValue else {
-      throw .error(
-        "\"confirmProduction\" in \(try context.store().path) is \(value.compact()), not true or false", fix: "fix or remove it")
+      throw .invalid(.setting("confirmProduction", value: value.compact(), in: try context.store().path, expected: .boolean))
     }
     return flag
   }

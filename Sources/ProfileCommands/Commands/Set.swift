@@ -8,7 +8,7 @@ enum SetCommand {
     usage:
       "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--server-type T] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]... | --all --secret-store STORE",
     summary: "Change some fields of a profile.",
-    arguments: [ArgumentSpec("NAME", "The profile to change.")],
+    arguments: [ArgumentSpec("NAME", "The profile to change.", completes: .profiles)],
     options: [
       .flag(.all, "With --secret-store: move the secret of every profile there, one profile at a time."),
       .value(.server, "URL", "A new server."),

@@ -5,7 +5,7 @@ import ProfileModel
 enum ShowCommand {
   static let spec = CommandSpec(
     .show, usage: "[NAME] [--json] [--reveal [--yes]]", summary: "Show one profile; secrets masked unless --reveal.",
-    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
+    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).", completes: .profiles)],
     options: [
       .flag(.json, "Print JSON (secrets null unless --reveal)."), .flag(.reveal, "Show the key secret or token."),
       .flag(.yes, "With confirmProduction: reveal a production profile's secret without asking (needed without a terminal)."),

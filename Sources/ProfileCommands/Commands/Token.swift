@@ -5,7 +5,7 @@ import ProfileModel
 enum TokenCommand {
   static let spec = CommandSpec(
     .token, usage: "[NAME] [--refresh] [--header] [--yes]", summary: "Print a JWT for a profile (minted for a key, cached).",
-    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
+    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).", completes: .profiles)],
     options: [
       .flag(.refresh, "Mint a new token even when the cached one is still good (key profiles)."),
       .flag(.header, "Print 'X-Authorization: <jwt>', ready for curl -H."),

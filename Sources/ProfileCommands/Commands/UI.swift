@@ -5,7 +5,7 @@ enum UICommand {
   static let spec = CommandSpec(
     .ui, usage: "[NAME] [WORKFLOW_ID] [--print]", summary: "Open the cluster's web UI, or a workflow execution's page.",
     arguments: [
-      ArgumentSpec("NAME", "The profile (default: the one active in this shell)."),
+      ArgumentSpec("NAME", "The profile (default: the one active in this shell).", completes: .profiles),
       ArgumentSpec("WORKFLOW_ID", "A workflow execution to open: its page is SERVER/execution/WORKFLOW_ID."),
     ],
     options: [.flag(.print, "Print the URL instead of opening it.")],

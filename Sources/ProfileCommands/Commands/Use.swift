@@ -6,7 +6,9 @@ enum UseCommand {
   static let spec = CommandSpec(
     .use, usage: "[NAME | -] [--for DURATION] [--yes]", summary: "Switch this shell to a profile (through the shell hook).",
     arguments: [
-      ArgumentSpec("NAME", "The profile, or - for what the shell had before the last switch (no profile included).")
+      ArgumentSpec(
+        "NAME", "The profile, or - for what the shell had before the last switch (no profile included).",
+        completes: .profilesOrPrevious)
     ],
     options: [
       .value(

@@ -5,7 +5,7 @@ import ProfileModel
 enum VerifyCommand {
   static let spec = CommandSpec(
     .verify, usage: "[NAME]", summary: "Ask the server whether a profile's credential works.",
-    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
+    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).", completes: .profiles)],
     positionals: 0...1,
     discussion: """
       A key profile: mints a fresh token (the cache is neither read nor changed) and prints who it is for

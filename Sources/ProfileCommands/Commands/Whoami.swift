@@ -8,7 +8,7 @@ import ProfileModel
 enum WhoamiCommand {
   static let spec = CommandSpec(
     .whoami, usage: "[NAME] [--json]", summary: "Show who a profile's credential is on its server, with roles.",
-    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
+    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).", completes: .profiles)],
     options: [.flag(.json, "Print JSON.")],
     positionals: 0...1,
     discussion: """

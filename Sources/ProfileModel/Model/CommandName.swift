@@ -12,7 +12,7 @@ public enum CommandName: String, CaseIterable, Sendable {
   case catalog
   case initCommand = "init"
   case completions
-  case completeProfiles = "__complete-profiles"
+  case complete = "__complete"
   case manPage = "__man"
 
   /// The command a word names. Written out, not synthesised: the synthesised one builds a table of every
@@ -47,7 +47,7 @@ public enum CommandName: String, CaseIterable, Sendable {
     case Self.catalog.rawValue: self = .catalog
     case Self.initCommand.rawValue: self = .initCommand
     case Self.completions.rawValue: self = .completions
-    case Self.completeProfiles.rawValue: self = .completeProfiles
+    case Self.complete.rawValue: self = .complete
     case Self.manPage.rawValue: self = .manPage
     default: return nil
     }

@@ -45,28 +45,26 @@ public struct JWT: Equatable, Sendable, CustomStringConvertible, CustomDebugStri
   public let subject: String?
 
   public init(validating text: String) throws(Failure) {
-    func bad(_ why: String) -> Failure {
-      .error("the user token is not a JWT: \(why); copy it again from the Conductor UI (user menu > Copy Token)")
-    }
-    if text.isEmpty { throw .error("the user token is empty; copy it from the Conductor UI (user menu > Copy Token)") }
-    if text.hasPrefix("Bearer ") || text.hasPrefix("bearer ") { throw bad("it starts with 'Bearer '; give the token alone") }
+    func bad(_ fault: TokenFault) -> Failure { .invalid(.token(fault)) }
+    if text.isEmpty { throw .invalid(.tokenEmpty) }
+    if text.hasPrefix("Bearer ") || text.hasPrefix("bearer ") { throw bad(.bearer) }
     let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count == 3 else { throw bad("it has \(parts.count) dot-separated segment\(parts.count == 1 ? "" : "s"), not 3") }
-    let names = ["header", "payload"]
+    guard parts.count == 3 else { throw bad(.segments(parts.count)) }
+    let names: [TokenFault.Part] = [.header, .payload]
     var objects: [[String: JSON]] = []
     for i in 0..<2 {
-      guard let bytes = Base64URL.decode(parts[i]) else { throw bad("its \(names[i]) is not base64url") }
+      guard let bytes = Base64URL.decode(parts[i]) else { throw bad(.notBase64(names[i])) }
       guard let json = try? JSON.parse(bytes), let object = json.objectValue else {
-        throw bad("its \(names[i]) is not a JSON object")
+        throw bad(.notObject(names[i]))
       }
       objects.append(object)
     }
-    if Base64URL.decode(parts[2]) == nil { throw bad("its signature is not base64url") }
+    if Base64URL.decode(parts[2]) == nil { throw bad(.notBase64(.signature)) }
     let payload = objects[1]
     var expires: Int64? = nil
     if let exp = payload["exp"] {
       guard let seconds = Limits.numericDate(exp) else {
-        throw bad("its exp claim \(quoted(String(exp.compact().prefix(64)))) is not a time in Unix seconds between 1970 and 9999")
+        throw bad(.expiry(String(exp.compact().prefix(64))))
       }
       expires = seconds
     }

@@ -20,6 +20,8 @@ public indirect enum Failure: Error, Equatable, Sendable, CustomStringConvertibl
   /// Exit 1: a Conductor server (its URL) could not be reached, or answered with something other than what was
   /// asked for; `problem` says what, in the words of the layer that talked to it (ConductorNetwork).
   case server(String, problem: String)
+  /// Exit 1: a value one of the model's rules refuses (what was wrong, with what).
+  case invalid(Invalid)
   /// Exit 1: anything else that went wrong, and how to mend it when there is a way.
   case error(String, fix: String? = nil)
   /// Exit 3: the guard refused a user token on a production server.
@@ -41,6 +43,7 @@ public indirect enum Failure: Error, Equatable, Sendable, CustomStringConvertibl
     case .document(let document, .content(let why)): return "\(document.shown) \(why)"
     case .document(let document, .invalid(let failure)): return "\(document.shown) is not \(document.noun): \(failure)"
     case .profile(let name, let problem): return "profile '\(name)': \(problem.description)"
+    case .invalid(let invalid): return invalid.description
     case .exit(let code): return "exit \(code)"
     }
   }
@@ -50,6 +53,7 @@ public indirect enum Failure: Error, Equatable, Sendable, CustomStringConvertibl
     switch self {
     case .error(_, let fix): return fix
     case .document(let document, _): return document.fix
+    case .invalid(let invalid): return invalid.fix
     default: return nil
     }
   }
@@ -59,7 +63,7 @@ public indirect enum Failure: Error, Equatable, Sendable, CustomStringConvertibl
   public var exitCode: Int32 {
     switch self {
     case .usage, .unknownProfile: return ExitCode.usage
-    case .error, .file, .document, .profile, .server: return ExitCode.failure
+    case .error, .invalid, .file, .document, .profile, .server: return ExitCode.failure
     case .refused: return ExitCode.refused
     case .exit(let code): return code
     }

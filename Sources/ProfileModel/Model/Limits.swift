@@ -30,9 +30,7 @@ extension Limits {
     var total = 0
     for variable in exports { total += variable.name.utf8.count + variable.value.utf8.count + 2 }
     if total >= switchBytes {
-      throw .error(
-        "profile '\(name)' would export \(total) bytes of variables, more than a shell can pass on to the programs it starts (\(switchBytes) bytes); shorten its extra variables"
-      )
+      throw .invalid(.switchTooLarge(profile: name, bytes: total, limit: switchBytes))
     }
   }
 

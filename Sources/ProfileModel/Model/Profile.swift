@@ -52,15 +52,15 @@ extension Profile {
   /// Reads a profile from its store object. `secretsOptional` lets an export written without
   /// `--reveal` be read: its secrets are `null` and come back as empty strings.
   package init(json: JSON, name: String, secretsOptional: Bool = false) throws(Failure) {
-    func bad(_ why: String) -> Failure { .profile(name, problem: .error(why)) }
-    guard var object = json.objectValue else { throw bad("is not a JSON object") }
-    guard let serverText = object.removeValue(forKey: "server")?.stringValue else { throw bad("has no \"server\" string") }
+    func bad(_ fault: StoredFault) -> Failure { .profile(name, problem: .invalid(.stored(fault))) }
+    guard var object = json.objectValue else { throw bad(.notAnObject) }
+    guard let serverText = object.removeValue(forKey: "server")?.stringValue else { throw bad(.noServer) }
     let server: Server
     do throws(Failure) { server = try Server(validating: serverText) } catch { throw .profile(name, problem: error) }
-    guard var auth = object.removeValue(forKey: "auth")?.objectValue else { throw bad("has no \"auth\" object") }
+    guard var auth = object.removeValue(forKey: "auth")?.objectValue else { throw bad(.noAuth) }
     // A profile a team catalog brought may have no secret yet: `use` asks for it (docs/catalog.md).
     let secretsOptional = secretsOptional || object["catalog"]?.objectValue?["path"]?.stringValue != nil
-    guard let kind = auth.removeValue(forKey: "kind")?.stringValue else { throw bad("its auth has no \"kind\"") }
+    guard let kind = auth.removeValue(forKey: "kind")?.stringValue else { throw bad(.authMissing("kind")) }
     let credential: Credential
     // Taken apart at once: the optional tuple, destroyed whole, had its type metadata made at run time.
     var external: SecretReference? = nil
@@ -73,21 +73,21 @@ extension Profile {
         recordedSubject = subject
       }
     } catch {
-      throw bad(error.description)
+      throw .profile(name, problem: error)
     }
     // A value's own error (a key id, a secret, a token), said as this profile's.
     func checked<T>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
-      do throws(Failure) { return try body() } catch { throw bad(error.description) }
+      do throws(Failure) { return try body() } catch { throw .profile(name, problem: error) }
     }
     switch kind {
     case "key":
-      guard let id = auth.removeValue(forKey: "keyId")?.stringValue else { throw bad("its auth has no \"keyId\"") }
+      guard let id = auth.removeValue(forKey: "keyId")?.stringValue else { throw bad(.authMissing("keyId")) }
       try checked { () throws(Failure) in try validateKeyID(id) }
       let secretValue = auth.removeValue(forKey: "keySecret")
       if secretsOptional || external != nil, secretValue == .null || secretValue == nil {
         credential = .key(id: id, secret: Secret(""))
       } else {
-        guard let secret = secretValue?.stringValue else { throw bad("its auth has no \"keySecret\"") }
+        guard let secret = secretValue?.stringValue else { throw bad(.authMissing("keySecret")) }
         try checked { () throws(Failure) in try validateKeySecret(secret) }
         credential = .key(id: id, secret: Secret(secret))
       }
@@ -98,44 +98,44 @@ extension Profile {
       } else if secretsOptional, tokenValue == .null || tokenValue == nil {
         credential = .userToken(JWT(redacted: ()))
       } else {
-        guard let token = tokenValue?.stringValue else { throw bad("its auth has no \"token\"") }
+        guard let token = tokenValue?.stringValue else { throw bad(.authMissing("token")) }
         credential = .userToken(try checked { () throws(Failure) in try JWT(validating: token) })
       }
     case "none":
       credential = .none
     default:
-      throw bad("its auth kind \(quoted(kind)) is not key, user-token or none")
+      throw bad(.authKind(kind))
     }
     self.init(server: server, credential: credential)
     secretStore = external
     unknownAuth = auth
     if let p = object.removeValue(forKey: "production") {
-      guard let b = p.boolValue else { throw bad("\"production\" is not true or false") }
+      guard let b = p.boolValue else { throw bad(.notBoolean("production")) }
       production = b
     }
     if let d = object.removeValue(forKey: "description") {
-      guard let s = d.stringValue else { throw bad("\"description\" is not a string") }
+      guard let s = d.stringValue else { throw bad(.notString("description")) }
       description = s
     }
     if let t = object.removeValue(forKey: "serverType") {
       guard let text = t.stringValue, let type = ServerType(rawValue: text) else {
-        throw bad("\"serverType\" is \(t.compact()), not \"OSS\" or \"Enterprise\"")
+        throw bad(.serverType(t.compact()))
       }
       serverType = type
     }
     if let e = object.removeValue(forKey: "env") {
-      guard var members = e.objectValue else { throw bad("\"env\" is not an object") }
+      guard var members = e.objectValue else { throw bad(.envNotAnObject) }
       Profile.adoptLegacyServerType(env: &members, serverType: &serverType)
       var vars: [String: String] = [:]
       for (k, v) in members {
-        guard let s = v.stringValue else { throw bad("env \(k) is not a string") }
-        do throws(Failure) { try validateExtraVariable(name: k, value: s) } catch { throw bad(error.description) }
+        guard let s = v.stringValue else { throw bad(.envValueNotString(k)) }
+        do throws(Failure) { try validateExtraVariable(name: k, value: s) } catch { throw .profile(name, problem: error) }
         vars[k] = s
       }
       // An env that held only the legacy CONDUCTOR_SERVER_TYPE is written back without it.
       if !vars.isEmpty || e.objectValue?.isEmpty == true { env = vars }
     }
-    if let c = object["color"], let problem = PromptColor.problem(c) { throw bad(problem) }
+    if let c = object["color"], !PromptColor.isValid(c) { throw bad(.color(c.compact())) }
     unknown = object
   }
 

@@ -6,22 +6,19 @@ public struct ProfileName: Hashable, Comparable, Sendable, CustomStringConvertib
   public let value: String
   public var description: String { value }
 
+  /// The longest name, in bytes.
+  public static let maximumLength = 64
+
   public init(validating text: String) throws(Failure) {
     let bytes = Array(text.utf8)
-    guard !bytes.isEmpty else {
-      throw .error(
-        "a profile name cannot be empty: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
-    }
-    let ok =
-      bytes.count <= 64 && ProfileName.isAlnum(bytes[0])
-      && bytes.allSatisfy {
+    guard !bytes.isEmpty else { throw .invalid(.nameEmpty) }
+    guard bytes.count <= ProfileName.maximumLength else { throw .invalid(.nameTooLong(text, limit: ProfileName.maximumLength)) }
+    guard ProfileName.isAlnum(bytes[0]) else { throw .invalid(.nameStart(text)) }
+    guard
+      bytes.allSatisfy({
         ProfileName.isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
-      }
-    guard ok else {
-      throw .error(
-        "invalid profile name \(quoted(text)): use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
-      )
-    }
+      })
+    else { throw .invalid(.nameCharacters(text)) }
     value = text
   }
 

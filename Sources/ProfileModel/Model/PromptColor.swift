@@ -6,13 +6,8 @@ public enum PromptColor: String, CaseIterable, Sendable {
 
   package static let names = allCases.map(\.rawValue).joined(separator: ", ")
 
-  /// Checks a stored `color` value: nil when it is fine, else why not.
-  static func problem(_ value: JSON) -> String? {
-    guard let text = value.stringValue, PromptColor(rawValue: text) != nil else {
-      return "\"color\" is \(value.compact()), not one of \(names)"
-    }
-    return nil
-  }
+  /// Whether a stored `color` value is one (`StoredFault.color` says why not).
+  static func isValid(_ value: JSON) -> Bool { value.stringValue.flatMap(PromptColor.init(rawValue:)) != nil }
 }
 
 extension Profile {

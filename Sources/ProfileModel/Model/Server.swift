@@ -12,52 +12,50 @@ public struct Server: Hashable, Sendable, CustomStringConvertible {
 
   /// The normal form of a server URL, or why it is not one.
   static func normalize(_ text: String) throws(Failure) -> String {
-    func bad(_ why: String) -> Failure {
-      .error("invalid server \(quoted(text)): \(why); give an http or https URL such as https://conductor.example.com/api")
-    }
-    if text.isEmpty { throw bad("it is empty") }
+    func bad(_ fault: ServerFault) -> Failure { .invalid(.server(text, fault)) }
+    if text.isEmpty { throw bad(.empty) }
     if text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
-      throw bad("it contains whitespace or a control character")
+      throw bad(.whitespace)
     }
-    if text.contains("?") { throw bad("it has a query ('?…'), which a server address cannot carry") }
-    if text.contains("#") { throw bad("it has a fragment ('#…'), which a server address cannot carry") }
-    guard let sep = text.firstRange(of: "://") else { throw bad("it has no scheme") }
+    if text.contains("?") { throw bad(.query) }
+    if text.contains("#") { throw bad(.fragment) }
+    guard let sep = text.firstRange(of: "://") else { throw bad(.noScheme) }
     let scheme = text[..<sep.lowerBound].lowercased()
-    guard scheme == "http" || scheme == "https" else { throw bad("the scheme '\(scheme)' is not http or https") }
+    guard scheme == "http" || scheme == "https" else { throw bad(.scheme(scheme)) }
     let rest = text[sep.upperBound...]
     let authority = rest.prefix { $0 != "/" }
     var path = String(rest.dropFirst(authority.count))
-    if authority.contains("@") { throw bad("it has a user name or password in it") }
+    if authority.contains("@") { throw bad(.userInfo) }
     var host = Substring(authority)
     var port: Substring? = nil
     if host.hasPrefix("[") {
-      guard let close = host.firstIndex(of: "]") else { throw bad("the IPv6 address has no closing ']'") }
+      guard let close = host.firstIndex(of: "]") else { throw bad(.ipv6Unclosed) }
       let after = host[host.index(after: close)...]
       if !after.isEmpty {
-        guard after.hasPrefix(":") else { throw bad("unexpected text after the IPv6 address") }
+        guard after.hasPrefix(":") else { throw bad(.afterIPv6) }
         port = after.dropFirst()
       }
       host = host[...close]
-      guard Host.ipv6Groups(host.dropFirst().dropLast()) != nil else { throw bad("the IPv6 address is not valid") }
+      guard Host.ipv6Groups(host.dropFirst().dropLast()) != nil else { throw bad(.ipv6Invalid) }
     } else if let colon = host.lastIndex(of: ":") {
       port = host[host.index(after: colon)...]
       host = host[..<colon]
     }
     // A trailing dot names the same host (a fully qualified name): dropped, as the normal form has none.
     if host.hasSuffix("."), host.count > 1 { host = host.dropLast() }
-    guard !host.isEmpty else { throw bad("it has no host") }
+    guard !host.isEmpty else { throw bad(.noHost) }
     if !host.hasPrefix("[") {
       let okHost = host.unicodeScalars.allSatisfy {
         ($0.value < 0x80 && (ProfileName.isAlnum(UInt8($0.value)) || $0 == "-" || $0 == "." || $0 == "_"))
       }
       guard okHost, !host.hasPrefix("."), !host.hasSuffix("."), !host.contains("..") else {
-        throw bad("the host '\(host)' is not a valid host name")
+        throw bad(.host(String(host)))
       }
     }
     var portPart = ""
     if let port {
       guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(port), n >= 1, n <= 65535
-      else { throw bad("the port '\(port)' is not a number from 1 to 65535") }
+      else { throw bad(.port(String(port))) }
       let isDefault = (scheme == "https" && n == 443) || (scheme == "http" && n == 80)
       if !isDefault { portPart = ":\(n)" }
     }

@@ -7,7 +7,7 @@ public enum ServerType: String, Sendable, CaseIterable {
   /// A value given by a person (`--server-type`), in any case.
   public init(validating text: String) throws(Failure) {
     guard let type = ServerType.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
-      throw .error("invalid server type \(quoted(text)): use OSS (open-source Conductor) or Enterprise (Orkes Conductor)")
+      throw .invalid(.serverType(text))
     }
     self = type
   }

@@ -152,19 +152,13 @@ public enum VariablePolicy {
 /// at most 32 KiB). Every entry point calls this: `--env` of add and set, import, and the store reader.
 package func validateExtraVariable(name: String, value: String) throws(Failure) {
   guard VariablePolicy.isUpperCaseName(name) else {
-    throw .error(
-      "invalid variable name \(quoted(name)): an extra variable is an environment variable, named with upper-case letters, digits and '_', not starting with a digit (lower-case names are a shell's own variables)"
-    )
+    throw .invalid(.variableName(name))
   }
   if let family = VariablePolicy.refusal(name) {
-    throw .error(
-      "a profile cannot set \(name) (\(family.family): \(family.brief)); choose another name (docs/security.md lists the refused names and why)"
-    )
+    throw .invalid(.variableRefused(name, family: family.family, why: family.brief))
   }
-  if value.utf8.contains(0) { throw .error("the value of \(name) contains a NUL byte, which no environment variable can hold") }
+  if value.utf8.contains(0) { throw .invalid(.variableNUL(name)) }
   if value.utf8.count > VariablePolicy.maximumValueBytes {
-    throw .error(
-      "the value of \(name) is \(value.utf8.count) bytes, more than the \(VariablePolicy.maximumValueBytes) an extra variable may hold; shorten it"
-    )
+    throw .invalid(.variableTooLong(name, bytes: value.utf8.count, limit: VariablePolicy.maximumValueBytes))
   }
 }

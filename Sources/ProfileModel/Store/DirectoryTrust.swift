@@ -34,12 +34,12 @@ package struct DirectoryFile {
     defer { close(fd) }
     var st = stat()
     guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
-      throw .error("\(shown) is not a regular file; a .conductor-profile file holds one profile name")
+      throw .invalid(.directoryFileNotRegular(path: shown))
     }
-    let tooLarge = "\(shown) is larger than \(maxSize) bytes; a .conductor-profile file holds one profile name"
-    guard st.st_size <= maxSize else { throw .error(tooLarge) }
+    let tooLarge = Failure.invalid(.directoryFileTooLarge(path: shown, limit: maxSize))
+    guard st.st_size <= maxSize else { throw tooLarge }
     let bytes = try Posix.readAll(fd, path: shown, limit: maxSize)
-    guard bytes.count <= maxSize else { throw .error(tooLarge) }
+    guard bytes.count <= maxSize else { throw tooLarge }
     return Contents(path: path, key: key(for: path), hash: "sha256:" + SHA256.hex(bytes), bytes: bytes)
   }
 
@@ -62,9 +62,7 @@ package struct DirectoryFile {
       while let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { line.removeFirst() }
       let text = String(decoding: line, as: UTF8.self)
       guard (try? ProfileName(validating: text)) != nil else {
-        throw .error(
-          "the first line of \(shownText(path)) is not a profile name (1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit); it names the profile for its directory tree"
-        )
+        throw .invalid(.directoryFileName(path: shownText(path)))
       }
       return DirectoryFile(path: path, key: key, profileName: text, hash: hash)
     }

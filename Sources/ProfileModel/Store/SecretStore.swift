@@ -21,7 +21,7 @@ public enum SecretStoreKind: String, Sendable, CaseIterable {
 
   package init(validating text: String) throws(Failure) {
     guard let kind = SecretStoreKind(rawValue: text) else {
-      throw .error("unknown secret store \(quoted(text)); use \(SecretStoreKind.choices)")
+      throw .invalid(.secretStore(text))
     }
     self = kind
   }
@@ -75,16 +75,14 @@ public struct SecretReference: Equatable, Sendable {
     SecretReference, expires: Int64?, subject: String?
   )? {
     guard let value = auth["secretStore"] else { return nil }
-    guard let text = value.stringValue else { throw .error("its auth \"secretStore\" is not a string") }
+    guard let text = value.stringValue else { throw .invalid(.stored(.authNotString("secretStore"))) }
     let store = try SecretStoreKind(validating: text)
     if store == .file { return nil }
     if kind == "none" {
-      throw .error("it has auth kind none, so there is no secret to keep in \(store.rawValue); remove \"secretStore\"")
+      throw .invalid(.stored(.secretStoreWithoutSecret(store.rawValue)))
     }
     for key in ["keySecret", "token"] where auth[key] != nil && auth[key] != .null {
-      throw .error(
-        "its auth has both \"secretStore\" and \"\(key)\"; the store file must hold no secret: remove \"\(key)\", or move the secret with: conductor-profile set \(name) --secret-store file"
-      )
+      throw .invalid(.stored(.secretInFile(key, profile: name)))
     }
     auth["secretStore"] = nil
     auth["keySecret"] = nil
@@ -92,24 +90,24 @@ public struct SecretReference: Equatable, Sendable {
     var reference = SecretReference(kind: store)
     if store == .command {
       guard case .array(let words)? = auth.removeValue(forKey: "secretCommand"), !words.isEmpty else {
-        throw .error("its auth has secretStore command but no \"secretCommand\" (a non-empty array of strings)")
+        throw .invalid(.stored(.noSecretCommand))
       }
       for word in words {
-        guard let s = word.stringValue else { throw .error("its auth \"secretCommand\" holds something that is not a string") }
-        if s.utf8.contains(0) { throw .error("its auth \"secretCommand\" holds a NUL byte") }
+        guard let s = word.stringValue else { throw .invalid(.stored(.secretCommandNotStrings)) }
+        if s.utf8.contains(0) { throw .invalid(.stored(.secretCommandNUL)) }
         reference.command.append(s)
       }
-      if reference.command[0].isEmpty { throw .error("its auth \"secretCommand\" starts with an empty program name") }
+      if reference.command[0].isEmpty { throw .invalid(.stored(.secretCommandEmptyProgram)) }
     }
     var expires: Int64? = nil
     var subject: String? = nil
     if kind == "user-token" {
       if let e = auth.removeValue(forKey: "tokenExpires") {
-        guard let seconds = e.integerValue else { throw .error("its auth \"tokenExpires\" is not a number of seconds") }
+        guard let seconds = e.integerValue else { throw .invalid(.stored(.tokenExpiresNotSeconds)) }
         expires = seconds
       }
       if let s = auth.removeValue(forKey: "tokenSubject") {
-        guard let text = s.stringValue else { throw .error("its auth \"tokenSubject\" is not a string") }
+        guard let text = s.stringValue else { throw .invalid(.stored(.authNotString("tokenSubject"))) }
         subject = text
       }
     }

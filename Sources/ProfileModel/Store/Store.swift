@@ -47,22 +47,22 @@ public struct Store: Sendable {
   }
 
   public init(json: JSON) throws(Failure) {
-    guard var object = json.objectValue else { throw .error("the store is not a JSON object") }
+    guard var object = json.objectValue else { throw .invalid(.store(.notAnObject)) }
     if let v = object.removeValue(forKey: "version") {
       guard let n = v.integerValue, case .number(let text) = v, Int64(text) != nil, n >= 1 else {
-        throw .error("\"version\" is not a whole number of 1 or more")
+        throw .invalid(.store(.version))
       }
       version = n
     } else {
       version = Store.supportedVersion
     }
     if let d = object.removeValue(forKey: "default"), d != .null {
-      guard let s = d.stringValue else { throw .error("\"default\" is not a string") }
+      guard let s = d.stringValue else { throw .invalid(.store(.defaultNotString)) }
       defaultName = s
     }
     if let g = object.removeValue(forKey: "guard"), g != .null {
       guard let s = g.stringValue, let mode = GuardMode(rawValue: s) else {
-        throw .error("\"guard\" is \(g.compact()), not \"warn\" or \"block\"")
+        throw .invalid(.store(.guardMode(g.compact())))
       }
       guardMode = mode
     }
@@ -73,7 +73,7 @@ public struct Store: Sendable {
       falseIsExplicit = true
     }
     if let p = object.removeValue(forKey: "profiles") {
-      guard let members = p.objectValue else { throw .error("\"profiles\" is not an object") }
+      guard let members = p.objectValue else { throw .invalid(.store(.profilesNotAnObject)) }
       profiles = members.mapValues { .json($0) }
     } else {
       profiles = [:]
@@ -407,7 +407,7 @@ public struct Store: Sendable {
   public func effectiveGuard(environment: [String: String]) throws(Failure) -> GuardMode {
     if let text = environment["CONDUCTOR_PROFILE_GUARD"], !text.isEmpty {
       guard let mode = GuardMode(rawValue: text) else {
-        throw .error("CONDUCTOR_PROFILE_GUARD is \(quoted(text)); set it to warn or block, or unset it")
+        throw .invalid(.guardVariable(text))
       }
       return mode
     }

@@ -1,0 +1,249 @@
+/// Why the model refused a value: one case a rule, carrying what was wrong and with what. Tests match the
+/// cases; the words are made here and nowhere else (`description`), and `Failure.invalid` carries them to
+/// the command line (exit 1), or into `Failure.profile` for a profile of the store.
+public enum Invalid: Equatable, Sendable, CustomStringConvertible {
+  // A profile name (`ProfileName`): 1–64 of [A-Za-z0-9._-], starting with a letter or digit.
+  case nameEmpty
+  case nameTooLong(String, limit: Int)
+  case nameStart(String)
+  case nameCharacters(String)
+  // A server (`Server`) and its type (`ServerType`).
+  case server(String, ServerFault)
+  case serverType(String)
+  // An application access key (AccessKey.swift).
+  case keyIDEmpty
+  case keyIDCharacters(String)
+  case keySecretEmpty
+  case keySecretControl
+  // A user token (`JWT`).
+  case tokenEmpty
+  case token(TokenFault)
+  // An extra variable of a profile (`validateExtraVariable`, `VariablePolicy`).
+  case variableName(String)
+  case variableRefused(String, family: String, why: String)
+  case variableNUL(String)
+  case variableTooLong(String, bytes: Int, limit: Int)
+  // The store's own members (`Store.init(json:)`) and the guard's variable.
+  case store(StoreFault)
+  case guardVariable(String)
+  // A profile of the store, as read (`Profile.init(json:)`; `Failure.profile` names the profile).
+  case stored(StoredFault)
+  /// A secret store's name (`SecretStoreKind`).
+  case secretStore(String)
+  /// A store-level setting (its name, its JSON text, the store's path) that is not what it must be.
+  case setting(String, value: String, in: String, expected: SettingKind)
+  // A secret read from standard input (`Context.readSecret`).
+  case secretTooLong(limit: Int)
+  case secretNotUTF8
+  case secretNUL
+  // A `.conductor-profile` file (`DirectoryFile.read`; `path` as shown): never its line.
+  case directoryFileNotRegular(path: String)
+  case directoryFileTooLarge(path: String, limit: Int)
+  case directoryFileName(path: String)
+  // What one switch exports (`Limits.checkSwitchSize`).
+  case switchTooLarge(profile: String, bytes: Int, limit: Int)
+
+  /// How to mend it, when that is said apart from what was wrong (a report such as doctor's gives its own).
+  public var fix: String? {
+    if case .setting = self { return "fix or remove it" }
+    return nil
+  }
+
+  public var description: String {
+    let nameRule = "use 1 to \(ProfileName.maximumLength) letters, digits, '.', '_' or '-', starting with a letter or digit"
+    switch self {
+    case .nameEmpty: return "a profile name cannot be empty: \(nameRule)"
+    case .nameTooLong(let name, _), .nameStart(let name), .nameCharacters(let name):
+      return "invalid profile name \(quoted(name)): \(nameRule)"
+    case .server(let text, let fault):
+      return "invalid server \(quoted(text)): \(fault); give an http or https URL such as https://conductor.example.com/api"
+    case .serverType(let text):
+      return "invalid server type \(quoted(text)): use OSS (open-source Conductor) or Enterprise (Orkes Conductor)"
+    case .keyIDEmpty: return "the key id is empty; give the id of an application access key (Access Control > Applications)"
+    case .keyIDCharacters(let id):
+      return "invalid key id \(quoted(id)): it contains whitespace or a control character; copy the key id again"
+    case .keySecretEmpty: return "the key secret is empty; give the secret shown when the access key was created"
+    case .keySecretControl: return "the key secret contains a control character (a line break or tab?); give it on one line"
+    case .tokenEmpty: return "the user token is empty; copy it from the Conductor UI (user menu > Copy Token)"
+    case .token(let fault):
+      return "the user token is not a JWT: \(fault); copy it again from the Conductor UI (user menu > Copy Token)"
+    case .variableName(let name):
+      return
+        "invalid variable name \(quoted(name)): an extra variable is an environment variable, named with upper-case letters, digits and '_', not starting with a digit (lower-case names are a shell's own variables)"
+    case .variableRefused(let name, let family, let why):
+      return
+        "a profile cannot set \(name) (\(family): \(why)); choose another name (docs/security.md lists the refused names and why)"
+    case .variableNUL(let name): return "the value of \(name) contains a NUL byte, which no environment variable can hold"
+    case .variableTooLong(let name, let bytes, let limit):
+      return "the value of \(name) is \(bytes) bytes, more than the \(limit) an extra variable may hold; shorten it"
+    case .store(let fault): return fault.description
+    case .guardVariable(let text): return "CONDUCTOR_PROFILE_GUARD is \(quoted(text)); set it to warn or block, or unset it"
+    case .stored(let fault): return fault.description
+    case .secretStore(let text): return "unknown secret store \(quoted(text)); use \(SecretStoreKind.choices)"
+    case .setting(let name, let value, let path, let expected): return "\"\(name)\" in \(path) is \(value), not \(expected)"
+    case .secretTooLong(let limit):
+      return "the secret read is longer than \(limit / 1024) KiB, which no key secret or user token is; give the secret alone"
+    case .secretNotUTF8: return "the secret read from standard input is not UTF-8 text"
+    case .secretNUL: return "the secret read from standard input contains a NUL byte"
+    case .directoryFileNotRegular(let path):
+      return "\(path) is not a regular file; a .conductor-profile file holds one profile name"
+    case .directoryFileTooLarge(let path, let limit):
+      return "\(path) is larger than \(limit) bytes; a .conductor-profile file holds one profile name"
+    case .directoryFileName(let path):
+      return
+        "the first line of \(path) is not a profile name (1 to \(ProfileName.maximumLength) letters, digits, '.', '_' or '-', starting with a letter or digit); it names the profile for its directory tree"
+    case .switchTooLarge(let name, let bytes, let limit):
+      return
+        "profile '\(name)' would export \(bytes) bytes of variables, more than a shell can pass on to the programs it starts (\(limit) bytes); shorten its extra variables"
+    }
+  }
+}
+
+/// What a store-level setting must be (`Invalid.setting`).
+public enum SettingKind: Equatable, Sendable, CustomStringConvertible {
+  case boolean
+  /// A duration in quotes (`durationHelp`).
+  case duration
+
+  /// What a duration is, as the store and the command line (`--for`) take it.
+  public static let durationHelp = "a duration such as 30s, 15m, 1h or 1h30m (at most 168h)"
+
+  public var description: String {
+    switch self {
+    case .boolean: "true or false"
+    case .duration: "\(SettingKind.durationHelp) in quotes"
+    }
+  }
+}
+
+/// What is wrong with a server URL (`Invalid.server`).
+public enum ServerFault: Equatable, Sendable, CustomStringConvertible {
+  case empty, whitespace, query, fragment, noScheme
+  case scheme(String)
+  case userInfo
+  case ipv6Unclosed, afterIPv6, ipv6Invalid
+  case noHost
+  case host(String)
+  case port(String)
+
+  public var description: String {
+    switch self {
+    case .empty: "it is empty"
+    case .whitespace: "it contains whitespace or a control character"
+    case .query: "it has a query ('?…'), which a server address cannot carry"
+    case .fragment: "it has a fragment ('#…'), which a server address cannot carry"
+    case .noScheme: "it has no scheme"
+    case .scheme(let scheme): "the scheme '\(scheme)' is not http or https"
+    case .userInfo: "it has a user name or password in it"
+    case .ipv6Unclosed: "the IPv6 address has no closing ']'"
+    case .afterIPv6: "unexpected text after the IPv6 address"
+    case .ipv6Invalid: "the IPv6 address is not valid"
+    case .noHost: "it has no host"
+    case .host(let host): "the host '\(host)' is not a valid host name"
+    case .port(let port): "the port '\(port)' is not a number from 1 to 65535"
+    }
+  }
+}
+
+/// What is wrong with the store's own members (`Invalid.store`).
+public enum StoreFault: Equatable, Sendable, CustomStringConvertible {
+  case notAnObject
+  case version
+  case defaultNotString
+  /// `guard`, as its JSON text.
+  case guardMode(String)
+  case profilesNotAnObject
+
+  public var description: String {
+    switch self {
+    case .notAnObject: "the store is not a JSON object"
+    case .version: "\"version\" is not a whole number of 1 or more"
+    case .defaultNotString: "\"default\" is not a string"
+    case .guardMode(let json): "\"guard\" is \(json), not \"warn\" or \"block\""
+    case .profilesNotAnObject: "\"profiles\" is not an object"
+    }
+  }
+}
+
+/// What is wrong with a profile of the store (`Invalid.stored`): a member missing or of the wrong kind. A
+/// value's own rule (its server, key, token, variables) gives its own case instead.
+public enum StoredFault: Equatable, Sendable, CustomStringConvertible {
+  case notAnObject
+  case noServer
+  case noAuth
+  /// `auth` lacks this member (`kind`, `keyId`, `keySecret`, `token`).
+  case authMissing(String)
+  case authKind(String)
+  /// A member that must be true or false (`production`).
+  case notBoolean(String)
+  /// A member that must be a string (`description`).
+  case notString(String)
+  case envNotAnObject
+  case envValueNotString(String)
+  /// `serverType`, as its JSON text.
+  case serverType(String)
+  /// `color`, as its JSON text.
+  case color(String)
+  /// A member of `auth` that must be a string (`secretStore`, `tokenSubject`).
+  case authNotString(String)
+  /// A secret store named for a profile without a secret (auth kind none).
+  case secretStoreWithoutSecret(String)
+  /// `auth` names a secret store and holds the secret (`keySecret` or `token`) too; the profile's name, for the fix.
+  case secretInFile(String, profile: String)
+  case noSecretCommand
+  case secretCommandNotStrings
+  case secretCommandNUL
+  case secretCommandEmptyProgram
+  case tokenExpiresNotSeconds
+
+  public var description: String {
+    switch self {
+    case .notAnObject: "is not a JSON object"
+    case .noServer: "has no \"server\" string"
+    case .noAuth: "has no \"auth\" object"
+    case .authMissing(let member): "its auth has no \"\(member)\""
+    case .authKind(let kind): "its auth kind \(quoted(kind)) is not key, user-token or none"
+    case .notBoolean(let member): "\"\(member)\" is not true or false"
+    case .notString(let member): "\"\(member)\" is not a string"
+    case .envNotAnObject: "\"env\" is not an object"
+    case .envValueNotString(let name): "env \(name) is not a string"
+    case .serverType(let json): "\"serverType\" is \(json), not \"OSS\" or \"Enterprise\""
+    case .color(let json): "\"color\" is \(json), not one of \(PromptColor.names)"
+    case .authNotString(let member): "its auth \"\(member)\" is not a string"
+    case .secretStoreWithoutSecret(let store):
+      "it has auth kind none, so there is no secret to keep in \(store); remove \"secretStore\""
+    case .secretInFile(let key, let name):
+      "its auth has both \"secretStore\" and \"\(key)\"; the store file must hold no secret: remove \"\(key)\", or move the secret with: conductor-profile set \(name) --secret-store file"
+    case .noSecretCommand: "its auth has secretStore command but no \"secretCommand\" (a non-empty array of strings)"
+    case .secretCommandNotStrings: "its auth \"secretCommand\" holds something that is not a string"
+    case .secretCommandNUL: "its auth \"secretCommand\" holds a NUL byte"
+    case .secretCommandEmptyProgram: "its auth \"secretCommand\" starts with an empty program name"
+    case .tokenExpiresNotSeconds: "its auth \"tokenExpires\" is not a number of seconds"
+    }
+  }
+}
+
+/// What is wrong with a user token (`Invalid.token`).
+public enum TokenFault: Equatable, Sendable, CustomStringConvertible {
+  /// The three parts of a JWT.
+  public enum Part: String, Sendable {
+    case header, payload, signature
+  }
+
+  case bearer
+  case segments(Int)
+  case notBase64(Part)
+  case notObject(Part)
+  /// The `exp` claim (its JSON text, at most 64 characters) is not a time in Unix seconds.
+  case expiry(String)
+
+  public var description: String {
+    switch self {
+    case .bearer: "it starts with 'Bearer '; give the token alone"
+    case .segments(let n): "it has \(n) dot-separated segment\(n == 1 ? "" : "s"), not 3"
+    case .notBase64(let part): "its \(part.rawValue) is not base64url"
+    case .notObject(let part): "its \(part.rawValue) is not a JSON object"
+    case .expiry(let text): "its exp claim \(quoted(text)) is not a time in Unix seconds between 1970 and 9999"
+    }
+  }
+}

@@ -1,0 +1,1 @@
+../../../shell/completions/conductor-profile.fish

@@ -1,0 +1,1 @@
+../../../shell/completions/_conductor-profile

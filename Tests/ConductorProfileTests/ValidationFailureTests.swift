@@ -1,0 +1,360 @@
+import Foundation
+import Testing
+
+@testable import ProfileCommands
+@testable import ProfileModel
+@testable import ShellOutput
+
+/// The model's rules refuse a value with a message that says what was wrong, with what, and how to fix it.
+/// These are the golden messages: the wording, byte for byte, for one value each rule refuses.
+@Suite struct ValidationFailureTests {
+  static func message(_ body: () throws(Failure) -> Void) -> String? {
+    do throws(Failure) {
+      try body()
+      return nil
+    } catch {
+      return error.description
+    }
+  }
+
+  static let urlHint = "; give an http or https URL such as https://conductor.example.com/api"
+  static let nameRule = "use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+  static let copyToken = "; copy it again from the Conductor UI (user menu > Copy Token)"
+
+  @Test(arguments: [
+    ("", "a profile name cannot be empty: \(nameRule)"),
+    ("-x", "invalid profile name '-x': \(nameRule)"),
+    (String(repeating: "a", count: 65), "invalid profile name '\(String(repeating: "a", count: 65))': \(nameRule)"),
+    ("a b", "invalid profile name 'a b': \(nameRule)"),
+  ])
+  func profileNames(_ text: String, _ expected: String) {
+    #expect(Self.message { () throws(Failure) in _ = try ProfileName(validating: text) } == expected)
+  }
+
+  @Test(arguments: [
+    ("", "it is empty"),
+    ("https://x y", "it contains whitespace or a control character"),
+    ("https://x/?a=1", "it has a query ('?…'), which a server address cannot carry"),
+    ("https://x/#f", "it has a fragment ('#…'), which a server address cannot carry"),
+    ("x.example.com", "it has no scheme"),
+    ("ftp://x", "the scheme 'ftp' is not http or https"),
+    ("https://u:p@x", "it has a user name or password in it"),
+    ("https://[::1", "the IPv6 address has no closing ']'"),
+    ("https://[::1]x", "unexpected text after the IPv6 address"),
+    ("https://[zz]", "the IPv6 address is not valid"),
+    ("https://", "it has no host"),
+    ("https://a..b", "the host 'a..b' is not a valid host name"),
+    ("https://x:0", "the port '0' is not a number from 1 to 65535"),
+    ("https://x:", "the port '' is not a number from 1 to 65535"),
+  ])
+  func servers(_ text: String, _ why: String) {
+    #expect(
+      Self.message { () throws(Failure) in _ = try Server(validating: text) }
+        == "invalid server \(quoted(text)): \(why)\(Self.urlHint)")
+  }
+
+  @Test func serverTypes() {
+    #expect(
+      Self.message { () throws(Failure) in _ = try ServerType(validating: "cloud") }
+        == "invalid server type 'cloud': use OSS (open-source Conductor) or Enterprise (Orkes Conductor)")
+  }
+
+  @Test func accessKeys() {
+    #expect(
+      Self.message { () throws(Failure) in try validateKeyID("") }
+        == "the key id is empty; give the id of an application access key (Access Control > Applications)")
+    #expect(
+      Self.message { () throws(Failure) in try validateKeyID("a b") }
+        == "invalid key id 'a b': it contains whitespace or a control character; copy the key id again")
+    #expect(
+      Self.message { () throws(Failure) in try validateKeySecret("") }
+        == "the key secret is empty; give the secret shown when the access key was created")
+    #expect(
+      Self.message { () throws(Failure) in try validateKeySecret("a\nb") }
+        == "the key secret contains a control character (a line break or tab?); give it on one line")
+  }
+
+  @Test(arguments: [
+    ("Bearer e30.e30.", "it starts with 'Bearer '; give the token alone"),
+    ("a", "it has 1 dot-separated segment, not 3"),
+    ("a.b", "it has 2 dot-separated segments, not 3"),
+    ("!!.e30.", "its header is not base64url"),
+    ("e30.!!.", "its payload is not base64url"),
+    ("W10.e30.", "its header is not a JSON object"),
+    ("e30.W10.", "its payload is not a JSON object"),
+    ("e30.e30.!!", "its signature is not base64url"),
+    ("e30.eyJleHAiOiJ4In0.", #"its exp claim '"x"' is not a time in Unix seconds between 1970 and 9999"#),
+  ])
+  func userTokens(_ text: String, _ why: String) {
+    #expect(
+      Self.message { () throws(Failure) in _ = try JWT(validating: text) }
+        == "the user token is not a JWT: \(why)\(Self.copyToken)")
+  }
+
+  @Test func anEmptyUserToken() {
+    #expect(
+      Self.message { () throws(Failure) in _ = try JWT(validating: "") }
+        == "the user token is empty; copy it from the Conductor UI (user menu > Copy Token)")
+  }
+
+  @Test func extraVariables() throws {
+    #expect(
+      Self.message { () throws(Failure) in try validateExtraVariable(name: "lower", value: "") }
+        == "invalid variable name 'lower': an extra variable is an environment variable, named with upper-case letters, digits and '_', not starting with a digit (lower-case names are a shell's own variables)"
+    )
+    let family = try #require(VariablePolicy.refusal("LD_PRELOAD"))
+    #expect(
+      Self.message { () throws(Failure) in try validateExtraVariable(name: "LD_PRELOAD", value: "") }
+        == "a profile cannot set LD_PRELOAD (\(family.family): \(family.brief)); choose another name (docs/security.md lists the refused names and why)"
+    )
+    #expect(
+      Self.message { () throws(Failure) in try validateExtraVariable(name: "X", value: "a\u{0}b") }
+        == "the value of X contains a NUL byte, which no environment variable can hold")
+    let long = String(repeating: "v", count: VariablePolicy.maximumValueBytes + 1)
+    #expect(
+      Self.message { () throws(Failure) in try validateExtraVariable(name: "X", value: long) }
+        == "the value of X is \(long.utf8.count) bytes, more than the \(VariablePolicy.maximumValueBytes) an extra variable may hold; shorten it"
+    )
+  }
+
+  @Test func aSwitchTooLargeToExport() {
+    let exports = [Variable("X", String(repeating: "v", count: Limits.switchBytes))]
+    #expect(
+      Self.message { () throws(Failure) in try Limits.checkSwitchSize(exports, name: "big") }
+        == "profile 'big' would export \(Limits.switchBytes + 3) bytes of variables, more than a shell can pass on to the programs it starts (\(Limits.switchBytes) bytes); shorten its extra variables"
+    )
+  }
+  // MARK: The cases
+
+  static func invalid(_ body: () throws(Failure) -> Void) -> Invalid? {
+    do throws(Failure) {
+      try body()
+      return nil
+    } catch {
+      guard case .invalid(let invalid) = error else { return nil }
+      #expect(error.exitCode == 1 && error.fix == nil && error.description == invalid.description)
+      return invalid
+    }
+  }
+
+  /// Each rule throws the case that says what was wrong, with what.
+  @Test func eachRuleThrowsItsCase() {
+    let long = String(repeating: "a", count: 65)
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: "") } == .nameEmpty)
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: long) } == .nameTooLong(long, limit: 64))
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: "_a") } == .nameStart("_a"))
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: "a/b") } == .nameCharacters("a/b"))
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: "é") } == .nameStart("é"))
+    #expect(Self.invalid { () throws(Failure) in _ = try ProfileName(validating: "a" + long.dropFirst(2)) } == nil)
+    let servers: [(String, ServerFault)] = [
+      ("", .empty), ("https://x/?q", .query), ("https://x/#f", .fragment), ("x", .noScheme), ("ftp://x", .scheme("ftp")),
+      ("https://u@x", .userInfo), ("https://x:99999", .port("99999")), ("https://a_b..c", .host("a_b..c")),
+      ("https://[::1]:8080x", .port("8080x")), ("https://[::1", .ipv6Unclosed), ("https://", .noHost),
+    ]
+    for (text, fault) in servers {
+      #expect(Self.invalid { () throws(Failure) in _ = try Server(validating: text) } == .server(text, fault), "\(text)")
+    }
+    #expect(Self.invalid { () throws(Failure) in _ = try ServerType(validating: "x") } == .serverType("x"))
+    #expect(Self.invalid { () throws(Failure) in try validateKeyID("") } == .keyIDEmpty)
+    #expect(Self.invalid { () throws(Failure) in try validateKeyID("a\tb") } == .keyIDCharacters("a\tb"))
+    #expect(Self.invalid { () throws(Failure) in try validateKeySecret("") } == .keySecretEmpty)
+    #expect(Self.invalid { () throws(Failure) in try validateKeySecret("a\u{7F}") } == .keySecretControl)
+    #expect(Self.invalid { () throws(Failure) in _ = try JWT(validating: "") } == .tokenEmpty)
+    #expect(Self.invalid { () throws(Failure) in _ = try JWT(validating: "a.b.c.d") } == .token(.segments(4)))
+    #expect(Self.invalid { () throws(Failure) in _ = try JWT(validating: "e30.W10.") } == .token(.notObject(.payload)))
+    #expect(Self.invalid { () throws(Failure) in _ = try JWT(validating: "e30.e30.*") } == .token(.notBase64(.signature)))
+    #expect(Self.invalid { () throws(Failure) in _ = try JWT(validating: "bearer e30.e30.") } == .token(.bearer))
+    #expect(Self.invalid { () throws(Failure) in try validateExtraVariable(name: "a", value: "") } == .variableName("a"))
+    let family = VariablePolicy.refusal("PS1")!
+    #expect(
+      Self.invalid { () throws(Failure) in try validateExtraVariable(name: "PS1", value: "") }
+        == .variableRefused("PS1", family: family.family, why: family.brief))
+    #expect(Self.invalid { () throws(Failure) in try validateExtraVariable(name: "A", value: "\u{0}") } == .variableNUL("A"))
+  }
+  /// A profile of the store that is not one: the member at fault, said as this profile's (`Failure.profile`).
+  @Test(arguments: [
+    (#"[]"#, "is not a JSON object", StoredFault.notAnObject),
+    (#"{"auth": {"kind": "none"}}"#, #"has no "server" string"#, .noServer),
+    (#"{"server": "https://x"}"#, #"has no "auth" object"#, .noAuth),
+    (#"{"server": "https://x", "auth": {}}"#, #"its auth has no "kind""#, .authMissing("kind")),
+    (#"{"server": "https://x", "auth": {"kind": "key"}}"#, #"its auth has no "keyId""#, .authMissing("keyId")),
+    (
+      #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k"}}"#, #"its auth has no "keySecret""#,
+      .authMissing("keySecret")
+    ),
+    (#"{"server": "https://x", "auth": {"kind": "user-token"}}"#, #"its auth has no "token""#, .authMissing("token")),
+    (
+      #"{"server": "https://x", "auth": {"kind": "oauth"}}"#, "its auth kind 'oauth' is not key, user-token or none",
+      .authKind("oauth")
+    ),
+    (
+      #"{"server": "https://x", "auth": {"kind": "none"}, "production": 1}"#, #""production" is not true or false"#,
+      .notBoolean("production")
+    ),
+    (
+      #"{"server": "https://x", "auth": {"kind": "none"}, "description": 1}"#, #""description" is not a string"#,
+      .notString("description")
+    ),
+    (
+      #"{"server": "https://x", "auth": {"kind": "none"}, "serverType": "oss"}"#,
+      #""serverType" is "oss", not "OSS" or "Enterprise""#, .serverType(#""oss""#)
+    ),
+    (#"{"server": "https://x", "auth": {"kind": "none"}, "env": []}"#, #""env" is not an object"#, .envNotAnObject),
+    (#"{"server": "https://x", "auth": {"kind": "none"}, "env": {"A": 1}}"#, "env A is not a string", .envValueNotString("A")),
+    (
+      #"{"server": "https://x", "auth": {"kind": "none"}, "color": "pink"}"#,
+      #""color" is "pink", not one of black, red, green, yellow, blue, magenta, cyan, white"#, .color(#""pink""#)
+    ),
+  ])
+  func storedProfiles(_ json: String, _ why: String, _ fault: StoredFault) throws {
+    let value = try JSON.parse(json)
+    do throws(Failure) {
+      _ = try Profile(json: value, name: "p")
+      Issue.record("\(json) was read")
+    } catch {
+      #expect(error.description == "profile 'p': \(why)")
+      #expect(error == .profile("p", problem: .invalid(.stored(fault))))
+    }
+  }
+
+  /// A value's own rule keeps its case inside the profile's failure.
+  @Test func aStoredValueKeepsItsOwnCase() throws {
+    let value = try JSON.parse(#"{"server": "https://x", "auth": {"kind": "key", "keyId": "a b", "keySecret": "s"}}"#)
+    #expect(throws: Failure.profile("p", problem: .invalid(.keyIDCharacters("a b")))) { try Profile(json: value, name: "p") }
+  }
+  /// The store's own members, and the guard's variable.
+  @Test(arguments: [
+    (#"[]"#, "the store is not a JSON object"),
+    (#"{"version": 0}"#, #""version" is not a whole number of 1 or more"#),
+    (#"{"version": 1.5}"#, #""version" is not a whole number of 1 or more"#),
+    (#"{"default": 1}"#, #""default" is not a string"#),
+    (#"{"guard": "loud"}"#, #""guard" is "loud", not "warn" or "block""#),
+    (#"{"profiles": []}"#, #""profiles" is not an object"#),
+  ])
+  func storeMembers(_ json: String, _ expected: String) throws {
+    let value = try JSON.parse(json)
+    #expect(Self.message { () throws(Failure) in _ = try Store(json: value) } == expected)
+  }
+
+  @Test func theGuardVariable() {
+    #expect(
+      Self.message { () throws(Failure) in _ = try Store().effectiveGuard(environment: ["CONDUCTOR_PROFILE_GUARD": "x"]) }
+        == "CONDUCTOR_PROFILE_GUARD is 'x'; set it to warn or block, or unset it")
+  }
+
+  /// A profile's secret kept outside the store file, as the store names it.
+  @Test(arguments: [
+    (#"{"kind": "key", "keyId": "k", "secretStore": 1}"#, #"its auth "secretStore" is not a string"#),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "vault"}"#,
+      "unknown secret store 'vault'; use file, secret-service, pass, keychain or command"
+    ),
+    (
+      #"{"kind": "none", "secretStore": "pass"}"#,
+      #"it has auth kind none, so there is no secret to keep in pass; remove "secretStore""#
+    ),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "pass", "keySecret": "s"}"#,
+      #"its auth has both "secretStore" and "keySecret"; the store file must hold no secret: remove "keySecret", or move the secret with: conductor-profile set p --secret-store file"#
+    ),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "command"}"#,
+      #"its auth has secretStore command but no "secretCommand" (a non-empty array of strings)"#
+    ),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "command", "secretCommand": [1]}"#,
+      #"its auth "secretCommand" holds something that is not a string"#
+    ),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "command", "secretCommand": ["a\u0000"]}"#,
+      #"its auth "secretCommand" holds a NUL byte"#
+    ),
+    (
+      #"{"kind": "key", "keyId": "k", "secretStore": "command", "secretCommand": [""]}"#,
+      #"its auth "secretCommand" starts with an empty program name"#
+    ),
+    (
+      #"{"kind": "user-token", "secretStore": "pass", "tokenExpires": "x"}"#,
+      #"its auth "tokenExpires" is not a number of seconds"#
+    ),
+    (#"{"kind": "user-token", "secretStore": "pass", "tokenSubject": 1}"#, #"its auth "tokenSubject" is not a string"#),
+  ])
+  func secretReferences(_ auth: String, _ why: String) throws {
+    let value = try JSON.parse(#"{"server": "https://x", "auth": \#(auth)}"#)
+    #expect(Self.message { () throws(Failure) in _ = try Profile(json: value, name: "p") } == "profile 'p': \(why)")
+  }
+  @Test func theStoreAndItsSecretReferencesThrowTheirCases() throws {
+    let guardText = try JSON.parse(#"{"guard": "loud"}"#)
+    #expect(Self.invalid { () throws(Failure) in _ = try Store(json: guardText) } == .store(.guardMode(#""loud""#)))
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try Store().effectiveGuard(environment: ["CONDUCTOR_PROFILE_GUARD": "x"]) }
+        == .guardVariable("x"))
+    #expect(Self.invalid { () throws(Failure) in _ = try SecretStoreKind(validating: "vault") } == .secretStore("vault"))
+    let profile = try JSON.parse(
+      #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k", "secretStore": "pass", "keySecret": "s"}}"#)
+    #expect(throws: Failure.profile("p", problem: .invalid(.stored(.secretInFile("keySecret", profile: "p"))))) {
+      try Profile(json: profile, name: "p")
+    }
+  }
+  /// A store-level setting the seatbelt reads: the problem, then the fix (a report shows them apart).
+  @Test func seatbeltSettings() throws {
+    let s = try Sandbox()
+    try s.writeStore(#"{"productionSession": "forever", "confirmProduction": "yes", "profiles": {}, "version": 1}"#)
+    let store = try StoreFile(path: s.storePath).load()
+    let context = Context(
+      environment: ["CONDUCTOR_PROFILE_STORE": s.storePath], now: 0, stdinIsTerminal: false, stdoutIsTerminal: false,
+      writeOut: { _ in }, writeErr: { _ in }, readInput: { [] })
+    do throws(Failure) {
+      _ = try Seatbelt.productionSession(store, context)
+      Issue.record("productionSession was read")
+    } catch {
+      #expect(
+        error.problem
+          == "\"productionSession\" in \(s.storePath) is \"forever\", not a duration such as 30s, 15m, 1h or 1h30m (at most 168h) in quotes"
+      )
+      #expect(error.fix == "fix or remove it")
+      #expect(error == .invalid(.setting("productionSession", value: #""forever""#, in: s.storePath, expected: .duration)))
+    }
+    do throws(Failure) {
+      _ = try Seatbelt.confirmsProduction(store, context)
+      Issue.record("confirmProduction was read")
+    } catch {
+      #expect(error.description == "\"confirmProduction\" in \(s.storePath) is \"yes\", not true or false; fix or remove it")
+      #expect(error == .invalid(.setting("confirmProduction", value: #""yes""#, in: s.storePath, expected: .boolean)))
+    }
+  }
+  /// A secret read from standard input.
+  @Test func secretsFromStandardInput() {
+    func read(_ bytes: [UInt8]) -> String? {
+      let context = Context(
+        environment: [:], now: 0, stdinIsTerminal: false, stdoutIsTerminal: false, writeOut: { _ in }, writeErr: { _ in },
+        readInput: { bytes })
+      return Self.message { () throws(Failure) in _ = try context.readSecret(prompt: "") }
+    }
+    #expect(
+      read([UInt8](repeating: 0x61, count: Limits.secretBytes + 1))
+        == "the secret read is longer than 64 KiB, which no key secret or user token is; give the secret alone")
+    #expect(read([0xFF]) == "the secret read from standard input is not UTF-8 text")
+    #expect(read([0x61, 0x00]) == "the secret read from standard input contains a NUL byte")
+  }
+
+  /// A `.conductor-profile` file: the file is named, its line never shown.
+  @Test func directoryFiles() throws {
+    let s = try Sandbox()
+    let dir = s.root.appendingPathComponent("tree")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let file = dir.appendingPathComponent(".conductor-profile")
+    try Data("not a name\n".utf8).write(to: file)
+    #expect(
+      Self.message { () throws(Failure) in _ = try DirectoryFile.read(file.path) }
+        == "the first line of \(file.path) is not a profile name (1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit); it names the profile for its directory tree"
+    )
+    try Data(String(repeating: "a", count: 4097).utf8).write(to: file)
+    #expect(
+      Self.message { () throws(Failure) in _ = try DirectoryFile.read(file.path) }
+        == "\(file.path) is larger than 4096 bytes; a .conductor-profile file holds one profile name")
+    #expect(
+      Self.message { () throws(Failure) in _ = try DirectoryFile.read(dir.path) }
+        == "\(dir.path) is not a regular file; a .conductor-profile file holds one profile name")
+  }
+}
