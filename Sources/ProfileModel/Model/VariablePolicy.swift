@@ -8,7 +8,7 @@
 /// whoever uses it. `docs/security.md` shows this table with its reasons.
 public enum VariablePolicy {
   /// The longest value an extra variable may have (bytes of UTF-8).
-  public static let maximumValueBytes = 32 * 1024
+  public static let maximumValueBytes = ReadLimit.variable.bytes
 
   /// A family of refused names: the patterns that match it, examples, and why it is refused.
   ///

@@ -1,3 +1,5 @@
+import Platform
+
 /// Reading a store without building every profile: a switch needs one profile of ten thousand.
 ///
 /// `JSON.parseStore` parses the store as `JSON.parse` does, except the members of the top-level
@@ -59,7 +61,7 @@ final class ProfileIndex: Sendable {
       guard span.plain, o.allSatisfy({ $0 < 0x80 }) else { return string(span) == String(decoding: o, as: UTF8.self) }
       return text.withUnsafeBufferPointer { t in
         o.count == span.text.count
-          && (o.count == 0 || memcmp(t.baseAddress! + span.text.lowerBound, o.baseAddress!, o.count) == 0)
+          && (o.count == 0 || System.compareBytes(t.baseAddress! + span.text.lowerBound, o.baseAddress!, o.count) == 0)
       }
     }
   }
@@ -267,7 +269,7 @@ extension JSONParser {
   /// The byte order of `a` and `b` (memcmp, then the shorter first).
   static func compare(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>?, _ bCount: Int) -> Int {
     let common = min(aCount, bCount)
-    let order = common == 0 ? 0 : Int(memcmp(a, b!, common))
+    let order = common == 0 ? 0 : Int(System.compareBytes(a, b!, common))
     return order != 0 ? order : aCount - bCount
   }
 
@@ -312,7 +314,7 @@ extension JSONParser {
   /// Whether the `count` bytes at `start` are those at `other` (memcmp: `elementsEqual` on two slices
   /// went through the generic iterator, a tenth of the scan).
   @inline(__always) private func equalBytes(at start: Int, _ count: Int, _ other: UnsafePointer<UInt8>) -> Bool {
-    count == 0 || memcmp(bytes.baseAddress! + start, other, count) == 0
+    count == 0 || System.compareBytes(bytes.baseAddress! + start, other, count) == 0
   }
 
   /// Room for one more name on `skippedNames`.
