@@ -119,7 +119,7 @@ import Testing
     let spec = try #require(Commands.spec(named: "env"))
     let invocation = try #require(try Invocation.parse(["dev", "--shell", "bsh"], for: spec))
     do throws(Failure) {
-      _ = try SwitchCommands.EnvOptions(invocation)
+      _ = try EnvCommand.Options(invocation)
       Issue.record("--shell bsh was taken")
     } catch {
       guard case .usage(let message, let command, let option, _) = error else {
@@ -130,9 +130,9 @@ import Testing
       #expect(command == .env)
       #expect(option == "shell")
     }
-    let noServer = try #require(try Invocation.parse(["dev", "--no-auth"], for: ManageCommands.add))
+    let noServer = try #require(try Invocation.parse(["dev", "--no-auth"], for: AddCommand.spec))
     #expect(throws: Failure.usage("missing --server URL", command: .add, option: "server")) {
-      _ = try ManageCommands.AddOptions(noServer)
+      _ = try AddCommand.Options(noServer)
     }
   }
 

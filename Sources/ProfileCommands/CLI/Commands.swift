@@ -4,28 +4,28 @@ import ProfileModel
 extension CommandName {
   var spec: CommandSpec {
     switch self {
-    case .add: ManageCommands.add
-    case .set: ManageCommands.set
-    case .list: ManageCommands.list
-    case .show: ManageCommands.show
-    case .rename: ManageCommands.rename
-    case .copy: ManageCommands.copy
-    case .remove: ManageCommands.remove
-    case .defaultCommand: ManageCommands.defaultCommand
-    case .use: SwitchCommands.use
-    case .off: SwitchCommands.off
-    case .env: SwitchCommands.env
-    case .current: SwitchCommands.current
-    case .exec: SwitchCommands.exec
+    case .add: AddCommand.spec
+    case .set: SetCommand.spec
+    case .list: ListCommand.spec
+    case .show: ShowCommand.spec
+    case .rename: RenameCommand.spec
+    case .copy: CopyCommand.spec
+    case .remove: RemoveCommand.spec
+    case .defaultCommand: DefaultCommand.spec
+    case .use: UseCommand.spec
+    case .off: OffCommand.spec
+    case .env: EnvCommand.spec
+    case .current: CurrentCommand.spec
+    case .exec: ExecCommand.spec
     case .ui: UICommand.spec
     case .guardCommand: GuardCommand.spec
-    case .token: NetworkCommands.token
-    case .verify: NetworkCommands.verify
-    case .importCommand: ImportExportCommands.importCommand
-    case .export: ImportExportCommands.export
+    case .token: TokenCommand.spec
+    case .verify: VerifyCommand.spec
+    case .importCommand: ImportCommand.spec
+    case .export: ExportCommand.spec
     case .doctor: DoctorCommand.spec
-    case .allow: TrustCommands.allow
-    case .deny: TrustCommands.deny
+    case .allow: AllowCommand.spec
+    case .deny: DenyCommand.spec
     case .initCommand: InitCommand.spec
     case .completions: CompletionCommands.spec
     case .completeProfiles: CompletionCommands.profiles

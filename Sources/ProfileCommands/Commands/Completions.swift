@@ -251,7 +251,7 @@ private enum Script {
           shells) (( n == 0 )) && candidates=\(q(CompletionCommands.shells.joined(separator: " "))) ;;
           import)
             if (( n == 0 )); then
-              candidates=\(q(ImportExportCommands.sources.joined(separator: " ")))
+              candidates=\(q(ImportCommand.sources.joined(separator: " ")))
             elif (( n == 1 )) && [[ "$first" == file ]]; then
               compopt -o filenames 2>/dev/null
               mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -398,7 +398,7 @@ private enum Script {
           shells) (( n == 0 )) && candidates=(\(CompletionCommands.shells.joined(separator: " "))) ;;
           import)
             if (( n == 0 )); then
-              candidates=(\(ImportExportCommands.sources.joined(separator: " ")))
+              candidates=(\(ImportCommand.sources.joined(separator: " ")))
             elif (( n == 1 )) && [[ "$first" == file ]]; then
               _files
               return
@@ -541,7 +541,7 @@ private enum Script {
                   test $n -eq 0; and printf '%s\\n' \(CompletionCommands.shells.joined(separator: " "))
               case import
                   if test $n -eq 0
-                      printf '%s\\n' \(ImportExportCommands.sources.joined(separator: " "))
+                      printf '%s\\n' \(ImportCommand.sources.joined(separator: " "))
                   else if test $n -eq 1; and test "$first" = file
                       __fish_complete_path "$cur"
                   end

@@ -43,7 +43,7 @@ enum DoctorCommand {
     checkVariables(report, store: store)
     if let store { checkProfiles(report, store: store) }
     if let store { Seatbelt.checkSettings(report, store: store) }
-    TrustCommands.check(report)
+    AllowCommand.check(report)
     if let store { SecretCommands.doctor(report, store: store) }
     if report.problems > 0 {
       context.note("\(report.problems) problem\(report.problems == 1 ? " needs" : "s need") attention")

@@ -242,13 +242,13 @@ extension SecretCommands {
 
   /// `import file`: the secrets of the profiles about to be written go to the store's `secretStore`
   /// (when it is not the file), each written and read back before the store file changes.
-  static func placeImported(_ incoming: [ImportExportCommands.Incoming], force: Bool, context: Context) throws(Failure) -> (
-    [ImportExportCommands.Incoming], [SecretPlacement]
+  static func placeImported(_ incoming: [ImportCommand.Incoming], force: Bool, context: Context) throws(Failure) -> (
+    [ImportCommand.Incoming], [SecretPlacement]
   ) {
     let store = try context.loadStore()
     let kind = try store.defaultSecretStore()
     guard kind != .file, !incoming.contains(where: { $0.profile.isRedacted }) else { return (incoming, []) }
-    var items: [ImportExportCommands.Incoming] = []
+    var items: [ImportCommand.Incoming] = []
     var placements: [SecretPlacement] = []
     for item in incoming {
       guard !store.contains(item.name.value) || force, item.profile.secretStore == nil, item.profile.credential.kind != .none
@@ -265,7 +265,7 @@ extension SecretCommands {
       placements.append(placement)
       try placement.apply(to: &profile)
       placed = true
-      items.append(ImportExportCommands.Incoming(name: item.name, profile: profile, origin: item.origin))
+      items.append(ImportCommand.Incoming(name: item.name, profile: profile, origin: item.origin))
     }
     return (items, placements)
   }

@@ -44,7 +44,7 @@ public struct Switch {
   /// (`CONDUCTOR_PROFILE_VARS`). Names there that no profile may set (`VariablePolicy`) are ignored.
   public static func cleared(environment: [String: String]) -> [String] {
     var names = ManagedVariable.cleared
-    // The mark of a directory switch (Trust.swift), cleared only when set.
+    // The mark of a directory switch (DirectorySwitch.swift), cleared only when set.
     if environment[ManagedVariable.directoryFile] != nil { names.append(ManagedVariable.directoryFile) }
     if let previous = environment[ManagedVariable.vars] {
       for word in previous.split(separator: " ") {

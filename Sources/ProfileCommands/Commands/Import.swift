@@ -2,62 +2,9 @@ import ConductorNetwork
 import ProfileModel
 import ShellOutput
 
-/// export, and import from an export file, the conductor CLI's config files, or the current variables.
-enum ImportExportCommands {
-  // MARK: export
-
-  static let export = CommandSpec(
-    .export, usage: "[NAME...] [--reveal]",
-    summary: "Print profiles as JSON in the store's shape; secrets null unless --reveal.",
-    arguments: [ArgumentSpec("NAME", "The profiles to export (default: all of them).")],
-    options: [.flag(.reveal, "Include key secrets and tokens (the output can then be imported elsewhere).")],
-    positionals: 0...Int.max,
-    discussion: """
-      The output is {"profiles": {...}, "version": 1}, pretty-printed like the store, every key kept. Without
-      --reveal, keySecret and token are null: safe to share, but import refuses such a profile until it has its secret.
-        conductor-profile export --reveal dev > dev.json && chmod 600 dev.json
-        conductor-profile import file dev.json
-      """,
-    run: { invocation, context throws(Failure) in try runExport(ExportOptions(invocation), context) })
-
-  /// `export`'s command line, parsed once.
-  struct ExportOptions {
-    /// The names given, each once, in order (empty: every profile).
-    let names: [String]
-    let reveal: Bool
-
-    init(_ invocation: Invocation) {
-      var names: [String] = []
-      for name in invocation.positionals where !names.contains(name) { names.append(name) }
-      self.names = names
-      reveal = invocation.has(.reveal)
-    }
-  }
-
-  static func runExport(_ options: ExportOptions, _ context: Context) throws(Failure) {
-    let store = try context.loadStore()
-    let names = options.names.isEmpty ? store.names : options.names
-    for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: .export) }
-    let reveal = options.reveal
-    var profiles: [String: JSON] = [:]
-    for name in names {
-      guard let raw = store.rawProfile(named: name) else { continue }
-      profiles[name] = reveal ? try SecretCommands.revealed(raw, name: name, context: context) : redacted(raw)
-    }
-    context.emit(JSON.object(["profiles": .object(profiles), "version": .integer(store.version)]).pretty())
-  }
-
-  /// The raw profile with `auth.keySecret` and `auth.token` set to null, whatever else it holds.
-  static func redacted(_ raw: JSON) -> JSON {
-    guard var object = raw.objectValue, var auth = object["auth"]?.objectValue else { return raw }
-    for key in ["keySecret", "token"] where auth[key] != nil { auth[key] = .null }
-    object["auth"] = .object(auth)
-    return .object(object)
-  }
-
-  // MARK: import
-
-  static let importCommand = CommandSpec(
+/// `import`: profiles from an export file, the conductor CLI's config files, or the current variables.
+enum ImportCommand {
+  static let spec = CommandSpec(
     .importCommand, usage: "conductor-cli [--dir DIR] [--force] | env NAME [--force] | file PATH [--force]",
     summary: "Import profiles from the conductor CLI, the CONDUCTOR_* variables, or an export file.",
     arguments: [
@@ -80,7 +27,7 @@ enum ImportExportCommands {
       file: every profile of the file; one whose secret is null (export without --reveal) is refused.
       Everything is read and checked first: when anything is wrong, nothing is imported.
       """,
-    run: { invocation, context throws(Failure) in try runImport(try ImportOptions(invocation), context) })
+    run: { invocation, context throws(Failure) in try run(try Options(invocation), context) })
 
   static let sources = ["conductor-cli", "env", "file"]
 
@@ -92,7 +39,7 @@ enum ImportExportCommands {
   }
 
   /// `import`'s command line, parsed once: which source, with its argument.
-  struct ImportOptions {
+  struct Options {
     enum Source {
       case file(path: String)
       /// `dir`: `--dir DIR`, nil for ~/.conductor-cli.
@@ -126,7 +73,7 @@ enum ImportExportCommands {
     }
   }
 
-  static func runImport(_ options: ImportOptions, _ context: Context) throws(Failure) {
+  static func run(_ options: Options, _ context: Context) throws(Failure) {
     let force = options.force
     switch options.source {
     case .file(let path):

@@ -1,10 +1,9 @@
 import ProfileModel
 import ShellOutput
 
-/// `allow` and `deny`: which `.conductor-profile` files may switch a shell; and the directory switch the
-/// hook asks for when the shell enters a tree (`use NAME` with `_CONDUCTOR_PROFILE_DIRFILE` set).
-enum TrustCommands {
-  static let allow = CommandSpec(
+/// `allow`: trust a `.conductor-profile` file (by path and content hash), so entering its tree switches.
+enum AllowCommand {
+  static let spec = CommandSpec(
     .allow, usage: "[DIR]",
     summary: "Trust the .conductor-profile file of DIR: entering DIR then switches to its profile.",
     arguments: [ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.")],
@@ -15,12 +14,7 @@ enum TrustCommands {
       remembered by the file's path and the SHA-256 of its content, in trusted-directories.json beside the store, so
       an edited file must be allowed again.
       """,
-    run: { invocation, context throws(Failure) in try runAllow(try Options(invocation), context) })
-
-  static let deny = CommandSpec(
-    .deny, usage: "[DIR]", summary: "Stop trusting the .conductor-profile file of DIR.",
-    arguments: [ArgumentSpec("DIR", "The directory (or the file); default: the file that applies here.")],
-    positionals: 0...1, run: { invocation, context throws(Failure) in try runDeny(try Options(invocation), context) })
+    run: { invocation, context throws(Failure) in try run(try Options(invocation), context) })
 
   /// `allow`'s and `deny`'s command line, parsed once.
   struct Options {
@@ -68,7 +62,7 @@ enum TrustCommands {
     return (path == "/" ? "" : path) + "/" + DirectoryFile.fileName
   }
 
-  static func runAllow(_ options: Options, _ context: Context) throws(Failure) {
+  static func run(_ options: Options, _ context: Context) throws(Failure) {
     let file = try DirectoryFile.read(try self.file(options, context))
     let trust = TrustFile(store: try context.store())
     try trust.update { $0[file.key] = file.hash }
@@ -79,21 +73,6 @@ enum TrustCommands {
     context.warn(
       "there is no profile '\(file.profileName)' yet, so entering \(shownText(file.directory)) switches nothing until you add it: conductor-profile add \(file.profileName) --server URL …"
     )
-  }
-
-  static func runDeny(_ options: Options, _ context: Context) throws(Failure) {
-    let path = try file(options, context)
-    let key = DirectoryFile.key(for: path)
-    let trust = TrustFile(store: try context.store())
-    var removed = false
-    try trust.update { entries in
-      removed = entries.removeValue(forKey: key) != nil || entries.removeValue(forKey: path) != nil
-    }
-    if removed {
-      context.print("denied \(shownText(path)): entering \(shownText(Posix.dirname(of: path))) no longer switches")
-    } else {
-      context.print("\(shownText(path)) was not trusted; nothing changed")
-    }
   }
 
   /// `doctor`: trusted files that no longer exist (nothing is said when nothing is trusted).
@@ -116,58 +95,4 @@ enum TrustCommands {
       report.ok("every trusted \(DirectoryFile.fileName) file exists (\(entries.count))")
     }
   }
-}
-
-/// A switch the hook asks for because the shell entered a tree with a `.conductor-profile` file: the
-/// program reads the file itself, switches only when the file is trusted as it is now, and says so.
-struct DirectorySwitch {
-  /// Set by the hook for the `use` it runs on a directory change: the file's absolute path.
-  static let fileVariable = "_CONDUCTOR_PROFILE_DIRFILE"
-
-  let file: DirectoryFile
-  var name: String { file.profileName }
-
-  /// Nil unless this `use` is a directory switch. Throws (one line, nothing switched) when the file
-  /// cannot be read, is not trusted, or changed since it was allowed.
-  init?(_ context: Context) throws(Failure) {
-    guard let path = context.environment[DirectorySwitch.fileVariable], !path.isEmpty else { return nil }
-    guard path.hasPrefix("/") else { throw .error("\(DirectorySwitch.fileVariable) is not an absolute path") }
-    let file = try DirectoryFile.read(path)
-    let trusted = try TrustFile(store: try context.store()).load()[file.key]
-    let allow = "conductor-profile allow \(shellWord(file.directory))"
-    guard let trusted else {
-      context.note(
-        "conductor-profile: \(shownText(path)) (profile '\(file.profileName)') is not trusted, so nothing switched; trust it with: \(allow)"
-      )
-      throw .exit(ExitCode.failure)
-    }
-    guard trusted == file.hash else {
-      context.note(
-        "conductor-profile: \(shownText(path)) changed since it was allowed (it now names '\(file.profileName)'), so nothing switched; check it, then: \(allow)"
-      )
-      throw .exit(ExitCode.failure)
-    }
-    self.file = file
-  }
-
-  /// The profile the file names: a missing one is one line (not a usage error), nothing switched.
-  func target(_ context: Context) throws(Failure) -> SwitchCommands.Target {
-    let store = try context.loadStore()
-    guard let profile = try store.profile(named: name) else {
-      throw .error(
-        "\(shownText(file.path)) names the profile '\(name)', which does not exist, so nothing switched; add it (conductor-profile add \(name) …) or edit the file"
-      )
-    }
-    return try SwitchCommands.target(name, profile, in: store, context)
-  }
-
-  /// The exports of the switch, with the mark that says which file they came from.
-  func marked(_ exports: [Variable]) -> [Variable] {
-    var result = exports
-    result.append(Variable(ManagedVariable.directoryFile, file.path))
-    result.sort { utf8Precedes($0.name, $1.name) }
-    return result
-  }
-
-  var announcement: String { "conductor-profile: switched to '\(name)' (\(shownText(file.path)))" }
 }

@@ -1,0 +1,87 @@
+import ProfileModel
+import ShellOutput
+
+/// `exec`: run one command with a profile's environment (replacing this process), or once per profile.
+enum ExecCommand {
+  static let spec = CommandSpec(
+    .exec, usage: "NAME[,NAME...] | 'GLOB' [--fail-fast] [--yes] -- COMMAND [ARG...]",
+    summary: "Run a command with a profile's environment, or once per profile.",
+    arguments: [
+      ArgumentSpec("NAME", "The profile; NAME,NAME... or a quoted glob ('staging-*') runs COMMAND once per profile."),
+      ArgumentSpec("COMMAND", "The program to run, and its arguments, after '--'."),
+    ],
+    options: [
+      .flag(.failFast, "With several profiles: stop at the first that fails or is refused."),
+      .flag(.yes, "With several profiles and confirmProduction: run on production profiles without asking."),
+    ],
+    positionals: 1...1, takesCommand: true,
+    discussion: """
+      The variables are cleared and exported as a switch does. With one NAME, conductor-profile replaces itself
+      with COMMAND, so its exit status is COMMAND's. With several (a list in the order given, a glob's matches
+      sorted by name), COMMAND runs once per profile, one after another, each with only that profile's variables
+      and its own guard judgement, after a header line '==> NAME (SERVER)' on standard error. The exit status is
+      0 when all succeeded, else the first non-zero one (3 when the guard refused a profile).
+        conductor-profile exec 'dev,staging,prod' -- conductor workflow list
+      """,
+    run: { invocation, context throws(Failure) in try run(try Options(invocation), context) })
+
+  /// `exec`'s command line, parsed once.
+  struct Options {
+    /// NAME, a list NAME,NAME... or a glob.
+    let name: String
+    /// COMMAND and its arguments, after `--`.
+    let command: [String]
+    let failFast: Bool
+    let yes: Bool
+
+    init(_ invocation: Invocation) throws(Failure) {
+      name = invocation.positionals[0]
+      guard let command = invocation.trailing, !command.isEmpty else {
+        throw invocation.usageError("missing COMMAND after '--'")
+      }
+      self.command = command
+      failFast = invocation.has(.failFast)
+      yes = invocation.has(.yes)
+    }
+  }
+
+  static func run(_ options: Options, _ context: Context) throws(Failure) {
+    let name = options.name
+    let command = options.command
+    if ExecFanOut.isFanOut(name) {
+      try ExecFanOut.run(name, command: command, failFast: options.failFast, yes: options.yes, context: context)
+      return
+    }
+    let target = try SwitchCommands.target(name, context, command: .exec)
+    try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
+    if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
+    let environment = Switch.apply(exports: target.exports, to: context.environment)
+    try Exec.replaceProcess(command, environment: environment, context: context)
+  }
+}
+
+enum Exec {
+  /// Replaces this process with `command`, found on PATH as execvp(3) does. Returns only by throwing.
+  static func replaceProcess(_ command: [String], environment: [String: String], context: Context) throws(Failure) {
+    context.flush()
+    Hardening.restoreCoreLimit()
+    let argv = command.map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    let program = command[0]
+    var failure = ENOENT
+    if program.contains("/") {
+      execve(program, argv, envp)
+      failure = errno
+    } else {
+      let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+      for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
+        let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + program
+        execve(candidate, argv, envp)
+        // Keep the most telling reason: a file that exists but cannot run beats "not found".
+        if errno == EACCES || failure == ENOENT { failure = errno == ENOENT || errno == ENOTDIR ? failure : errno }
+      }
+    }
+    let reason = failure == ENOENT ? "command not found" : Posix.errorText(failure)
+    throw .error("cannot run \(quoted(program)): \(reason)")
+  }
+}

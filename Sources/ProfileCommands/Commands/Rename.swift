@@ -1,0 +1,61 @@
+import ConductorNetwork
+import ProfileModel
+
+/// `rename`: a profile under a new name (the default and its secret follow). `copy` shares its `move`.
+enum RenameCommand {
+  static let spec = CommandSpec(
+    .rename, usage: "OLD NEW", summary: "Rename a profile (the default follows).",
+    arguments: [ArgumentSpec("OLD", "The profile to rename."), ArgumentSpec("NEW", "Its new name.")], positionals: 2...2,
+    run: { invocation, context throws(Failure) in try move(try Options(invocation), context, keepSource: false) })
+
+  /// `rename`'s and `copy`'s command line, parsed once: the new name is checked before the store is read.
+  struct Options {
+    let command: CommandName
+    let source: String
+    let target: ProfileName
+
+    init(_ invocation: Invocation) throws(Failure) {
+      command = invocation.command.command
+      source = invocation.positionals[0]
+      target = try ProfileName(validating: invocation.positionals[1])
+    }
+  }
+
+  static func move(_ options: Options, _ context: Context, keepSource: Bool) throws(Failure) {
+    let source = options.source
+    let target = options.target.value
+    let command = options.command
+    // Check before taking the lock, so a mistyped name creates no directory or lock file; checked again under it.
+    let current = try context.loadStore()
+    if !current.contains(source) { throw context.noSuchProfile(source, in: current, command: command) }
+    if current.contains(target) {
+      throw .error("a profile named '\(target)' already exists; remove it first or choose another name")
+    }
+    let placement = try SecretPlacement.forMove(
+      source: source, target: target, keepSource: keepSource, store: current, context: context)
+    var stored = false
+    defer { if !stored { placement?.rollback(context: context) } }
+    try context.store().update { (store: inout Store) throws(Failure) in
+      guard let raw = store.rawProfile(named: source) else { throw context.noSuchProfile(source, in: store, command: command) }
+      if store.contains(target) {
+        throw .error("a profile named '\(target)' already exists; remove it first or choose another name")
+      }
+      store.setRawProfile(raw, named: options.target)
+      if !keepSource {
+        store.removeProfile(named: source)
+        if store.defaultName == source { store.setDefault(options.target) }
+      }
+    }
+    stored = true
+    if keepSource {
+      context.print("copied profile '\(source)' to '\(target)'")
+    } else {
+      TokenCache(environment: context.environment).forget(source)
+      context.print("renamed profile '\(source)' to '\(target)'")
+      if context.activeName == source {
+        context.note("note: this shell still has '\(source)' active; switch with: conductor-profile use \(target)")
+      }
+    }
+    try placement?.finish(context: context)
+  }
+}

@@ -1,0 +1,76 @@
+import ConductorNetwork
+import ProfileModel
+
+/// `show`: one profile, secrets masked unless `--reveal`.
+enum ShowCommand {
+  static let spec = CommandSpec(
+    .show, usage: "[NAME] [--json] [--reveal]", summary: "Show one profile; secrets masked unless --reveal.",
+    arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
+    options: [.flag(.json, "Print JSON (secrets null unless --reveal)."), .flag(.reveal, "Show the key secret or token.")],
+    positionals: 0...1, run: { invocation, context throws(Failure) in try run(Options(invocation), context) })
+
+  /// `show`'s command line, parsed once.
+  struct Options {
+    /// NAME, nil for the active profile.
+    let name: String?
+    let json: Bool
+    let reveal: Bool
+
+    init(_ invocation: Invocation) {
+      name = invocation.positionals.first
+      json = invocation.has(.json)
+      reveal = invocation.has(.reveal)
+    }
+  }
+
+  static func run(_ options: Options, _ context: Context) throws(Failure) {
+    let name = try context.profileNameOrActive(options.name, command: .show)
+    let store = try context.loadStore()
+    var profile = try context.requireProfile(name, in: store, command: .show)
+    let reveal = options.reveal
+    if reveal { profile = try profile.resolvingSecret(name: name, context: context) }
+    let summary = ProfileSummary(
+      name: name, profile: profile, production: store.isProduction(profile.server), isDefault: store.defaultName == name,
+      isActive: context.activeName == name)
+    if options.json {
+      guard case .object(var object) = summary.json(now: context.now) else { return }
+      guard case .object(let stored) = try profile.portableJSON(name: name, reveal: reveal, context: context) else { return }
+      object["auth"] = stored["auth"]
+      object["serverType"] = .string(profile.effectiveServerType.rawValue)
+      for (k, v) in profile.unknown { object[k] = object[k] ?? v }
+      context.emit(JSON.object(object).pretty())
+      return
+    }
+    let masked = "******** (--reveal to show)"
+    var lines: [(String, String)] = [("name", name), ("server", profile.server.url)]
+    let flagged = profile.isFlaggedProduction
+    lines.append(
+      ("production", summary.production ? (flagged ? "yes" : "yes (another profile flags this server as production)") : "no"))
+    switch profile.credential {
+    case .key(let id, let secret):
+      lines += [("auth", "key (application access key)"), ("key id", id), ("key secret", reveal ? secret.text : masked)]
+    case .userToken(let jwt):
+      lines += [
+        ("auth", "user-token (a person's token: prototyping only, never production)"), ("token", reveal ? jwt.raw : masked),
+      ]
+      if let subject = jwt.subject { lines.append(("token for", subject)) }
+      lines.append(("token expires", summary.expiryText(now: context.now, long: true)))
+      lines.append(
+        ("used by", "the conductor CLI and curl (token --header); the SDKs read no token and need an access key (--key-id)"))
+    case .none:
+      lines.append(("auth", "none"))
+    }
+    let inferred = profile.serverType == nil ? " (from the credential)" : ""
+    lines.append(("server type", profile.effectiveServerType.rawValue + inferred))
+    if let kept = profile.secretStore { lines.append(("secret store", kept.label)) }
+    if let d = profile.description { lines.append(("description", d)) }
+    if let c = profile.color { lines.append(("color", c.rawValue)) }
+    for v in profile.extraVariables { lines.append(("env", "\(v.name)=\(v.value)")) }
+    lines.append(("default", summary.isDefault ? "yes" : "no"))
+    lines.append(("active", summary.isActive ? "yes (in this shell)" : "no"))
+    for (key, value) in lines { context.print((key + ":").padding(to: 15) + value) }
+    if Guard.isUserTokenOnProduction(profile, in: store) {
+      context.warn(Guard.reason(name: name, server: profile.server.url))
+    }
+  }
+}
