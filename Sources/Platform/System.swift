@@ -176,8 +176,18 @@ package enum System {
   }
 
   /// The names in a directory (without `.` and `..`), nil when it cannot be opened.
-  package static func names(in directory: String) -> [String]? {
-    guard let dir = opendir(directory) else { return nil }
+  package static func names(in directory: String) -> [String]? { try? listDirectory(directory) }
+
+  /// Whether two paths lead to the same file (device and inode).
+  package static func sameFile(_ a: String, _ b: String) -> Bool {
+    var x = stat()
+    var y = stat()
+    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
+  }
+
+  /// The names in a directory (without `.` and `..`).
+  package static func listDirectory(_ directory: String) throws(SystemError) -> [String] {
+    guard let dir = opendir(directory) else { throw SystemError(directory, .readDirectory, code: errno) }
     defer { closedir(dir) }
     var names: [String] = []
     while let entry = readdir(dir) {
@@ -300,6 +310,9 @@ private func cClose(_ fd: Int32) { _ = close(fd) }
 private func cRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
 
 extension System {
+  /// Whether `name` matches the shell glob `pattern` (fnmatch(3), no flags).
+  package static func glob(_ pattern: String, matches name: String) -> Bool { fnmatch(pattern, name, 0) == 0 }
+
   /// memcmp: the order of the `count` bytes at `a` and at `b` (negative, zero, positive). Inlinable: the
   /// store's reader and every sort of a switch call it in their inner loops.
   @inlinable

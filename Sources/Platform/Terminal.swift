@@ -26,7 +26,8 @@ package enum Terminal {
     /// Line mode with echo, where Ctrl-C ends the line (as a second end-of-line character) instead of
     /// sending SIGINT to the whole foreground group, the calling shell included.
     case line
-    /// Every key as it is typed, no echo, no signals from keys (the picker).
+    /// Every key as it is typed (one byte at a time, no flow control, CR as typed), no echo, no signals
+    /// from keys (the picker).
     case raw
   }
 
@@ -73,7 +74,13 @@ package enum Terminal {
       changed.c_lflag |= tcflag_t(ICANON | ECHO)
       changed.c_lflag &= ~tcflag_t(ISIG)
       withUnsafeMutableBytes(of: &changed.c_cc) { $0[Int(VEOL)] = controlC }
-    case .raw: changed.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN)
+    case .raw:
+      changed.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN)
+      changed.c_iflag &= ~tcflag_t(IXON | ICRNL | INLCR)
+      withUnsafeMutableBytes(of: &changed.c_cc) {
+        $0[Int(VMIN)] = 1
+        $0[Int(VTIME)] = 0
+      }
     }
     tcsetattr(fd, TCSANOW, &changed)
     defer {
@@ -84,6 +91,13 @@ package enum Terminal {
   }
 
   package static let controlC: UInt8 = 3
+
+  /// The terminal's columns and rows, when it says (TIOCGWINSZ).
+  package static func size(_ fd: Int32) -> (columns: Int, rows: Int)? {
+    var size = winsize()
+    guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 else { return nil }
+    return (Int(size.ws_col), Int(size.ws_row))
+  }
 
   /// Reads one line (without its newline) in `.line` mode; nil at end of input or on Ctrl-C. A longer
   /// line than `limit` is cut there (the rest is read and dropped).

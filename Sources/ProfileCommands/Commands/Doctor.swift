@@ -114,13 +114,13 @@ enum DoctorCommand {
   /// Applies a `chmod 600 PATH` or `chmod o-w DIR` fix.
   static func apply(_ command: [String]) -> Bool {
     guard command.count == 3, command[0] == "chmod", let mode = Posix.mode(of: command[2]) else { return false }
-    let target: mode_t
+    let target: UInt32
     switch command[1] {
     case "600": target = 0o600
     case "o-w": target = mode & 0o7777 & ~0o002
     default: return false
     }
-    return chmod(command[2], target) == 0
+    return Posix.changeMode(command[2], target)
   }
 
   // MARK: The shell

@@ -44,7 +44,8 @@ enum ManPage {
       Minted tokens are cached under \\fB$XDG_CACHE_HOME/conductor\\-profile/\\fR, else \\fB$HOME/.cache/conductor\\-profile/\\fR.
       .SH EXIT STATUS
       0 done; 1 error; 3 refused by the guard; 64 usage error.
-      \\fBexec\\fR exits with its command's status.
+      \\fBexec\\fR exits with its command's status: 127 when the command is not
+      found, 126 when it cannot be run (as \\fBenv\\fR(1)).
       .SH FILES
       .TP
       .I ~/.config/conductor\\-profile/profiles.json

@@ -152,7 +152,7 @@ extension Seatbelt {
         ? "Confirm with: conductor-profile use \(name) --yes" : "Confirm with --yes on the \(command.rawValue) command line"
       throw .error("\(why), and there is no terminal to ask on; nothing was changed. \(how)")
     }
-    defer { close(fd) }
+    defer { Tty.close(fd) }
     let refusal = "\nerror: not confirmed; nothing was changed\n"
     let answer = try Tty.withMode(
       fd, signalExit: ExitCode.failure, farewell: refusal,

@@ -55,3 +55,66 @@ package enum Child {
     return result
   }
 }
+
+extension Child {
+  /// What `exec` and a fan-out report for a command that could not start, as env(1) and POSIX shells do:
+  /// 127 when it is not found, 126 when it is found but cannot be run.
+  package static let notFoundStatus: Int32 = 127
+  package static let cannotRunStatus: Int32 = 126
+
+  /// Gives programs this one starts the core limit the user had (this process stays non-dumpable).
+  package static func restoreCoreLimit() { Hardening.restoreCoreLimit() }
+
+  /// SIGINT, for a caller that stops when a child was interrupted.
+  package static let interruptSignal = Runner.interruptSignal
+
+  /// `command[0]` found by the one PATH lookup on `environment`'s PATH, or the status and the error said
+  /// on standard error when it cannot be run.
+  static func program(_ command: [String], environment: [String: String], context: Context)
+    -> Swift.Result<
+      String, Failure
+    >
+  {
+    switch locate(command[0], environment: environment) {
+    case .found(let path): return .success(path)
+    case .notFound:
+      context.error("cannot run \(quoted(command[0])): command not found")
+      return .failure(.exit(notFoundStatus))
+    case .notExecutable(let path):
+      context.error("cannot run \(quoted(command[0])): \(shownText(path)) is not an executable file")
+      return .failure(.exit(cannotRunStatus))
+    }
+  }
+
+  /// Becomes `command` (`exec`): found by the one PATH lookup, with the core limit the user had. Returns
+  /// only by throwing `.exit(127)` (not found) or `.exit(126)` (cannot run), after saying why.
+  package static func replace(_ command: [String], environment: [String: String], context: Context) throws(Failure) {
+    context.flush()
+    let path = try program(command, environment: environment, context: context).get()
+    Hardening.restoreCoreLimit()
+    let failure = Runner.replace(path, arguments: command, environment: environment)
+    context.error("cannot run \(quoted(command[0])): \(Posix.errorText(failure.code))")
+    throw .exit(failure.code == Posix.notFound ? notFoundStatus : cannotRunStatus)
+  }
+
+  /// Runs `command` attached to the terminal (a fan-out's commands, `ui`'s opener) and waits: its exit
+  /// status (128 + the signal that ended it) and that signal; 127 or 126 when it cannot start, said on
+  /// standard error. Ctrl-C reaches the command, not this process.
+  package static func runAttached(_ command: [String], environment: [String: String], context: Context) -> (
+    status: Int32, signal: Int32?
+  ) {
+    context.flush()
+    let path: String
+    switch program(command, environment: environment, context: context) {
+    case .success(let found): path = found
+    case .failure(let failure): return (failure.exitCode, nil)
+    }
+    do throws(Runner.StartError) {
+      let ended = try Runner.runAttached(path, arguments: command, environment: environment)
+      return ended.signal == 0 ? (ended.status, nil) : (128 + ended.signal, ended.signal)
+    } catch {
+      context.error("cannot run \(quoted(command[0])): \(Posix.errorText(error.code))")
+      return (error.code == Posix.notFound ? notFoundStatus : cannotRunStatus, nil)
+    }
+  }
+}

@@ -52,12 +52,36 @@ package enum Posix {
 
   /// The names in a directory (without `.` and `..`), nil when it cannot be read.
   package static func names(in directory: String) -> [String]? { System.names(in: directory) }
+  /// The names in a directory; a failure names it (`errno` ENOENT: `Posix.notFound`).
+  package static func listDirectory(_ directory: String) throws(Failure) -> [String] {
+    do throws(SystemError) { return try System.listDirectory(directory) } catch { throw Failure(error) }
+  }
+  /// ENOENT, for a caller that says "no such file" its own way.
+  package static let notFound = System.notFound
+  /// Whether `name` matches the shell glob `pattern` (`*`, `?`, `[…]`).
+  package static func glob(_ pattern: String, matches name: String) -> Bool { System.glob(pattern, matches: name) }
+  /// Whether two paths lead to the same file.
+  package static func sameFile(_ a: String, _ b: String) -> Bool { System.sameFile(a, b) }
   @discardableResult
   package static func remove(_ path: String) -> Bool { System.remove(path) }
   @discardableResult
   package static func changeMode(_ path: String, _ mode: FileMode) -> Bool { System.changeMode(path, mode) }
   /// The current directory (symbolic links resolved), nil when it cannot be found.
   package static func currentDirectory() -> String? { System.currentDirectory() }
+
+  /// Replaces `path` with `bytes` through a new file (O_EXCL, 0600) renamed over it, without fsync: for
+  /// files that are a convenience (the picker's recent list). False when it could not.
+  @discardableResult
+  package static func replaceWithoutSync(_ path: String, with bytes: [UInt8]) -> Bool {
+    let temporary = "\(path).\(System.processID()).tmp"
+    guard System.createExclusively(temporary, bytes) else {
+      System.remove(temporary)
+      return false
+    }
+    if System.rename(temporary, to: path) { return true }
+    System.remove(temporary)
+    return false
+  }
 
   package static func dirname(of path: String) -> String { System.dirname(of: path) }
   package static func basename(of path: String) -> String { System.basename(of: path) }

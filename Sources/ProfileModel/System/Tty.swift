@@ -24,6 +24,9 @@ package enum Tty {
       body)
   }
 
+  /// The terminal's columns and rows, when it says.
+  package static func size(_ fd: Int32) -> (columns: Int, rows: Int)? { Terminal.size(fd) }
+
   /// Reads one line (without its newline) in `lineMode`; nil at end of input or on Ctrl-C.
   package static func readLine(_ fd: Int32, limit: Int = 1024) -> [UInt8]? { Terminal.readLine(fd, limit: limit) }
 
