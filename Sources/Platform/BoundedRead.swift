@@ -72,6 +72,21 @@ package enum BoundedRead {
     return try opened(fd, path: path, limit: limit)
   }
 
+  /// What `path` gives when read to its end — a pipe or a terminal as well as a file (for a path the
+  /// user names as a stream, such as /dev/stdin) — at most `limit` bytes; nil when it does not exist.
+  package static func stream(_ path: String, limit: Int) throws(Problem) -> [UInt8]? {
+    let fd = LibC.openFile(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      if errno == ENOENT { return nil }
+      throw .system(SystemError(path, .read, code: errno))
+    }
+    defer { LibC.closeFile(fd) }
+    let bytes: [UInt8]
+    do throws(SystemError) { bytes = try read(fd, limit: limit, path: path) } catch { throw .system(error) }
+    if bytes.count > limit { throw .tooLarge }
+    return bytes
+  }
+
   /// A file opened by the caller (`fd`), checked and read as `file` does.
   package static func opened(_ fd: Int32, path: String, limit: Int) throws(Problem) -> [UInt8] {
     var st = stat()

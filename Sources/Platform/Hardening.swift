@@ -65,8 +65,9 @@ public enum Hardening {
         action.__sigaction_handler.sa_handler = quietCrash
       #endif
       sigemptyset(&action.sa_mask)
-      // One crash only: the handler runs with the default action back, so a fault inside it ends the process.
-      action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
+      // One crash only: the handler runs with the default action back (and the signal not blocked), so
+      // a fault inside it, or its own raise, ends the process.
+      action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND) | Int32(truncatingIfNeeded: SA_NODEFER)
       sigaction(sig, &action, nil)
     }
   }

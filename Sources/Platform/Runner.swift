@@ -66,7 +66,7 @@ package enum Runner {
   }
 
   /// After the child has exited, its output is read for this long more: a helper that leaves a child of
-  /// its own holding the pipe does not stall the program.
+  /// its own holding the pipe does not stall the program (that child's group is then killed).
   static let grace = 0.2
 
   package static func run(_ request: Request) throws(StartError) -> Result {
@@ -134,7 +134,12 @@ package enum Runner {
         kill()
         break
       }
-      if let exitedAt, now - exitedAt >= grace { break }
+      if let exitedAt, now - exitedAt >= grace {
+        // What it left behind still holds the pipe: stop reading, and end that group too (a daemon that
+        // detached, such as gpg-agent, has a session of its own and is not in it).
+        if request.ownGroup { kill() }
+        break
+      }
       var wait = 100.0
       if let deadline = request.deadline { wait = min(wait, (deadline - (now - start)) * 1000) }
       if let exitedAt { wait = min(wait, (grace - (now - exitedAt)) * 1000) }

@@ -73,7 +73,7 @@ enum DoctorCommand {
     if permissionsOK { report.ok("the store and its directory are private (\(file.path))") }
     let bytes: [UInt8]
     do throws(Failure) {
-      guard let read = try Posix.readFile(file.path) else {
+      guard let read = try Posix.readFile(file.path, limit: .store) else {
         report.ok("no store yet at \(file.path) (add a profile with: conductor-profile add NAME --server URL --key-id ID)")
         return Store()
       }

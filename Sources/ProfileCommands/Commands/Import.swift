@@ -159,7 +159,10 @@ enum ImportCommand {
   // MARK: file
 
   static func readExport(path: String, context: Context) throws(Failure) -> [Incoming] {
-    guard let bytes = try Posix.readFile(path) else {
+    // Standard input, named as such, is read as a stream; any other path must be a regular file.
+    let read =
+      path == "/dev/stdin" ? try Posix.readStream(path, limit: .importFile) : try Posix.readFile(path, limit: .importFile)
+    guard let bytes = read else {
       throw .error("cannot read \(path): no such file; give the path of a file conductor-profile export wrote")
     }
     let json: JSON
@@ -265,7 +268,7 @@ enum ImportCommand {
   }
 
   static func readConductorCLIFile(_ path: String, context: Context) throws(Failure) -> Profile {
-    guard let bytes = try Posix.readFile(path) else { throw .error("cannot read \(path): no such file") }
+    guard let bytes = try Posix.readFile(path, limit: .cliConfig) else { throw .error("cannot read \(path): no such file") }
     let entries: [FlatYAML.Entry]
     do throws(FlatYAML.SyntaxError) {
       entries = try FlatYAML.parse(bytes)

@@ -8,9 +8,19 @@ package enum Posix {
 
   /// The whole file, at most `limit`, or nil when it does not exist. Anything but a regular file, or a
   /// file larger than the limit, is an error that names the file and the limit, before any read.
-  package static func readFile(_ path: String, limit: ReadLimit = .document) throws(Failure) -> [UInt8]? {
+  package static func readFile(_ path: String, limit: ReadLimit) throws(Failure) -> [UInt8]? {
     do throws(BoundedRead.Problem) {
       return try BoundedRead.file(path, limit: limit.bytes)
+    } catch {
+      throw Failure(error, path: path, limit: limit)
+    }
+  }
+
+  /// What `path` gives when read to its end, a pipe as well as a file, at most `limit`; nil when it does
+  /// not exist. Only for a path the user names as a stream (`import file /dev/stdin`).
+  package static func readStream(_ path: String, limit: ReadLimit) throws(Failure) -> [UInt8]? {
+    do throws(BoundedRead.Problem) {
+      return try BoundedRead.stream(path, limit: limit.bytes)
     } catch {
       throw Failure(error, path: path, limit: limit)
     }
