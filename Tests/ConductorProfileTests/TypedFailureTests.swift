@@ -48,7 +48,7 @@ import Testing
     let file = dir.appendingPathComponent("a file").path
     #expect(FileManager.default.createFile(atPath: file, contents: Data()))
     let path = file + "/inside"
-    #expect(throws: Failure.file(path, .read, errno: ENOTDIR)) { _ = try Posix.readFile(path) }
+    #expect(throws: Failure.file(path, .read, errno: ENOTDIR)) { _ = try Posix.readFile(path, limit: .document) }
     // A path with a blank is quoted in the text, so where it ends is clear.
     #expect(Failure.file(path, .read, errno: ENOTDIR).description == "cannot read '\(path)': Not a directory")
     // A directory where a file is expected is said as such, before any read (the bounded reader).
@@ -57,7 +57,7 @@ import Testing
         "'\(dir.path)/a directory' is a directory, not a regular file; a document must be a file (nothing was read)")
     ) {
       try FileManager.default.createDirectory(atPath: dir.path + "/a directory", withIntermediateDirectories: true)
-      _ = try Posix.readFile(dir.path + "/a directory")
+      _ = try Posix.readFile(dir.path + "/a directory", limit: .document)
     }
   }
 
