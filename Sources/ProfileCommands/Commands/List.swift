@@ -1,12 +1,18 @@
 import ConductorNetwork
 import ProfileModel
+import ShellOutput
 
 /// `list`: one row a profile, never a secret.
 enum ListCommand {
   static let spec = CommandSpec(
     .list, usage: "[--json]", summary: "List the profiles (never a secret).",
     options: [.flag(.json, "Print JSON for scripts.")],
-    discussion: "Columns: * marks the profile active in this shell; (default) the profile a new shell starts with.",
+    discussion: """
+      Columns: * marks the profile active in this shell; (default) the profile a new shell starts with.
+      A profile that is not valid (a hand-edited store) is listed with ! and AUTH 'invalid', its problem is said
+      on standard error, and list exits 1 after printing every row; with --json it is {"name", "invalid": true,
+      "problem"} in the same array.
+      """,
     run: { invocation, context throws(Failure) in try run(Options(invocation), context) })
 
   /// `list`'s command line, parsed once.
@@ -16,20 +22,60 @@ enum ListCommand {
     init(_ invocation: Invocation) { json = invocation.has(.json) }
   }
 
+  /// One row: a profile, or one that is not valid (a hand-edited store) and why.
+  enum Row {
+    case valid(ProfileSummary)
+    case invalid(name: String, problem: String)
+  }
+
   static func run(_ options: Options, _ context: Context) throws(Failure) {
     let store = try context.loadStore()
     let production = store.productionHosts()
     let active = context.activeName
-    var rows: [ProfileSummary] = []
+    var rows: [Row] = []
+    // A hand-edited store's invalid profiles (or names) are listed as such, and every valid one still is.
     for name in store.names {
-      let profile = try context.requireProfile(name, in: store, command: .list)
-      rows.append(
-        ProfileSummary(
-          name: name, profile: profile, production: production.contains(profile.server.host),
-          isDefault: store.defaultName == name, isActive: active == name))
+      do throws(Failure) {
+        _ = try ProfileName(validating: name)
+        let profile = try context.requireProfile(name, in: store, command: .list)
+        rows.append(
+          .valid(
+            ProfileSummary(
+              name: name, profile: profile, production: production.contains(profile.server.host),
+              isDefault: store.defaultName == name, isActive: active == name)))
+      } catch {
+        if case .profile(_, let problem) = error {
+          rows.append(.invalid(name: name, problem: problem.description))
+        } else {
+          rows.append(.invalid(name: name, problem: error.description))
+        }
+      }
     }
+    let invalid = rows.compactMap { row -> (String, String)? in
+      if case .invalid(let name, let problem) = row { return (name, problem) }
+      return nil
+    }
+    // Said after the rows, then exit 1: the list is whole, and a script sees that something is wrong.
+    defer {
+      for (name, problem) in invalid {
+        let fix =
+          (try? ProfileName(validating: name)) == nil
+          ? "rename it with: conductor-profile rename \(shellWord(name)) NEW"
+          : "fix it in \((try? context.store().path) ?? "the store") by hand, or remove it with: conductor-profile remove \(shellWord(name))"
+        context.error("profile \(quoted(name)) is not valid: \(problem); \(fix)")
+      }
+    }
+    let failed: Failure? = invalid.isEmpty ? nil : .exit(ExitCode.failure)
     if options.json {
-      context.emit(JSON.array(rows.map { $0.json(now: context.now) }).pretty())
+      let entries = rows.map { row -> JSON in
+        switch row {
+        case .valid(let summary): return summary.json(now: context.now)
+        case .invalid(let name, let problem):
+          return .object(["name": .string(name), "invalid": .bool(true), "problem": .string(problem)])
+        }
+      }
+      context.emit(JSON.array(entries).pretty())
+      if let failed { throw failed }
       return
     }
     if rows.isEmpty {
@@ -38,11 +84,16 @@ enum ListCommand {
     }
     let table =
       [["", "NAME", "SERVER", "AUTH", "PRODUCTION", "TOKEN EXPIRES"]]
-      + rows.map { row in
-        [
-          row.isActive ? "*" : "", row.name + (row.isDefault ? " (default)" : ""), row.profile.server.url,
-          row.profile.credential.kind.rawValue, row.production ? "yes" : "no", row.expiryText(now: context.now),
-        ].map { TerminalText.sanitize($0) }
+      + rows.map { entry in
+        switch entry {
+        case .valid(let row):
+          return [
+            row.isActive ? "*" : "", row.name + (row.isDefault ? " (default)" : ""), row.profile.server.url,
+            row.profile.credential.kind.rawValue, row.production ? "yes" : "no", row.expiryText(now: context.now),
+          ].map { TerminalText.sanitize($0) }
+        case .invalid(let name, _):
+          return ["!", TerminalText.sanitize(name, singleLine: true), "-", "invalid", "-", "-"]
+        }
       }
     let widths = (0..<6).map { column in table.map { $0[column].count }.max()! }
     for (index, cells) in table.enumerated() {
@@ -50,8 +101,7 @@ enum ListCommand {
       for column in 0..<6 {
         var cell = cells[column]
         let pad = column == 5 ? "" : String(repeating: " ", count: widths[column] - cell.count + (column == 0 ? 1 : 2))
-        if context.color, index > 0 {
-          let row = rows[index - 1]
+        if context.color, index > 0, case .valid(let row) = rows[index - 1] {
           if column == 1 && row.isActive { cell = "\u{1B}[1m\(cell)\u{1B}[0m" }
           if column == 4 && row.production { cell = "\u{1B}[31m\(cell)\u{1B}[0m" }
           if column == 3 && row.profile.credential.kind == .userToken { cell = "\u{1B}[33m\(cell)\u{1B}[0m" }
@@ -62,5 +112,6 @@ enum ListCommand {
       // Sanitised cell by cell above, so the colour codes added here stay.
       context.emit(line + "\n")
     }
+    if let failed { throw failed }
   }
 }
