@@ -48,8 +48,10 @@ import Testing
     try FileManager.default.copyItem(atPath: Sandbox.program, toPath: prefix.appendingPathComponent("bin/conductor-profile").path)
     try FileManager.default.copyItem(
       atPath: Self.plugin, toPath: share.appendingPathComponent("conductor-profile.plugin.zsh").path)
+    // PATH holds nothing (not /usr/bin, where the program may be installed): only the archive's copy can be found.
     let r = try sandbox.execute(
-      zsh, ["-f", "-c", "source '\(share.path)/conductor-profile.plugin.zsh'\n" + Self.report], env: ["PATH": "/usr/bin:/bin"])
+      zsh, ["-f", "-c", "source '\(share.path)/conductor-profile.plugin.zsh'\n" + Self.report],
+      env: ["PATH": try Self.emptyDirectory(sandbox)])
     #expect(r.status == 0 && r.stderr.isEmpty, "\(r)")
     #expect(r.stdout.hasPrefix("active=dev secret=dev-secret\nfunction=conductor-profile: function\n"), "\(r)")
   }
@@ -59,9 +61,16 @@ import Testing
     let sandbox = try Sandbox()
     let r = try sandbox.execute(
       zsh, ["-f", "-c", "source '\(Self.plugin)'; print -r -- \"$(whence -w conductor-profile)\""],
-      env: ["PATH": "/usr/bin:/bin"])
+      env: ["PATH": try Self.emptyDirectory(sandbox)])
     #expect(r.stderr == "conductor-profile plugin: the program is not on PATH; install it (docs/install.md)\n", "\(r)")
     #expect(r.stdout == "conductor-profile: none\n", "\(r)")
+  }
+
+  /// A directory with nothing in it, for a PATH that finds no program wherever it is installed.
+  static func emptyDirectory(_ sandbox: Sandbox) throws -> String {
+    let path = sandbox.root.appendingPathComponent("empty-path").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
   }
 
   @Test(.requires("zsh")) func pluginParses() throws {
