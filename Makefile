@@ -7,7 +7,7 @@ STATIC := $(if $(filter Linux,$(shell uname -s)),-Xswiftc -static-executable,)
 .PHONY: build install test lint bench dist clean
 
 build:
-	$(SWIFT) build -c release $(STATIC)
+	bash .ci/dist/quiet-link $(SWIFT) build -c release $(STATIC)
 
 # The binary, man page, completions and hooks under PREFIX, laid out as in the release archive.
 install: build
@@ -15,14 +15,15 @@ install: build
 
 # The whole suite (the README's test command; .ci/run runs it with CI=true), then the switch's
 # instruction budget on the release binary (bench/budget: callgrind counts, the same on every run).
+# .ci/test keeps the output in .build/test-output.txt and ends a failed run with the failing tests' file:line.
 test:
-	$(SWIFT) test
+	SWIFT="$(SWIFT)" bash .ci/test
 	bash bench/budget
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests
 	shellcheck -s bash shell/*.bash
-	shellcheck -x -s bash .ci/run .ci/dist/build .ci/dist/check
+	shellcheck -x -s bash .ci/run .ci/dist/build .ci/dist/check .ci/dist/quiet-link .ci/test .ci/test-summary
 
 # The release archive and the .deb, in .build/dist/ (.ci/dist/build; .ci/dist/check tries the .deb).
 dist:

@@ -2,7 +2,8 @@
 # Install: add this line to ~/.bashrc, then open a new terminal:
 #   eval "$(conductor-profile init bash)"
 # It defines the function conductor-profile (use and off change this shell), activates the default
-# profile when a shell starts with none, and keeps CONDUCTOR_PROFILE_PS1 current for your prompt:
+# profile when a shell starts with none, keeps CONDUCTOR_PROFILE_PS1 current and puts it in front of
+# PS1 (see "prompt marker" at the end; CONDUCTOR_PROFILE_PROMPT=off before this line to place it yourself):
 #   PS1='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"$PS1"
 # Loading it twice installs it once. The prompt segment starts no process.
 if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
@@ -237,3 +238,15 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     _conductor_profile_segment
   fi
 fi
+
+# --- prompt marker (on by default) ---------------------------------------------------------------
+# Puts the segment in front of PS1, as conda and venv do, in an interactive shell: outside the guard
+# above, so an rc file that sets PS1 again and loads this again gets it back, but never twice (a PS1
+# that names CONDUCTOR_PROFILE_PS1 already is left alone, whoever put it there). Not with
+# CONDUCTOR_PROFILE_PROMPT=off (set before this line), nor under a prompt framework (starship,
+# oh-my-posh), nor without promptvars. No process, here or at a prompt.
+if [[ $- == *i* && ${CONDUCTOR_PROFILE_PROMPT-} != off && ${PS1-} != *CONDUCTOR_PROFILE_PS1* ]] &&
+  [[ ${STARSHIP_SHELL-} != bash && ${POSH_SHELL-} != bash && -z ${_omp_executable+set} ]] && shopt -q promptvars; then
+  PS1='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"${PS1-}"
+fi
+# --- end of prompt marker ------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 # Install: add this line to ~/.config/fish/config.fish, then open a new terminal:
 #   conductor-profile init fish | source
 # It defines the function conductor-profile (use and off change this shell), activates the default
-# profile when a shell starts with none, and defines conductor_profile_prompt for your fish_prompt:
+# profile when a shell starts with none, defines conductor_profile_prompt and shows it in front of your
+# prompt through fish_mode_prompt (see "prompt marker" at the end; your fish_prompt is left alone;
+# CONDUCTOR_PROFILE_PROMPT=off before this line to place it yourself):
 #   function fish_prompt; conductor_profile_prompt; ...; end
 # Loading it twice installs it once. The prompt segment starts no process.
 if not set -q _CONDUCTOR_PROFILE_HOOK
@@ -231,3 +233,28 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
     # The directory the shell starts in (directory profiles); `init` runs it after its start-up switch.
     set -q _CONDUCTOR_PROFILE_INIT; or _conductor_profile_dir_check
 end
+
+# --- prompt marker (on by default) -----------------------------------------------------------------
+# Shows the segment in front of the prompt in an interactive shell, and leaves fish_prompt alone (a
+# fish_prompt defined later, a theme chosen with fish_config, all keep it): fish prints what
+# fish_mode_prompt prints (the vi mode, by default) before fish_prompt's, so fish_mode_prompt is wrapped,
+# once: the one there now is kept as _conductor_profile_mode_prompt and runs first. Not with
+# CONDUCTOR_PROFILE_PROMPT=off (set before this line), nor under a prompt framework (starship,
+# oh-my-posh). No process, here or at a prompt; $status is kept for fish_prompt.
+if status is-interactive; and test "$CONDUCTOR_PROFILE_PROMPT" != off; and not functions -q _conductor_profile_mode_prompt
+    and test "$STARSHIP_SHELL" != fish; and test "$POSH_SHELL" != fish; and not set -q _omp_executable
+    functions -q fish_mode_prompt; and functions --copy fish_mode_prompt _conductor_profile_mode_prompt
+    or function _conductor_profile_mode_prompt
+    end
+    function fish_mode_prompt --description 'The vi mode (as before), then the conductor-profile segment'
+        set -l _CONDUCTOR_PROFILE_status $status
+        _conductor_profile_mode_prompt
+        if test -n "$CONDUCTOR_PROFILE_ACTIVE"; and functions -q conductor_profile_prompt
+            printf '['
+            conductor_profile_prompt
+            printf '] '
+        end
+        return $_CONDUCTOR_PROFILE_status
+    end
+end
+# --- end of prompt marker --------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 # Install: add this line to ~/.zshrc, then open a new terminal:
 #   eval "$(conductor-profile init zsh)"
 # It defines the function conductor-profile (use and off change this shell), activates the default
-# profile when a shell starts with none, and keeps CONDUCTOR_PROFILE_PS1 current for your prompt:
+# profile when a shell starts with none, keeps CONDUCTOR_PROFILE_PS1 current and puts it in front of
+# PROMPT (see "prompt marker" at the end; CONDUCTOR_PROFILE_PROMPT=off before this line to place it yourself):
 #   setopt prompt_subst
 #   PROMPT='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"$PROMPT"
 # Loading it twice installs it once. The prompt segment starts no process.
@@ -30,6 +31,10 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
         _CONDUCTOR_PROFILE_SHELL=zsh \command conductor-profile "$@" || return
         _CONDUCTOR_PROFILE_DIR_FILE=''
         _conductor_profile_dir_check
+        ;;
+      doctor)
+        # doctor says when Tab cannot complete: whether compinit has run in this shell (only zsh knows).
+        _CONDUCTOR_PROFILE_SHELL=zsh _CONDUCTOR_PROFILE_COMPINIT=${+functions[compdef]} \command conductor-profile "$@"
         ;;
       *)
         _CONDUCTOR_PROFILE_SHELL=zsh \command conductor-profile "$@"
@@ -243,3 +248,29 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   [[ -n "${_CONDUCTOR_PROFILE_INIT-}" ]] || _conductor_profile_dir_check
   _conductor_profile_segment
 fi
+
+# --- prompt marker (on by default) ---------------------------------------------------------------
+# Puts the segment in front of PROMPT (with prompt_subst, which it needs), as conda and venv do, in an
+# interactive shell: outside the guard above, so an rc file that sets PROMPT again and loads this again
+# gets it back, but never twice (a PROMPT that names CONDUCTOR_PROFILE_PS1 already is left alone,
+# whoever put it there). Once now, and once more at the first prompt, for a theme that sets PROMPT after
+# this file (oh-my-zsh loads its plugins, this one included, before the theme). Not with
+# CONDUCTOR_PROFILE_PROMPT=off (set before this line), nor under a prompt framework (starship,
+# powerlevel10k, oh-my-posh). No process, here or at a prompt; $? is kept for what runs after it.
+_conductor_profile_prompt_marker() {
+  local _CONDUCTOR_PROFILE_status=$?
+  precmd_functions=(${precmd_functions:#_conductor_profile_prompt_marker})
+  if [[ -o interactive && ${CONDUCTOR_PROFILE_PROMPT-} != off && ${PROMPT-} != *CONDUCTOR_PROFILE_PS1* ]] &&
+    [[ ${STARSHIP_SHELL-} != zsh && ${POSH_SHELL-} != zsh && -z ${_omp_executable+set} ]] &&
+    (( ! ${+functions[p10k]} && ! ${+__p9k_instant_prompt_active} && ! ${+POWERLEVEL9K_LEFT_PROMPT_ELEMENTS} )); then
+    setopt prompt_subst
+    PROMPT='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"${PROMPT-}"
+  fi
+  return $_CONDUCTOR_PROFILE_status
+}
+_conductor_profile_prompt_marker
+if [[ -o interactive && ${CONDUCTOR_PROFILE_PROMPT-} != off ]]; then
+  typeset -ag precmd_functions
+  (( ${precmd_functions[(I)_conductor_profile_prompt_marker]} )) || precmd_functions+=(_conductor_profile_prompt_marker)
+fi
+# --- end of prompt marker ------------------------------------------------------------------------

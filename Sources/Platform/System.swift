@@ -146,6 +146,9 @@ package enum System {
 
   package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+  /// Removes `path` when it is an empty directory (`rmdir`); anything else stays. True when it went.
+  @discardableResult package static func removeEmptyDirectory(_ path: String) -> Bool { rmdir(path) == 0 }
+
   /// A regular file this user may execute.
   package static func isExecutableFile(_ path: String) -> Bool {
     guard access(path, X_OK) == 0, let mode = mode(of: path) else { return false }

@@ -16,7 +16,8 @@ import Testing
     #expect(ci.contains("make test"), ".ci/run runs the README's test command as it is")
     #expect(!ci.contains { $0.hasPrefix("swift test") }, ".ci/run runs no other test command")
     let makefile = try Self.text("Makefile")
-    #expect(makefile.contains("test:\n\t$(SWIFT) test\n"))
+    #expect(makefile.contains("test:\n\tSWIFT=\"$(SWIFT)\" bash .ci/test\n"))
+    #expect(try Self.text(".ci/test").contains("\"${SWIFT:-swift}\" test \"$@\" 2>&1 | tee \"$log\""))
   }
 
   @Test func packageNamesCarryTheVersion() throws {

@@ -48,10 +48,10 @@ import Testing
     try FileManager.default.copyItem(atPath: Sandbox.program, toPath: prefix.appendingPathComponent("bin/conductor-profile").path)
     try FileManager.default.copyItem(
       atPath: Self.plugin, toPath: share.appendingPathComponent("conductor-profile.plugin.zsh").path)
-    // PATH holds nothing (not /usr/bin, where the program may be installed): only the archive's copy can be found.
+    // A PATH with nothing on it: a conductor-profile installed in /usr/bin must not be the one found.
     let r = try sandbox.execute(
       zsh, ["-f", "-c", "source '\(share.path)/conductor-profile.plugin.zsh'\n" + Self.report],
-      env: ["PATH": try Self.emptyDirectory(sandbox)])
+      env: ["PATH": try sandbox.emptyDirectory()])
     #expect(r.status == 0 && r.stderr.isEmpty, "\(r)")
     #expect(r.stdout.hasPrefix("active=dev secret=dev-secret\nfunction=conductor-profile: function\n"), "\(r)")
   }
@@ -59,18 +59,16 @@ import Testing
   @Test(.requires("zsh")) func saysSoWhenTheProgramIsMissing() throws {
     let zsh = try Tool.require("zsh")
     let sandbox = try Sandbox()
+    // Hermetic: the plugin is sourced from a copy in the sandbox (from the checkout it would look in the
+    // checkout's parent's bin/), with a PATH that holds nothing (a system-wide install would be found).
+    let copy = sandbox.root.appendingPathComponent("plugin/shell/conductor-profile.plugin.zsh")
+    try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: Self.plugin, toPath: copy.path)
     let r = try sandbox.execute(
-      zsh, ["-f", "-c", "source '\(Self.plugin)'; print -r -- \"$(whence -w conductor-profile)\""],
-      env: ["PATH": try Self.emptyDirectory(sandbox)])
+      zsh, ["-f", "-c", "source '\(copy.path)'; print -r -- \"$(whence -w conductor-profile)\""],
+      env: ["PATH": try sandbox.emptyDirectory()])
     #expect(r.stderr == "conductor-profile plugin: the program is not on PATH; install it (docs/install.md)\n", "\(r)")
     #expect(r.stdout == "conductor-profile: none\n", "\(r)")
-  }
-
-  /// A directory with nothing in it, for a PATH that finds no program wherever it is installed.
-  static func emptyDirectory(_ sandbox: Sandbox) throws -> String {
-    let path = sandbox.root.appendingPathComponent("empty-path").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
   }
 
   @Test(.requires("zsh")) func pluginParses() throws {

@@ -69,6 +69,14 @@ extension Sandbox {
     return try execute(path, shell.flags + ["-c", text], stdin: stdin, env: ["OUT": out.path].merging(extra) { $1 })
   }
 
+  /// An empty directory in the sandbox, for a PATH on which nothing is found (not even a system-wide
+  /// conductor-profile).
+  func emptyDirectory() throws -> String {
+    let url = root.appendingPathComponent("empty-path")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url.path
+  }
+
   /// The bytes of a file the script wrote under `out`.
   func outBytes(_ name: String) throws -> [UInt8] {
     [UInt8](try Data(contentsOf: out.appendingPathComponent(name)))

@@ -3,6 +3,7 @@ import ProfileModel
 /// Every option a command takes, by name: a command asks its `Invocation` for `.shell`, not for a string a
 /// typo could silently miss. The raw value is the word after `--`.
 public enum Option: String, CaseIterable, Sendable {
+  case all
   case color
   case description
   case dir

@@ -84,16 +84,20 @@ enum AddCommand {
     let before = try file.load()
     if !options.force, before.contains(name) { throw exists(name) }
     let keptAt = try SecretCommands.forAdd(options.secretStore, store: before, hasSecret: !isNoAuth(options.auth))
+    // Advice may name the profile only when it exists (add --force over it).
+    let stored = before.contains(name)
 
     let credential: Credential
     switch options.auth {
     case .key(let id):
       try validateKeyID(id)
-      let secret = try SecretCommands.newSecret(keptAt, name: name, prompt: "Key secret for \(name): ", context: context)
+      let secret = try SecretCommands.newSecret(
+        keptAt, name: name, prompt: "Key secret for \(name): ", stored: stored, context: context)
       try validateKeySecret(secret)
       credential = .key(id: id, secret: Secret(secret))
     case .userToken:
-      let token = try SecretCommands.newSecret(keptAt, name: name, prompt: "User token for \(name): ", context: context)
+      let token = try SecretCommands.newSecret(
+        keptAt, name: name, prompt: "User token for \(name): ", stored: stored, context: context)
       credential = .userToken(try JWT(validating: token))
     case .none?:
       credential = .none
@@ -109,17 +113,17 @@ enum AddCommand {
     try Limits.checkSwitchSize(Switch.exports(name: name, profile: profile, production: true), name: name)
     let placement = try SecretPlacement.prepare(
       name: name, secret: profile.secretText, target: keptAt, previous: (try? before.profile(named: name))??.secretStore,
-      readFromTarget: keptAt?.kind == .command, context: context)
+      readFromTarget: keptAt?.kind == .command, stored: stored, context: context)
     try placement.apply(to: &profile)
 
-    var stored = false
-    defer { if !stored { placement.rollback(context: context) } }
+    var written = false
+    defer { if !written { placement.rollback(context: context) } }
     let store = try file.update { (store: inout Store) throws(Failure) -> Store in
       if !options.force, store.contains(name) { throw exists(name) }
       store.setProfile(profile, named: options.name)
       return store
     }
-    stored = true
+    written = true
     TokenCache(environment: context.environment).forget(name)
     context.print(
       "added profile '\(name)' (\(credential.kind.rawValue), \(server.url)\(keptAt.map { ", secret in \($0.label)" } ?? ""))")

@@ -11,7 +11,9 @@ enum DoctorCommand {
       shell hook is loaded in this shell; no CONDUCTOR_* variable was set or changed outside a switch; the conductor
       CLI's CONDUCTOR_PROFILE is not set; no user token has expired or expires within a day; the default profile
       exists; no user token is on a production server; each secret store a profile uses has its helper installed,
-      unlocked and holding the profile's entry. Exit 0 when all is well, 1 when something needs attention.
+      unlocked and holding the profile's entry. A finding is a problem (exit 1: a user token expired or expiring
+      within the hour, …) or a notice (exit 0: one expiring within a day, zsh without compinit, secrets in the
+      file while a secret store is set up here). The last lines name every file the tool writes.
       """,
     run: { invocation, context throws(Failure) in try run(Options(invocation), context) })
 
@@ -23,17 +25,32 @@ enum DoctorCommand {
     init(_ invocation: Invocation) { fix = invocation.has(.fix) }
   }
 
-  /// What the checks found, printed as they go.
+  /// What the checks found, printed as they go. A finding has a severity: a problem (something does
+  /// not work, or is unsafe: `doctor` exits 1) or a notice (worth knowing, nothing broken: exit 0).
   final class Report {
+    enum Severity: String {
+      case problem
+      case notice
+    }
+
     let context: Context
     var problems = 0
+    var notices = 0
     init(context: Context) { self.context = context }
     func ok(_ text: String) { context.print("ok: \(text)") }
-    func problem(_ text: String, fix: String) {
-      problems += 1
-      context.print("problem: \(text); fix: \(fix)")
+    /// One finding, `problem: …; fix: …` or `notice: …; fix: …`.
+    func report(_ severity: Severity, _ text: String, fix: String) {
+      switch severity {
+      case .problem: problems += 1
+      case .notice: notices += 1
+      }
+      context.print("\(severity.rawValue): \(text); fix: \(fix)")
     }
+    func problem(_ text: String, fix: String) { report(.problem, text, fix: fix) }
+    func notice(_ text: String, fix: String) { report(.notice, text, fix: fix) }
     func fixed(_ text: String) { context.print("fixed: \(text)") }
+    /// A file the tool writes, where it is on this machine (`file: PATH (what)`).
+    func file(_ path: String, _ what: String) { context.print("file: \(path) (\(what))") }
   }
 
   static func run(_ options: Options, _ context: Context) throws(Failure) {
@@ -45,6 +62,7 @@ enum DoctorCommand {
     if let store { Seatbelt.checkSettings(report, store: store) }
     AllowCommand.check(report)
     if let store { SecretCommands.doctor(report, store: store) }
+    checkSetup(report, store: store)
     if report.problems > 0 {
       context.note("\(report.problems) problem\(report.problems == 1 ? " needs" : "s need") attention")
       throw .exit(ExitCode.failure)
@@ -217,12 +235,12 @@ enum DoctorCommand {
         report.problem(warning, fix: "conductor-profile set \(name) --server https://…")
       }
       guard let profile = try? store.profile(named: name), case .userToken(let jwt) = profile.credential else { continue }
-      if let exp = jwt.expires, exp - context.now <= 86400 {
+      if let exp = jwt.expires, exp - context.now <= tokenNotice {
         tokensOK = false
         let when =
           exp <= context.now ? "expired \(relativeTime(exp, now: context.now))" : "expires \(relativeTime(exp, now: context.now))"
-        report.problem(
-          "the user token of profile '\(name)' \(when) (\(formatUTC(exp)))",
+        report.report(
+          tokenSeverity(expires: exp, now: context.now), "the user token of profile '\(name)' \(when) (\(formatUTC(exp)))",
           fix: "copy a new one from the Conductor UI (user menu > Copy Token) and run: conductor-profile set \(name) --user-token"
         )
       }

@@ -13,7 +13,10 @@ enum InitCommand {
         fish: ~/.config/fish/config.fish  conductor-profile init fish | source
       The hook defines the function conductor-profile, so 'use' and 'off' change the shell they run in; a new
       shell with no active profile starts with the default one. The output holds the hook, the completions
-      and that start-up switch: a new shell starts one process of ours. For the prompt segment (no process):
+      and that start-up switch: a new shell starts one process of ours. An interactive shell then shows the
+      profile in front of its prompt ([dev] ~/src $; no process): bash in PS1, zsh in PROMPT (once, however
+      often the file is loaded), fish through fish_mode_prompt (fish_prompt is left alone); not under starship,
+      powerlevel10k or oh-my-posh. To place it yourself, set CONDUCTOR_PROFILE_PROMPT=off before the line, then:
         bash: PS1='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"$PS1"
         zsh:  setopt prompt_subst; PROMPT='${CONDUCTOR_PROFILE_PS1:+[$CONDUCTOR_PROFILE_PS1] }'"$PROMPT"
         fish: call conductor_profile_prompt in your fish_prompt function

@@ -119,13 +119,16 @@ enum Picker {
       let prompt = "use> "
       var out = "\r\u{1B}[J" + prompt + String(decoding: query, as: UTF8.self)
       let width = rows.map(\.name.count).max() ?? 0
+      // The kind column, at least one space wider than its longest word: `user-token` fills 10 columns, and
+      // must not run into `production`.
+      let kindWidth = max(10, (rows.map(\.kind.count).max() ?? 0) + 1)
       var lines = 0
       if list.isEmpty {
         out += "\r\n  (no profile matches)"
         lines = 1
       }
       for (i, row) in list.enumerated().dropFirst(top).prefix(height) {
-        var text = (i == selected ? "> " : "  ") + row.name.padding(to: width) + "  " + row.kind.padding(to: 10)
+        var text = (i == selected ? "> " : "  ") + row.name.padding(to: width) + "  " + row.kind.padding(to: kindWidth)
         var production = row.production ? "production" : ""
         var tail = row.description.isEmpty ? "" : "  " + row.description
         // Cut to the terminal's width (one column a character; names and the marks are ASCII).

@@ -54,8 +54,13 @@ enum SecretCommands {
 
   /// A new secret for a profile kept at `reference`: a `command` store prints it (the command is run
   /// now, to check it and to learn a token's expiry); the others read it as `add` always does.
-  static func newSecret(_ reference: SecretReference?, name: String, prompt: String, context: Context) throws(Failure) -> String {
-    if let reference, reference.kind == .command { return try SecretHelper.read(reference, profile: name, context: context) }
+  /// `stored`: the profile exists already (`add --force`), so advice may name it.
+  static func newSecret(_ reference: SecretReference?, name: String, prompt: String, stored: Bool, context: Context)
+    throws(Failure) -> String
+  {
+    if let reference, reference.kind == .command {
+      return try SecretHelper.read(reference, profile: name, stored: stored, context: context)
+    }
     return try context.readSecret(prompt: prompt)
   }
 }
@@ -79,11 +84,13 @@ struct SecretPlacement {
   /// (`add --secret-store command`), so it is not written or read again.
   static func prepare(
     name: String, secret: String, target: SecretReference?, previous: SecretReference?, previousName: String? = nil,
-    readFromTarget: Bool = false, context: Context
+    readFromTarget: Bool = false, stored: Bool = true, context: Context
   ) throws(Failure) -> SecretPlacement {
     let previousName = previousName ?? name
     let sameEntry = previous == target && previousName == name
-    if let target, !readFromTarget { try SecretHelper.write(secret, to: target, profile: name, context: context) }
+    if let target, !readFromTarget {
+      try SecretHelper.write(secret, to: target, profile: name, stored: stored, context: context)
+    }
     var old: (reference: SecretReference, name: String)? = nil
     if let previous, !sameEntry, previous.kind != .command { old = (previous, previousName) }
     let madeEntry = target.map { $0.kind != .command } ?? false

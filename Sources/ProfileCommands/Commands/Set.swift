@@ -6,10 +6,11 @@ enum SetCommand {
   static let spec = CommandSpec(
     .set,
     usage:
-      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--server-type T] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]...",
+      "NAME [--server URL] [--key-id ID] [--secret] [--user-token] [--production | --no-production] [--server-type T] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--unset-env NAME]... | --all --secret-store STORE",
     summary: "Change some fields of a profile.",
     arguments: [ArgumentSpec("NAME", "The profile to change.")],
     options: [
+      .flag(.all, "With --secret-store: move the secret of every profile there, one profile at a time."),
       .value(.server, "URL", "A new server."),
       .value(.keyID, "ID", "A new key id (with --secret, makes a user-token or no-auth profile a key profile)."),
       .flag(.secret, "Read a new key secret from standard input or a prompt."),
@@ -26,13 +27,29 @@ enum SetCommand {
       .value(.env, "NAME=VALUE", repeatable: true, "Set an extra variable."),
       .value(.unsetEnv, "NAME", repeatable: true, "Remove an extra variable."),
     ],
-    positionals: 1...1, allowsCommand: true,
-    run: { invocation, context throws(Failure) in try run(try Options(invocation), context) })
+    positionals: 0...1, allowsCommand: true,
+    discussion: """
+      set --all --secret-store STORE moves every profile's secret (key secret or user token) to STORE (file,
+      secret-service, pass or keychain), one profile at a time and each as set NAME --secret-store STORE does:
+      written to STORE and read back, then the store file changed, then the old copy removed. Profiles already
+      there, and those without a secret, are left as they are. When one fails it stops: the profiles before it
+      are moved, the others keep their secrets where they were, and the same command moves the rest.
+      """,
+    run: { invocation, context throws(Failure) in
+      let options = try Options(invocation)
+      if options.all, case .some(let target) = options.secretStore {
+        try moveAll(to: target, context)
+      } else {
+        try run(options, context)
+      }
+    })
 
   /// `set`'s command line, parsed once: every value checked before the store is read. A double optional
   /// is "not given" (nil), "remove it" (`.some(nil)`) or a new value.
   struct Options {
     let name: String
+    /// `--all` (with `--secret-store`, alone): every profile's secret moves.
+    let all: Bool
     let server: Server?
     let keyID: String?
     let secret: Bool
@@ -47,7 +64,22 @@ enum SetCommand {
     let removals: [String]
 
     init(_ invocation: Invocation) throws(Failure) {
-      name = invocation.positionals[0]
+      all = invocation.has(.all)
+      if all {
+        if let extra = invocation.positionals.first {
+          throw invocation.usageError("--all moves every profile's secret: give no NAME (\(quoted(extra)))")
+        }
+        let others = [Option.all, .secretStore].map(\.rawValue)
+        if let other = invocation.optionNames.first(where: { !others.contains($0) }) {
+          throw invocation.usageError("--all goes only with --secret-store STORE, not with --\(other)")
+        }
+        guard invocation.has(.secretStore) else {
+          throw invocation.usageError("--all needs --secret-store STORE: where every profile's secret moves to")
+        }
+      } else if invocation.positionals.isEmpty {
+        throw invocation.usageError("missing NAME (or --all --secret-store STORE for every profile)")
+      }
+      name = invocation.positionals.first ?? ""
       try invocation.exclusive(.production, .noProduction)
       try invocation.exclusive(.userToken, .keyID)
       try invocation.exclusive(.userToken, .secret)
@@ -69,6 +101,11 @@ enum SetCommand {
         throw invocation.usageError("\(r) is both set (--env) and unset (--unset-env)")
       }
       secretStore = try SecretCommands.requested(invocation)
+      if all, case .some(let target?) = secretStore, target.kind == .command {
+        throw invocation.usageError(
+          "--all cannot move secrets to the command store: each profile needs its own command (set NAME --secret-store command -- COMMAND)",
+          option: .secretStore)
+      }
       secret = invocation.has(.secret)
       userToken = invocation.has(.userToken)
       production = invocation.has(.production) ? true : invocation.has(.noProduction) ? false : nil
@@ -163,5 +200,54 @@ enum SetCommand {
   private static func isKey(_ p: Profile) -> Bool {
     if case .key = p.credential { return true }
     return false
+  }
+}
+
+// MARK: set --all --secret-store STORE
+
+extension SetCommand {
+  /// Moves every profile's secret to `target` (nil: the store file), one profile at a time, each with the
+  /// order `set NAME --secret-store` keeps: written there and read back, the store file changed under its
+  /// lock, the old copy removed. A stop at any point loses nothing: a profile not yet moved still names the
+  /// place that holds its secret. The first failure stops it, saying what moved and how to go on.
+  static func moveAll(to target: SecretReference?, _ context: Context) throws(Failure) {
+    let file = try context.store()
+    let names = try file.load().names
+    let label = target?.label ?? "the store file"
+    var moved = 0
+    var already = 0
+    for name in names {
+      do throws(Failure) {
+        // Read again for each: another writer may have changed the store since.
+        let current = try context.requireProfile(name, in: try file.load(), command: .set)
+        if current.credential.kind == .none { continue }
+        if current.secretStore == target {
+          already += 1
+          continue
+        }
+        guard
+          let placement = try SecretPlacement.forSet(
+            .some(target), name: name, current: current, newSecret: nil, context: context)
+        else { continue }
+        var stored = false
+        defer { if !stored { placement.rollback(context: context) } }
+        try file.update { (store: inout Store) throws(Failure) in
+          var profile = try context.requireProfile(name, in: store, command: .set)
+          try placement.apply(to: &profile)
+          store.setProfile(profile, named: try ProfileName(validating: name))
+        }
+        stored = true
+        try placement.finish(context: context)
+        moved += 1
+        context.print("moved the secret of profile '\(name)' to \(label)")
+      } catch {
+        let done = moved == 0 ? "no profile was moved" : "\(moved) profile\(moved == 1 ? " was" : "s were") moved before it"
+        throw .error(
+          "\(error.description) (set --all stopped at profile '\(name)': \(done); every other profile keeps its secret where it was; fix this, then run the same command again to move the rest)"
+        )
+      }
+    }
+    let rest = already == 0 ? "" : " (\(already) already there)"
+    context.print("\(moved) secret\(moved == 1 ? "" : "s") moved to \(label)\(rest)")
   }
 }

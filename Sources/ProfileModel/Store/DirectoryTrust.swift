@@ -79,7 +79,7 @@ package struct TrustFile {
   package var path: String { store.directory + "/" + TrustFile.fileName }
 
   package init(store: StoreFile) { self.store = store }
-  var lockPath: String { path + ".lock" }
+  package var lockPath: String { path + ".lock" }
 
   /// Trusted keys and their hashes (empty when there is no trust file yet).
   package func load() throws(Failure) -> [String: String] {

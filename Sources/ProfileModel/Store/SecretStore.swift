@@ -297,8 +297,11 @@ package enum SecretHelper {
   }
 
   /// Runs the helper; a program that cannot be found or started throws, naming it and the profile.
+  /// `stored`: the profile is in the store already, so advice may name it (`add` makes a new one: its advice
+  /// names only what exists).
   static func run(
-    _ reference: SecretReference, _ operation: Operation, profile name: String, doing what: String, context: Context
+    _ reference: SecretReference, _ operation: Operation, profile name: String, doing what: String, stored: Bool = true,
+    context: Context
   ) throws(Failure) -> Outcome {
     let (argv, input) = invocation(reference, operation, profile: name)
     if reference.kind == .keychain, input.count > keychainLineLimit {
@@ -309,9 +312,11 @@ package enum SecretHelper {
     let program = argv[0]
     guard let path = locate(program, environment: context.environment) else {
       let hint =
-        reference.kind == .command
-        ? "check the profile's secretCommand, or set another with: conductor-profile set \(name) --secret-store command -- COMMAND"
-        : reference.kind.installHint
+        reference.kind != .command
+        ? reference.kind.installHint
+        : stored
+          ? "check the profile's secretCommand, or set another with: conductor-profile set \(name) --secret-store command -- COMMAND"
+          : "install it, or give another command after --"
       throw .error(
         "cannot \(what) profile '\(name)' in \(reference.label): \(quoted(program)) is not installed or not on PATH; \(hint)")
     }
@@ -336,13 +341,17 @@ package enum SecretHelper {
     return Outcome(status: result.status, stdout: result.stdout, stderr: String(decoding: result.stderr, as: UTF8.self))
   }
 
-  /// The helper's own words, on one line, control characters escaped (it may be a locked keyring's message).
+  /// The helper's own words, quoted on one line: each line's indentation and trailing blanks dropped, the
+  /// lines joined by one space (a helper wraps one sentence over several: pass's "Error: You must run:" /
+  /// "    pass init your-gpg-id" / "before you may use the password store."), control characters escaped
+  /// (it may be a locked keyring's message), at most 300 characters.
   static func said(_ outcome: Outcome) -> String {
-    var text = outcome.stderr
-    while text.last == "\n" || text.last == " " { text.removeLast() }
-    let lines = text.split(separator: "\n").suffix(3).joined(separator: " / ")
+    let lines = outcome.stderr.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map {
+      $0.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()
+    }.filter { !$0.isEmpty }.map { String($0) }
+    let text = lines.joined(separator: " ")
     let status = outcome.status < 0 ? "was killed by a signal" : "exited with status \(outcome.status)"
-    return lines.isEmpty ? status : "\(status): \(TerminalText.clip(String(lines), limit: 300))"
+    return text.isEmpty ? status : "\(status) and said \"\(TerminalText.clip(text, limit: 300))\""
   }
 
   /// The helper as messages name it: `pass`, `secret-tool`, or a command's program, quoted.
@@ -357,12 +366,16 @@ package enum SecretHelper {
 
   /// The secret of a profile, read from its store. A missing, locked or failing helper throws an error
   /// naming the helper and the profile.
-  package static func read(_ reference: SecretReference, profile name: String, context: Context) throws(Failure) -> String {
-    let outcome = try run(reference, .read, profile: name, doing: "read the secret of", context: context)
+  package static func read(_ reference: SecretReference, profile name: String, stored: Bool = true, context: Context)
+    throws(Failure) -> String
+  {
+    let outcome = try run(reference, .read, profile: name, doing: "read the secret of", stored: stored, context: context)
     let fix =
       reference.kind == .command
       ? "check that the command works on its own: \(reference.command.map(shellWord).joined(separator: " "))"
-      : "unlock the store, or store the secret again with: conductor-profile set \(name) --secret (or --user-token)"
+      : stored
+        ? "unlock the store, or store the secret again with: conductor-profile set \(name) --secret (or --user-token)"
+        : "unlock or set up the store (conductor-profile doctor says how), or keep the secret elsewhere (--secret-store)"
     if failed(reference, outcome) {
       let missing = reference.kind == .secretService && outcome.stdout.isEmpty && outcome.stderr.isEmpty
       let why = missing ? "there is no such entry (or the keyring is locked)" : "\(programName(reference)) \(said(outcome))"
@@ -390,24 +403,47 @@ package enum SecretHelper {
 
   /// Stores a secret for a profile, then reads it back and compares: a store that did not keep it
   /// exactly is an error. The `command` store is read-only: its output must already be `secret`.
-  package static func write(_ secret: String, to reference: SecretReference, profile name: String, context: Context)
-    throws(Failure)
-  {
+  package static func write(
+    _ secret: String, to reference: SecretReference, profile name: String, stored: Bool = true, context: Context
+  ) throws(Failure) {
     if reference.kind != .command {
-      let outcome = try run(reference, .write(secret), profile: name, doing: "store the secret of", context: context)
+      // pass makes the entry's directories before it finds it cannot encrypt (no `pass init`): a failed
+      // write takes away the empty ones it made, so nothing is left behind.
+      let made = reference.kind == .pass ? passDirectories(context.environment).filter { !Posix.exists($0) } : []
+      let outcome: Outcome
+      do {
+        outcome = try run(
+          reference, .write(secret), profile: name, doing: "store the secret of", stored: stored, context: context)
+      } catch {
+        for directory in made { Posix.removeEmptyDirectory(directory) }
+        throw error
+      }
       if failed(reference, outcome) {
+        for directory in made { Posix.removeEmptyDirectory(directory) }
         throw .error(
           "cannot store the secret of profile '\(name)' in \(reference.label): \(reference.kind.program) \(said(outcome)); unlock or set up the store (conductor-profile doctor says how)"
         )
       }
     }
-    let back = try read(reference, profile: name, context: context)
+    let back = try read(reference, profile: name, stored: stored, context: context)
     if back != secret {
       throw .error(
         reference.kind == .command
           ? "the secret that \(reference.label) prints for profile '\(name)' differs from the profile's secret; put the secret where the command reads it first"
           : "\(reference.label) did not keep the secret of profile '\(name)' as given (it read back different)")
     }
+  }
+
+  /// The directories `pass insert conductor-profile/NAME` makes when they are missing, innermost first:
+  /// `$PASSWORD_STORE_DIR/conductor-profile` (default `~/.password-store`) and the store itself.
+  package static func passDirectories(_ environment: [String: String]) -> [String] {
+    var root = environment["PASSWORD_STORE_DIR"] ?? ""
+    if root.isEmpty {
+      guard let home = environment["HOME"], !home.isEmpty else { return [] }
+      root = home + "/.password-store"
+    }
+    while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
+    return [root + "/conductor-profile", root]
   }
 
   /// Removes a profile's entry from its store. The `command` store is read-only: nothing to remove.

@@ -5,7 +5,7 @@ import ShellOutput
 public struct StoreFile: Sendable {
   public let path: String
   public var directory: String { Posix.dirname(of: path) }
-  var lockPath: String { path + ".lock" }
+  package var lockPath: String { path + ".lock" }
 
   public init(path: String) { self.path = path }
 

@@ -43,6 +43,11 @@ package enum Posix {
 
   package static func exists(_ path: String) -> Bool { System.exists(path) }
 
+  /// Removes `path` when it is an empty directory (`rmdir`); anything else stays. True when it went.
+  @discardableResult package static func removeEmptyDirectory(_ path: String) -> Bool {
+    System.removeEmptyDirectory(path)
+  }
+
   /// Creates `path` and any missing parent with mode 0700 (`mkdir -p -m 700`, for the new ones only).
   package static func makeDirectories(_ path: String) throws(Failure) {
     do throws(SystemError) { try System.makeDirectories(path) } catch { throw Failure(error) }
