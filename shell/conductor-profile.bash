@@ -16,7 +16,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     local _CONDUCTOR_PROFILE_code _CONDUCTOR_PROFILE_status=0
     case "${1-}" in
       use | off)
-        _CONDUCTOR_PROFILE_code=$(_CONDUCTOR_PROFILE_SHELL=bash _CONDUCTOR_PROFILE_PREVIOUS="${_CONDUCTOR_PROFILE_PREVIOUS-}" \command conductor-profile "$@") || _CONDUCTOR_PROFILE_status=$?
+        _CONDUCTOR_PROFILE_code=$(_CONDUCTOR_PROFILE_SHELL=bash _CONDUCTOR_PROFILE_PREVIOUS="${_CONDUCTOR_PROFILE_PREVIOUS-}" _CONDUCTOR_PROFILE_SESSION="${_CONDUCTOR_PROFILE_SESSION-}" \command conductor-profile "$@") || _CONDUCTOR_PROFILE_status=$?
         if [[ $_CONDUCTOR_PROFILE_status -eq 0 ]]; then
           _conductor_profile_apply "$_CONDUCTOR_PROFILE_code" || _CONDUCTOR_PROFILE_status=$?
         fi
@@ -35,27 +35,38 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   }
 
   # Evaluates a switch only when this shell can apply all of it: every variable the code sets or unsets
-  # (one statement a line, as the program writes it) is looked up first, and a read-only one stops the
-  # switch before anything changes — also where errexit would end the shell. Says so and returns 1.
+  # is looked up first, and a read-only one stops the switch before anything changes — also where
+  # errexit would end the shell. Says so and returns 1. The names come from the first line alone, which
+  # the program writes before any value ("# conductor-profile switch sets: NAME..."): no value, whatever
+  # lines it spans, can add or hide one. Output without that line is no switch: nothing is evaluated.
   _conductor_profile_apply() {
-    local _CONDUCTOR_PROFILE_line _CONDUCTOR_PROFILE_name
+    local _CONDUCTOR_PROFILE_head=${1%%$'\n'*} _CONDUCTOR_PROFILE_name _CONDUCTOR_PROFILE_names
     # ${!name@a} of an unset name is an error under `set -u`: nounset off in here only (`local -`, bash 4.4).
     local -
     set +u
-    while IFS= read -r _CONDUCTOR_PROFILE_line; do
-      case $_CONDUCTOR_PROFILE_line in
-        'export '* | 'unset '*) _CONDUCTOR_PROFILE_name=${_CONDUCTOR_PROFILE_line#* } ;;
-        *=*) _CONDUCTOR_PROFILE_name=$_CONDUCTOR_PROFILE_line ;;
-        *) continue ;;
-      esac
-      _CONDUCTOR_PROFILE_name=${_CONDUCTOR_PROFILE_name%%[=;]*}
-      [[ $_CONDUCTOR_PROFILE_name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
+    if [[ $_CONDUCTOR_PROFILE_head != '# conductor-profile switch sets:'* ]]; then
+      printf '%s\n' "conductor-profile: the program printed no switch; nothing was changed" >&2
+      return 1
+    fi
+    IFS=' ' read -r -a _CONDUCTOR_PROFILE_names <<<"${_CONDUCTOR_PROFILE_head#'# conductor-profile switch sets:'}"
+    for _CONDUCTOR_PROFILE_name in "${_CONDUCTOR_PROFILE_names[@]}"; do
+      if [[ ! $_CONDUCTOR_PROFILE_name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+        printf '%s\n' "conductor-profile: the program printed no switch; nothing was changed" >&2
+        return 1
+      fi
       if [[ ${!_CONDUCTOR_PROFILE_name@a} == *r* ]]; then
         printf '%s\n' "conductor-profile: this shell cannot apply the switch: $_CONDUCTOR_PROFILE_name is read-only here; nothing was changed" >&2
         return 1
       fi
-    done <<<"$1"
+    done
     eval "$1"
+  }
+
+  # The one rule for outside text in this hook's prompt segment and messages: C0 controls, DEL and C1
+  # controls (U+0080-U+009F, in UTF-8 whatever the locale) become '?'. Sets _CONDUCTOR_PROFILE_plain.
+  _conductor_profile_plain() {
+    _CONDUCTOR_PROFILE_plain=${1//[[:cntrl:]]/?}
+    _CONDUCTOR_PROFILE_plain=${_CONDUCTOR_PROFILE_plain//$'\xc2'[$'\x80'-$'\x9f']/?}
   }
 
   # Sets CONDUCTOR_PROFILE_PS1 from the exported variables alone: no process, nothing evaluated.
@@ -64,7 +75,8 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     local name=${CONDUCTOR_PROFILE_ACTIVE-} expires=${CONDUCTOR_PROFILE_TOKEN_EXPIRES-} now color=
     CONDUCTOR_PROFILE_PS1=
     [[ -n $name ]] || return 0
-    name=${name//[[:cntrl:]]/?}
+    _conductor_profile_plain "$name"
+    name=$_CONDUCTOR_PROFILE_plain
     if [[ ${CONDUCTOR_PROFILE_AUTH-} == user-token ]]; then
       name="⚠ $name"
       if [[ ${CONDUCTOR_PROFILE_PRODUCTION-} == 1 ]]; then color='1;31'; else color=33; fi
@@ -105,21 +117,23 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
   # Ends a limited session at the first prompt after its deadline, as `off` would, and says so. No
   # process: the clock is printf's, and the switch wrote the names to clear in _CONDUCTOR_PROFILE_SESSION
-  # ("DEADLINE NAME..."). A shell that inherited the session without them runs `off` once, at its end.
+  # ("DEADLINE SECONDS NAME..."). A shell that inherited the session without them runs `off` once, at its end.
   _conductor_profile_session_check() {
     local ends=${CONDUCTOR_PROFILE_SESSION_ENDS-} now name=${CONDUCTOR_PROFILE_ACTIVE-} session=${_CONDUCTOR_PROFILE_SESSION-} IFS=' '
     [[ $ends =~ ^[0-9]{1,18}$ ]] || return 0
     printf -v now '%(%s)T' -1
     ((10#$ends <= now)) || return 0
-    if [[ $session =~ ^([0-9]{1,18})(( [A-Za-z_][A-Za-z0-9_]*)+)$ && ${BASH_REMATCH[1]} == "$ends" ]]; then
+    if [[ $session =~ ^([0-9]{1,18})\ ([0-9]{1,9})(( [A-Za-z_][A-Za-z0-9_]*)+)$ && ${BASH_REMATCH[1]} == "$ends" ]]; then
+      # `use -` brings it back limited the same way (DEADLINE SECONDS NAME...: the length it had).
+      [[ -z $name ]] || _CONDUCTOR_PROFILE_PREVIOUS="$name ${BASH_REMATCH[2]}"
       # shellcheck disable=SC2086  # checked names, split on their spaces
-      unset -v ${BASH_REMATCH[2]}
-      [[ -z $name ]] || _CONDUCTOR_PROFILE_PREVIOUS=$name
+      unset -v ${BASH_REMATCH[3]}
     elif ! \conductor-profile off >/dev/null; then
       return 0
     fi
     unset _CONDUCTOR_PROFILE_SESSION
-    printf 'conductor-profile: the limited session on %s has ended; its variables are cleared\n' "${name//[[:cntrl:]]/?}" >&2
+    _conductor_profile_plain "$name"
+    printf 'conductor-profile: the limited session on %s has ended; its variables are cleared\n' "$_CONDUCTOR_PROFILE_plain" >&2
   }
 
   # Appends the time left of a limited session to the caller's `name` (" 12m", " 1h30m", " 40s").
@@ -162,13 +176,15 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
 
   # --- Directory profiles ------------------------------------------------------------------------
   # When $PWD changed since the last prompt, finds the nearest .conductor-profile upward with builtins
-  # only. When the file that applies changed, one process: `use NAME` with _CONDUCTOR_PROFILE_DIRFILE
-  # set, which switches only to a trusted file's profile (conductor-profile allow) and asks the guard.
-  # Leaving the tree goes back to what the shell had when it entered (a `use` inside lasts until then).
+  # only, and never reads it. When the file that applies changed, one process: `use` with
+  # _CONDUCTOR_PROFILE_DIRFILE set to its path (nothing else), which checks the file (a regular file, at
+  # most 4 KiB, trusted with conductor-profile allow) before it reads the name, and asks the gate.
+  # Leaving a tree — for no file, or for one that does not switch (untrusted, invalid, refused) — goes
+  # back to what the shell had before it entered the first tree (a `use` inside lasts until then).
   _conductor_profile_dir_check() {
     [[ -z ${PWD-} || $PWD == "${_CONDUCTOR_PROFILE_DIR_PWD-}" ]] && return 0
     _CONDUCTOR_PROFILE_DIR_PWD=$PWD
-    local dir=$PWD file='' name='' left=${_CONDUCTOR_PROFILE_DIR_FILE-}
+    local dir=$PWD file='' left=${_CONDUCTOR_PROFILE_DIR_FILE-}
     [[ $dir == / ]] && dir=
     while :; do
       if [[ -f $dir/.conductor-profile ]]; then
@@ -180,30 +196,31 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     done
     [[ $file == "$left" ]] && return 0
     _CONDUCTOR_PROFILE_DIR_FILE=$file
-    if [[ -n $file ]]; then
-      if [[ -z ${_CONDUCTOR_PROFILE_DIR_INSIDE-} ]]; then
-        _CONDUCTOR_PROFILE_DIR_INSIDE=1
-        _CONDUCTOR_PROFILE_DIR_BEFORE=${CONDUCTOR_PROFILE_ACTIVE-}
-        # A profile inherited from a directory switch (a shell started inside a tree) is no profile to go
-        # back to; when it came from this very file, it is in force already: no process.
-        if [[ -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
-          _CONDUCTOR_PROFILE_DIR_BEFORE=
-          [[ $file == "$CONDUCTOR_PROFILE_FILE" && -n ${CONDUCTOR_PROFILE_ACTIVE-} ]] && return 0
-        fi
+    if [[ -n $file && -z ${_CONDUCTOR_PROFILE_DIR_INSIDE-} ]]; then
+      _CONDUCTOR_PROFILE_DIR_INSIDE=1
+      _CONDUCTOR_PROFILE_DIR_BEFORE=${CONDUCTOR_PROFILE_ACTIVE-}
+      # A profile inherited from a directory switch (a shell started inside a tree) is no profile to go
+      # back to; when it came from this very file, it is in force already: no process.
+      if [[ -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
+        _CONDUCTOR_PROFILE_DIR_BEFORE=
+        [[ $file == "$CONDUCTOR_PROFILE_FILE" && -n ${CONDUCTOR_PROFILE_ACTIVE-} ]] && return 0
       fi
-      { read -r name <"$file"; } 2>/dev/null
-      _CONDUCTOR_PROFILE_DIRFILE=$file \conductor-profile use "$name"
-    elif [[ -n ${_CONDUCTOR_PROFILE_DIR_INSIDE-} ]]; then
-      _CONDUCTOR_PROFILE_DIR_INSIDE=
-      # Nothing to undo when no switch happened inside (the file was not trusted, say).
-      [[ ${CONDUCTOR_PROFILE_ACTIVE-} == "${_CONDUCTOR_PROFILE_DIR_BEFORE-}" && -z ${CONDUCTOR_PROFILE_FILE-} ]] && return 0
-      left=${left%/*}
-      # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
-      if [[ -n ${_CONDUCTOR_PROFILE_DIR_BEFORE-} ]] && \conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"; then
-        printf "conductor-profile: left %s; back to '%s'\n" "${left//[[:cntrl:]]/?}" "$_CONDUCTOR_PROFILE_DIR_BEFORE" >&2
-      elif \conductor-profile off; then
-        printf 'conductor-profile: left %s; back to no profile\n' "${left//[[:cntrl:]]/?}" >&2
-      fi
+    fi
+    # Entering a tree, or another tree from inside one (a switch from the first tree's profile).
+    if [[ -n $file ]] && _CONDUCTOR_PROFILE_DIRFILE=$file \conductor-profile use; then
+      return 0
+    fi
+    [[ -n $file ]] || _CONDUCTOR_PROFILE_DIR_INSIDE=
+    # Nothing to undo when no tree was left, or no switch happened inside (the file was not trusted, say).
+    [[ -n $left ]] || return 0
+    [[ ${CONDUCTOR_PROFILE_ACTIVE-} == "${_CONDUCTOR_PROFILE_DIR_BEFORE-}" && -z ${CONDUCTOR_PROFILE_FILE-} ]] && return 0
+    _conductor_profile_plain "${left%/*}"
+    left=$_CONDUCTOR_PROFILE_plain
+    # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
+    if [[ -n ${_CONDUCTOR_PROFILE_DIR_BEFORE-} ]] && \conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"; then
+      printf "conductor-profile: left %s; back to '%s'\n" "$left" "$_CONDUCTOR_PROFILE_DIR_BEFORE" >&2
+    elif \conductor-profile off; then
+      printf 'conductor-profile: left %s; back to no profile\n' "$left" >&2
     fi
     return 0
   }

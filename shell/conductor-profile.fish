@@ -17,7 +17,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
             case use off
                 # A pipe into `read`, not a command substitution: fish gives a command substitution
                 # the shell's own standard error, so `2>` on this function would not reach warnings.
-                _CONDUCTOR_PROFILE_SHELL=fish _CONDUCTOR_PROFILE_PREVIOUS="$_CONDUCTOR_PROFILE_PREVIOUS" command conductor-profile $argv | read -lz _CONDUCTOR_PROFILE_code
+                _CONDUCTOR_PROFILE_SHELL=fish _CONDUCTOR_PROFILE_PREVIOUS="$_CONDUCTOR_PROFILE_PREVIOUS" _CONDUCTOR_PROFILE_SESSION="$_CONDUCTOR_PROFILE_SESSION" command conductor-profile $argv | read -lz _CONDUCTOR_PROFILE_code
                 set -l _CONDUCTOR_PROFILE_status $pipestatus[1]
                 if test $_CONDUCTOR_PROFILE_status -eq 0
                     printf '%s' $_CONDUCTOR_PROFILE_code | source
@@ -69,7 +69,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
     # --- seatbelt: limited sessions (use --for, productionSession), the profile's colour ---
     # Ends a limited session before the first prompt after its deadline, as `off` would, and says so.
     # No process: the clock is _conductor_profile_now's, and the switch wrote the names to clear in
-    # _CONDUCTOR_PROFILE_SESSION ("DEADLINE NAME..."). A shell that inherited the session without them
+    # _CONDUCTOR_PROFILE_SESSION ("DEADLINE SECONDS NAME..."). A shell that inherited the session without them
     # runs `off` once, at its end.
     function _conductor_profile_session_check --on-event fish_prompt
         set -l ends "$CONDUCTOR_PROFILE_SESSION_ENDS"
@@ -78,16 +78,17 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         string match -qr '^[0-9]+$' -- "$now"; and test "$ends" -le "$now"; or return 0
         set -l name "$CONDUCTOR_PROFILE_ACTIVE"
         set -l words (string split ' ' -- "$_CONDUCTOR_PROFILE_SESSION")
-        if test "$words[1]" = "$ends"; and set -q words[2]; and not string match -qvr '^[A-Za-z_][A-Za-z0-9_]*$' -- $words[2..-1]
-            for word in $words[2..-1]
+        if test "$words[1]" = "$ends"; and string match -qr '^[0-9]{1,9}$' -- "$words[2]"; and set -q words[3]; and not string match -qvr '^[A-Za-z_][A-Za-z0-9_]*$' -- $words[3..-1]
+            for word in $words[3..-1]
                 set -e -g $word
             end
-            test -z "$name"; or set -g _CONDUCTOR_PROFILE_PREVIOUS $name
+            # `use -` brings it back limited the same way (DEADLINE SECONDS NAME...: the length it had).
+            test -z "$name"; or set -g _CONDUCTOR_PROFILE_PREVIOUS "$name $words[2]"
         else if not conductor-profile off >/dev/null
             return 0
         end
         set -e -g _CONDUCTOR_PROFILE_SESSION
-        printf 'conductor-profile: the limited session on %s has ended; its variables are cleared\n' (string replace -ra '[[:cntrl:]]' '?' -- "$name") >&2
+        printf 'conductor-profile: the limited session on %s has ended; its variables are cleared\n' (string replace -ra '[\x00-\x1f\x7f\x{80}-\x{9f}]' '?' -- "$name") >&2
     end
 
     # Prints the time left of a limited session (" 12m", " 1h30m", " 40s"), for the prompt segment.
@@ -132,7 +133,7 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
         if test -z "$name"
             return $_CONDUCTOR_PROFILE_status
         end
-        set name (string replace -ra '[[:cntrl:]]' '?' -- "$name")
+        set name (string replace -ra '[\x00-\x1f\x7f\x{80}-\x{9f}]' '?' -- "$name")
         set -l color
         if test "$CONDUCTOR_PROFILE_AUTH" = user-token
             set name "⚠ $name"
@@ -165,10 +166,12 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
     end
 
     # --- Directory profiles --------------------------------------------------------------------
-    # On a directory change (PWD set), finds the nearest .conductor-profile upward with builtins only.
-    # When the file that applies changed, one process: `use NAME` with _CONDUCTOR_PROFILE_DIRFILE set,
-    # which switches only to a trusted file's profile (conductor-profile allow) and asks the guard.
-    # Leaving the tree goes back to what the shell had when it entered (a `use` inside lasts until then).
+    # On a directory change (PWD set), finds the nearest .conductor-profile upward with builtins only,
+    # and never reads it. When the file that applies changed, one process: `use` with
+    # _CONDUCTOR_PROFILE_DIRFILE set to its path (nothing else), which checks the file (a regular file,
+    # at most 4 KiB, trusted with conductor-profile allow) before it reads the name, and asks the gate.
+    # Leaving a tree — for no file, or for one that does not switch (untrusted, invalid, refused) — goes
+    # back to what the shell had before it entered the first tree (a `use` inside lasts until then).
     set -g _CONDUCTOR_PROFILE_DIR_FILE
     set -g _CONDUCTOR_PROFILE_DIR_INSIDE
     set -g _CONDUCTOR_PROFILE_DIR_BEFORE
@@ -190,27 +193,29 @@ if not set -q _CONDUCTOR_PROFILE_HOOK
             return $_CONDUCTOR_PROFILE_status
         end
         set -g _CONDUCTOR_PROFILE_DIR_FILE $file
-        if test -n "$file"
-            if test -z "$_CONDUCTOR_PROFILE_DIR_INSIDE"
-                set -g _CONDUCTOR_PROFILE_DIR_INSIDE 1
-                set -g _CONDUCTOR_PROFILE_DIR_BEFORE "$CONDUCTOR_PROFILE_ACTIVE"
-                # A profile inherited from a directory switch (a shell started inside a tree) is no profile to
-                # go back to; when it came from this very file, it is in force already: no process.
-                if test -n "$CONDUCTOR_PROFILE_FILE"
-                    set -g _CONDUCTOR_PROFILE_DIR_BEFORE
-                    if test "$file" = "$CONDUCTOR_PROFILE_FILE"; and test -n "$CONDUCTOR_PROFILE_ACTIVE"
-                        return $_CONDUCTOR_PROFILE_status
-                    end
+        if test -n "$file"; and test -z "$_CONDUCTOR_PROFILE_DIR_INSIDE"
+            set -g _CONDUCTOR_PROFILE_DIR_INSIDE 1
+            set -g _CONDUCTOR_PROFILE_DIR_BEFORE "$CONDUCTOR_PROFILE_ACTIVE"
+            # A profile inherited from a directory switch (a shell started inside a tree) is no profile to
+            # go back to; when it came from this very file, it is in force already: no process.
+            if test -n "$CONDUCTOR_PROFILE_FILE"
+                set -g _CONDUCTOR_PROFILE_DIR_BEFORE
+                if test "$file" = "$CONDUCTOR_PROFILE_FILE"; and test -n "$CONDUCTOR_PROFILE_ACTIVE"
+                    return $_CONDUCTOR_PROFILE_status
                 end
             end
-            set -l name ''
-            read -l name <$file 2>/dev/null
-            _CONDUCTOR_PROFILE_DIRFILE=$file conductor-profile use "$name"
-        else if test -n "$_CONDUCTOR_PROFILE_DIR_INSIDE"
+        end
+        # Entering a tree, or another tree from inside one (a switch from the first tree's profile).
+        if test -n "$file"
+            _CONDUCTOR_PROFILE_DIRFILE=$file conductor-profile use
+            and return $_CONDUCTOR_PROFILE_status
+        else
             set -g _CONDUCTOR_PROFILE_DIR_INSIDE
-            # Nothing to undo when no switch happened inside (the file was not trusted, say).
+        end
+        # Nothing to undo when no tree was left, or no switch happened inside (the file was not trusted, say).
+        if test -n "$left"
             if test "$CONDUCTOR_PROFILE_ACTIVE" != "$_CONDUCTOR_PROFILE_DIR_BEFORE"; or test -n "$CONDUCTOR_PROFILE_FILE"
-                set left (string replace -ra '[[:cntrl:]]' '?' -- "$left")
+                set left (string replace -ra '[\x00-\x1f\x7f\x{80}-\x{9f}]' '?' -- "$left")
                 set left (string replace -r '/[^/]*$' '' -- "$left")
                 # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
                 if test -n "$_CONDUCTOR_PROFILE_DIR_BEFORE"; and conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"

@@ -9,7 +9,7 @@
 # Loading it twice installs it once. The prompt segment starts no process.
 if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   typeset -g _CONDUCTOR_PROFILE_HOOK=zsh
-  typeset -g CONDUCTOR_PROFILE_PS1='' _CONDUCTOR_PROFILE_PREVIOUS=${_CONDUCTOR_PROFILE_PREVIOUS-}
+  typeset -g CONDUCTOR_PROFILE_PS1='' _CONDUCTOR_PROFILE_PREVIOUS=${_CONDUCTOR_PROFILE_PREVIOUS-} _CONDUCTOR_PROFILE_plain=''
   # The clock for the expired mark, without a process.
   zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 
@@ -20,7 +20,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     local _CONDUCTOR_PROFILE_code _CONDUCTOR_PROFILE_status=0
     case "${1-}" in
       use | off)
-        _CONDUCTOR_PROFILE_code=$(_CONDUCTOR_PROFILE_SHELL=zsh _CONDUCTOR_PROFILE_PREVIOUS="${_CONDUCTOR_PROFILE_PREVIOUS-}" \command conductor-profile "$@") || _CONDUCTOR_PROFILE_status=$?
+        _CONDUCTOR_PROFILE_code=$(_CONDUCTOR_PROFILE_SHELL=zsh _CONDUCTOR_PROFILE_PREVIOUS="${_CONDUCTOR_PROFILE_PREVIOUS-}" _CONDUCTOR_PROFILE_SESSION="${_CONDUCTOR_PROFILE_SESSION-}" \command conductor-profile "$@") || _CONDUCTOR_PROFILE_status=$?
         if (( _CONDUCTOR_PROFILE_status == 0 )); then
           _conductor_profile_apply "$_CONDUCTOR_PROFILE_code" || _CONDUCTOR_PROFILE_status=$?
         fi
@@ -43,26 +43,41 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   }
 
   # Evaluates a switch only when this shell can apply all of it: every variable the code sets or unsets
-  # (one statement a line, as the program writes it) is looked up first, and a read-only or special one
-  # (ARGC) stops the switch before anything changes — also under err_exit, which an error inside eval
-  # would turn into the end of the shell. Says so and returns 1.
+  # is looked up first, and a read-only or special one (ARGC) stops the switch before anything changes —
+  # also under err_exit, which an error inside eval would turn into the end of the shell. Says so and
+  # returns 1. The names come from the first line alone, which the program writes before any value
+  # ("# conductor-profile switch sets: NAME..."): no value, whatever lines it spans, can add or hide one.
+  # Output without that line is no switch: nothing is evaluated.
   function _conductor_profile_apply {
     emulate -L zsh
-    local _CONDUCTOR_PROFILE_line _CONDUCTOR_PROFILE_name
-    for _CONDUCTOR_PROFILE_line in "${(@f)1}"; do
-      case $_CONDUCTOR_PROFILE_line in
-        ('export '* | 'unset '*) _CONDUCTOR_PROFILE_name=${_CONDUCTOR_PROFILE_line#* } ;;
-        (*=*) _CONDUCTOR_PROFILE_name=$_CONDUCTOR_PROFILE_line ;;
-        (*) continue ;;
-      esac
-      _CONDUCTOR_PROFILE_name=${_CONDUCTOR_PROFILE_name%%[=;]*}
-      [[ $_CONDUCTOR_PROFILE_name =~ '^[A-Za-z_][A-Za-z0-9_]*$' ]] || continue
+    local _CONDUCTOR_PROFILE_head=${1%%$'\n'*} _CONDUCTOR_PROFILE_name
+    if [[ $_CONDUCTOR_PROFILE_head != '# conductor-profile switch sets:'* ]]; then
+      print -ru2 -- "conductor-profile: the program printed no switch; nothing was changed"
+      return 1
+    fi
+    for _CONDUCTOR_PROFILE_name in ${(s: :)${_CONDUCTOR_PROFILE_head#'# conductor-profile switch sets:'}}; do
+      if [[ ! $_CONDUCTOR_PROFILE_name =~ '^[A-Za-z_][A-Za-z0-9_]*$' ]]; then
+        print -ru2 -- "conductor-profile: the program printed no switch; nothing was changed"
+        return 1
+      fi
       if [[ ${(tP)_CONDUCTOR_PROFILE_name} == *(readonly|special)* ]]; then
         print -ru2 -- "conductor-profile: this shell cannot apply the switch: $_CONDUCTOR_PROFILE_name is read-only or special here; nothing was changed"
         return 1
       fi
     done
     eval "$1"
+  }
+
+  # The one rule for outside text in this hook's prompt segment and messages: C0 controls, DEL and C1
+  # controls (U+0080-U+009F, in UTF-8 whatever the locale) become '?'. Sets _CONDUCTOR_PROFILE_plain.
+  _conductor_profile_plain() {
+    emulate -L zsh
+    local code
+    _CONDUCTOR_PROFILE_plain=${1//[[:cntrl:]]/?}
+    # Outside a UTF-8 locale a C1 control is two bytes, which the class above does not match.
+    if [[ $_CONDUCTOR_PROFILE_plain == *$'\xc2'* ]]; then
+      for code in {128..159}; do _CONDUCTOR_PROFILE_plain=${_CONDUCTOR_PROFILE_plain//$'\xc2'${(#)code}/?}; done
+    fi
   }
 
   # Sets CONDUCTOR_PROFILE_PS1 from the exported variables alone: no process, nothing evaluated.
@@ -72,7 +87,8 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     local name=${CONDUCTOR_PROFILE_ACTIVE-} expires=${CONDUCTOR_PROFILE_TOKEN_EXPIRES-} start= end=
     CONDUCTOR_PROFILE_PS1=''
     [[ -n $name ]] || return 0
-    name=${name//[[:cntrl:]]/?}
+    _conductor_profile_plain "$name"
+    name=$_CONDUCTOR_PROFILE_plain
     name=${name//\%/%%}
     if [[ ${CONDUCTOR_PROFILE_AUTH-} == user-token ]]; then
       name="⚠ $name"
@@ -116,7 +132,7 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   typeset -g _CONDUCTOR_PROFILE_SESSION=${_CONDUCTOR_PROFILE_SESSION-}
   # Ends a limited session at the first prompt after its deadline, as `off` would, and says so. No
   # process: the clock is zsh/datetime's (else the prompt's %D{%s}), and the switch wrote the names to
-  # clear in _CONDUCTOR_PROFILE_SESSION ("DEADLINE NAME..."). A shell that inherited the session without
+  # clear in _CONDUCTOR_PROFILE_SESSION ("DEADLINE SECONDS NAME..."). A shell that inherited the session without
   # them runs `off` once, at its end.
   _conductor_profile_session_check() {
     emulate -L zsh
@@ -125,14 +141,16 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     [[ $ends == <-> && ${#ends} -le 18 ]] || return 0
     [[ -n $now ]] || now=${(%):-%D{%s}}
     (( 10#$ends <= now )) || return 0
-    if [[ $session =~ '^([0-9]+)(( [A-Za-z_][A-Za-z0-9_]*)+)$' && $match[1] == $ends ]]; then
-      unset -v ${=match[2]}
-      [[ -z $name ]] || _CONDUCTOR_PROFILE_PREVIOUS=$name
+    if [[ $session =~ '^([0-9]+) ([0-9]+)(( [A-Za-z_][A-Za-z0-9_]*)+)$' && $match[1] == $ends ]]; then
+      unset -v ${=match[3]}
+      # `use -` brings it back limited the same way (DEADLINE SECONDS NAME...: the length it had).
+      [[ -z $name ]] || _CONDUCTOR_PROFILE_PREVIOUS="$name $match[2]"
     elif ! \conductor-profile off >/dev/null; then
       return 0
     fi
     unset _CONDUCTOR_PROFILE_SESSION
-    print -r -- "conductor-profile: the limited session on ${name//[[:cntrl:]]/?} has ended; its variables are cleared" >&2
+    _conductor_profile_plain "$name"
+    print -r -- "conductor-profile: the limited session on $_CONDUCTOR_PROFILE_plain has ended; its variables are cleared" >&2
   }
 
   # Appends the time left of a limited session to the caller's `name` (" 12m", " 1h30m", " 40s").
@@ -173,17 +191,19 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
   # --- end of seatbelt ---------------------------------------------------------------------------------
 
   # --- Directory profiles ------------------------------------------------------------------------
-  # On a directory change (chpwd), finds the nearest .conductor-profile upward with builtins only.
-  # When the file that applies changed, one process: `use NAME` with _CONDUCTOR_PROFILE_DIRFILE set,
-  # which switches only to a trusted file's profile (conductor-profile allow) and asks the guard.
-  # Leaving the tree goes back to what the shell had when it entered (a `use` inside lasts until then).
+  # On a directory change (chpwd), finds the nearest .conductor-profile upward with builtins only, and
+  # never reads it. When the file that applies changed, one process: `use` with
+  # _CONDUCTOR_PROFILE_DIRFILE set to its path (nothing else), which checks the file (a regular file, at
+  # most 4 KiB, trusted with conductor-profile allow) before it reads the name, and asks the gate.
+  # Leaving a tree — for no file, or for one that does not switch (untrusted, invalid, refused) — goes
+  # back to what the shell had before it entered the first tree (a `use` inside lasts until then).
   typeset -g _CONDUCTOR_PROFILE_DIR_FILE='' _CONDUCTOR_PROFILE_DIR_INSIDE='' _CONDUCTOR_PROFILE_DIR_BEFORE=''
   _conductor_profile_dir_check() {
     local _CONDUCTOR_PROFILE_status=$?
     emulate -L zsh
     # Not in a subshell ( `$(cd dir; …)` ): its switch would end with it.
     [[ -n ${PWD-} ]] && (( ! ZSH_SUBSHELL )) || return $_CONDUCTOR_PROFILE_status
-    local dir=$PWD file='' name='' left=$_CONDUCTOR_PROFILE_DIR_FILE
+    local dir=$PWD file='' left=$_CONDUCTOR_PROFILE_DIR_FILE
     [[ $dir == / ]] && dir=
     while :; do
       if [[ -f $dir/.conductor-profile ]]; then
@@ -195,30 +215,30 @@ if [[ -z "${_CONDUCTOR_PROFILE_HOOK-}" ]]; then
     done
     [[ $file == "$left" ]] && return $_CONDUCTOR_PROFILE_status
     _CONDUCTOR_PROFILE_DIR_FILE=$file
-    if [[ -n $file ]]; then
-      if [[ -z $_CONDUCTOR_PROFILE_DIR_INSIDE ]]; then
-        _CONDUCTOR_PROFILE_DIR_INSIDE=1
-        _CONDUCTOR_PROFILE_DIR_BEFORE=${CONDUCTOR_PROFILE_ACTIVE-}
-        # A profile inherited from a directory switch (a shell started inside a tree) is no profile to go
-        # back to; when it came from this very file, it is in force already: no process.
-        if [[ -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
-          _CONDUCTOR_PROFILE_DIR_BEFORE=
-          [[ $file == "$CONDUCTOR_PROFILE_FILE" && -n ${CONDUCTOR_PROFILE_ACTIVE-} ]] && return $_CONDUCTOR_PROFILE_status
-        fi
+    if [[ -n $file && -z $_CONDUCTOR_PROFILE_DIR_INSIDE ]]; then
+      _CONDUCTOR_PROFILE_DIR_INSIDE=1
+      _CONDUCTOR_PROFILE_DIR_BEFORE=${CONDUCTOR_PROFILE_ACTIVE-}
+      # A profile inherited from a directory switch (a shell started inside a tree) is no profile to go
+      # back to; when it came from this very file, it is in force already: no process.
+      if [[ -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
+        _CONDUCTOR_PROFILE_DIR_BEFORE=
+        [[ $file == "$CONDUCTOR_PROFILE_FILE" && -n ${CONDUCTOR_PROFILE_ACTIVE-} ]] && return $_CONDUCTOR_PROFILE_status
       fi
-      { read -r name <"$file" } 2>/dev/null
-      _CONDUCTOR_PROFILE_DIRFILE=$file \conductor-profile use "$name"
-    elif [[ -n $_CONDUCTOR_PROFILE_DIR_INSIDE ]]; then
-      _CONDUCTOR_PROFILE_DIR_INSIDE=
-      # Nothing to undo when no switch happened inside (the file was not trusted, say).
-      if [[ ${CONDUCTOR_PROFILE_ACTIVE-} != "$_CONDUCTOR_PROFILE_DIR_BEFORE" || -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
-        left=${left%/*}
-        # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
-        if [[ -n $_CONDUCTOR_PROFILE_DIR_BEFORE ]] && \conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"; then
-          print -ru2 -- "conductor-profile: left ${left//[[:cntrl:]]/?}; back to '$_CONDUCTOR_PROFILE_DIR_BEFORE'"
-        elif \conductor-profile off; then
-          print -ru2 -- "conductor-profile: left ${left//[[:cntrl:]]/?}; back to no profile"
-        fi
+    fi
+    # Entering a tree, or another tree from inside one (a switch from the first tree's profile).
+    if [[ -n $file ]] && _CONDUCTOR_PROFILE_DIRFILE=$file \conductor-profile use; then
+      return $_CONDUCTOR_PROFILE_status
+    fi
+    [[ -n $file ]] || _CONDUCTOR_PROFILE_DIR_INSIDE=
+    # Nothing to undo when no tree was left, or no switch happened inside (the file was not trusted, say).
+    if [[ -n $left ]] && [[ ${CONDUCTOR_PROFILE_ACTIVE-} != "$_CONDUCTOR_PROFILE_DIR_BEFORE" || -n ${CONDUCTOR_PROFILE_FILE-} ]]; then
+      _conductor_profile_plain "${left%/*}"
+      left=$_CONDUCTOR_PROFILE_plain
+      # When that profile cannot be had again (removed since, refused), no profile: never the tree's outside it.
+      if [[ -n $_CONDUCTOR_PROFILE_DIR_BEFORE ]] && \conductor-profile use "$_CONDUCTOR_PROFILE_DIR_BEFORE"; then
+        print -ru2 -- "conductor-profile: left $left; back to '$_CONDUCTOR_PROFILE_DIR_BEFORE'"
+      elif \conductor-profile off; then
+        print -ru2 -- "conductor-profile: left $left; back to no profile"
       fi
     fi
     return $_CONDUCTOR_PROFILE_status

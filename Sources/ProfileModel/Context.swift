@@ -143,10 +143,12 @@ enum SecretPrompt {
   /// mode is put back by `Tty.withMode`, the one place that changes a terminal's mode: on return, on a
   /// failure, and when a signal ends the program (Ctrl-C: exit 130).
   static func readWithoutEcho(prompt: String) throws(Failure) -> [UInt8] {
-    try? Posix.writeAll(2, prompt.utf8, path: "standard error")
     defer { try? Posix.writeAll(2, [UInt8(ascii: "\n")], path: "standard error") }
     return try Tty.withMode(0, signalExit: -1, farewell: "\n", configure: .noEcho) {
-      Terminal.readSecretLine(0, limit: Limits.secretBytes)
+      // Asked once echo is off (nothing typed after the question can show). The prompt names a profile,
+      // which a hand-edited store can fill with anything: the one sanitiser.
+      try? Posix.writeAll(2, TerminalText.sanitize(prompt).utf8, path: "standard error")
+      return Terminal.readSecretLine(0, limit: Limits.secretBytes)
     }
   }
 }

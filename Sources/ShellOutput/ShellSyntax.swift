@@ -30,6 +30,22 @@ public enum ShellSyntax: String, CaseIterable, Sendable {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// What the hook reads before it evaluates a switch (`use`, `off`): the first line, a comment naming
+  /// every variable the code after it sets or unsets. The hook checks those names (read-only ones stop
+  /// the switch) from this line alone, never by reading the code, so no value — whatever newlines, quotes
+  /// or `unset …` text it holds — can add, hide or change a name: it is the first line, written before any value.
+  package static let namesPrefix = "# conductor-profile switch sets:"
+
+  /// `code` behind its names line (`namesPrefix`, then the names, space separated).
+  package static func withNames(_ names: [String], _ code: String) -> String {
+    var line = namesPrefix
+    for name in names {
+      precondition(isVariableName(name), "invalid variable name reached the names line")
+      line += " " + name
+    }
+    return line + "\n" + code
+  }
+
   /// A plain (not exported) shell variable, for the hook's private state: `name='value';`
   /// (fish: `set -g name 'value';`).
   package func setPrivate(_ name: String, _ value: String) -> String {

@@ -185,7 +185,7 @@ import Testing
 
   func directorySwitch(_ sandbox: Sandbox, _ project: URL, env: [String: String] = [:]) throws -> Sandbox.Result {
     try sandbox.run(
-      ["use", "dev"],
+      ["use"],
       env: ["_CONDUCTOR_PROFILE_SHELL": "bash", "_CONDUCTOR_PROFILE_DIRFILE": project.path + "/.conductor-profile"]
         .merging(env) { $1 })
   }
@@ -220,7 +220,7 @@ import Testing
     #expect(r.status == 1 && r.stdout == "", "\(r)")
     #expect(
       r.stderr
-        == "conductor-profile: \(file) (profile 'dev') is not trusted, so nothing switched; trust it with: conductor-profile allow \(project.path)\n"
+        == "conductor-profile: \(file) is not trusted, so nothing switched; trust it with: conductor-profile allow \(project.path)\n"
     )
     #expect(try run(sandbox, ["allow"], in: project).status == 0)
     try Data("prod\n".utf8).write(to: URL(fileURLWithPath: file))
@@ -228,7 +228,7 @@ import Testing
     #expect(r.status == 1 && r.stdout == "", "\(r)")
     #expect(
       r.stderr
-        == "conductor-profile: \(file) changed since it was allowed (it now names 'prod'), so nothing switched; check it, then: conductor-profile allow \(project.path)\n"
+        == "conductor-profile: \(file) changed since it was allowed, so nothing switched; check it, then: conductor-profile allow \(project.path)\n"
     )
   }
 
@@ -294,6 +294,8 @@ import Testing
       ), "\(r)")
     #expect(try sandbox.run(["deny", real]).status == 0)
     r = try sandbox.run(["doctor"], env: ["_CONDUCTOR_PROFILE_SHELL": "bash"])
-    #expect(!r.stdout.contains(".conductor-profile"), "\(r)")
+    // Nothing trusted: no line about trusted files is left (doctor's list of the files it writes still names the trust file).
+    #expect(!r.stdout.contains("problem: the trusted .conductor-profile file"), "\(r)")
+    #expect(!r.stdout.contains("every trusted .conductor-profile file"), "\(r)")
   }
 }

@@ -40,7 +40,7 @@ import Testing
     #expect(
       lines[3].hasPrefix("error: refused by the guard (mode block): profile 'b-play' uses a user token on the production server"))
     #expect(lines[4] == "==> c-oss (http://localhost:8080/api)")
-    #expect(lines[5] == "exec: 2 of 3 succeeded; failed: b-play (refused by the guard)")
+    #expect(lines[5] == "exec: 2 of 3 succeeded; failed: b-play (refused)")
     #expect(lines[6] == "")
 
     let dev = try s.environmentDump("a-dev.env")
@@ -69,7 +69,7 @@ import Testing
     var r = try s.run(["exec", "*", "--fail-fast", "--"] + dump, env: stale(s))
     #expect(r.status == 3, "\(r)")
     #expect(
-      r.stderr.hasSuffix("exec: 1 of 3 succeeded; failed: b-play (refused by the guard); not run (--fail-fast): c-oss\n"), "\(r)")
+      r.stderr.hasSuffix("exec: 1 of 3 succeeded; failed: b-play (refused); not run (--fail-fast): c-oss\n"), "\(r)")
     #expect(FileManager.default.fileExists(atPath: s.out.appendingPathComponent("a-dev.env").path))
     #expect(!FileManager.default.fileExists(atPath: s.out.appendingPathComponent("c-oss.env").path))
     // The status is the first non-zero one; the list runs in the order given.

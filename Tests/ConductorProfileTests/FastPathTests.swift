@@ -66,7 +66,9 @@ import Testing
   @Test(arguments: [
     ("https://prod.example.com/api", true), ("https://PROD.example.com:443/", true), ("https://prod.example.com", true),
     ("http://prod.example.com/api", true), ("https://prod.example.com:8443", true), ("https://other.example.com/api", false),
-    ("not a url", false), ("https://user@prod.example.com", false),
+    // When in doubt, production: a flagged server that does not validate still marks the host it names.
+    ("not a url", false), ("https://user@prod.example.com", true), ("https://prod.example.com/api?x=1", true),
+    (" https://prod.example.com/api ", true), ("prod.example.com", true), ("https://prod.example.com/api#top", true),
   ])
   func productionIsJudgedOnTheHost(flagged: String, matches: Bool) throws {
     let store = try Self.store([(flagged, true), ("https://prod.example.com/api", false)])

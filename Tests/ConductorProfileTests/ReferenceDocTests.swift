@@ -38,7 +38,7 @@ import Testing
     | `NO_COLOR` | no colour when set and not empty |
     | `XDG_CONFIG_HOME`, `XDG_CACHE_HOME`, `HOME` | the store and the token cache (`$XDG_CACHE_HOME/conductor-profile/tokens/`, else `~/.cache/conductor-profile/tokens/`) |
     | `CONDUCTOR_PROFILE_ACTIVE` and the other exported variables | the active profile (default NAME of `show`, `token`, `verify`); `CONDUCTOR_PROFILE_VARS` names the extras a switch clears |
-    | `_CONDUCTOR_PROFILE_SHELL`, `_CONDUCTOR_PROFILE_PREVIOUS`, `_CONDUCTOR_PROFILE_STARTUP` | private: set by the shell hook for the program it runs |
+    | `_CONDUCTOR_PROFILE_SHELL`, `_CONDUCTOR_PROFILE_PREVIOUS`, `_CONDUCTOR_PROFILE_SESSION`, `_CONDUCTOR_PROFILE_STARTUP`, `_CONDUCTOR_PROFILE_DIRFILE` | private: set by the shell hook for the program it runs |
     | `_CONDUCTOR_PROFILE_DIRFILE` | private: set by the shell hook for the `use` of a directory switch (see `allow`); `CONDUCTOR_PROFILE_FILE`, exported by that switch, is read by `current` |
 
 

@@ -97,7 +97,8 @@ import Testing
     #expect(ends >= before + seconds && ends <= nowSeconds() + seconds)
     // The hook's record: the deadline, then what off would clear (the managed names and dev's extra).
     let record = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("_CONDUCTOR_PROFILE_SESSION=") })
-    #expect(record.hasPrefix("_CONDUCTOR_PROFILE_SESSION='\(ends) CONDUCTOR_AUTH_KEY CONDUCTOR_AUTH_SECRET "))
+    // The hook's record: the deadline, the length (what `use -` brings back), then what off would clear.
+    #expect(record.hasPrefix("_CONDUCTOR_PROFILE_SESSION='\(ends) \(seconds) CONDUCTOR_AUTH_KEY CONDUCTOR_AUTH_SECRET "))
     #expect(record.contains(" CONDUCTOR_PROFILE_SESSION_ENDS ") && record.hasSuffix(" X_ONE';"), "\(record)")
     #expect(r.stderr.hasPrefix("the session on 'dev' ends in "), "\(r)")
   }
@@ -193,7 +194,7 @@ import Testing
     #expect(before["X_ONE"] == bytes("1"))
     #expect(r.stderr.contains(/<dev [0-3]s>/), "the prompt shows the time left: \(r)")
     #expect(conductorNames(try sandbox.environmentDump("after")) == [], "the session ended as off would: \(r)")
-    #expect(try sandbox.outText("previous") == "dev", "use - goes back to it")
+    #expect(try sandbox.outText("previous") == "dev 3", "use - goes back to it, limited the same way")
     let announced = "conductor-profile: the limited session on dev has ended; its variables are cleared\n<>"
     #expect(r.stderr.components(separatedBy: announced).count == 2, "announced once, before the prompt: \(r)")
   }
@@ -218,7 +219,7 @@ import Testing
     // fish's clock (boot time plus uptime, from /proc) may be a second behind time(2).
     #expect(try sandbox.outText("segment").wholeMatch(of: /dev [0-4]s/) != nil)
     #expect(conductorNames(try sandbox.environmentDump("after")) == [])
-    #expect(try sandbox.outText("previous") == "dev")
+    #expect(try sandbox.outText("previous") == "dev 3")
     #expect(r.stderr == "conductor-profile: the limited session on dev has ended; its variables are cleared\n", "\(r)")
   }
 
@@ -418,7 +419,7 @@ import Testing
       """
     guard let r = try sandbox.shell(shell, script) else { return }
     #expect(r.status == 0, "\(r)")
-    #expect(try sandbox.outText("st1") == "1\n")
+    #expect(try sandbox.outText("st1") == "3\n", "refused by a seatbelt")
     #expect(try sandbox.outBytes("env1") == sandbox.outBytes("env0"))
     #expect(
       try sandbox.outText("err")
@@ -429,15 +430,15 @@ import Testing
   }
 
   /// A fan-out `exec` confirms each production profile as `use` does: without a terminal it runs the
-  /// others and refuses that one (exit 1), unless `--yes`.
+  /// others and refuses that one (exit 3), unless `--yes`.
   @Test func fanOutExecConfirmsProductionProfiles() throws {
     let sandbox = try confirmingSandbox()
     let r = try sandbox.run(["exec", "dev,prod", "--", "sh", "-c", "printf '%s;' \"$CONDUCTOR_PROFILE_ACTIVE\""])
-    #expect(r.status == 1, "\(r)")
+    #expect(r.status == 3, "\(r)")
     #expect(r.stdout == "dev;", "\(r)")
     #expect(
       r.stderr.contains(
-        "error: profile 'prod' is a production profile and the store asks to confirm those (confirmProduction), and there is no terminal to ask on; nothing was changed. Confirm with --yes on the exec command line\n"
+        "error: profile 'prod' is a production profile and the store asks to confirm those (confirmProduction), and there is no terminal to ask on; nothing was changed. Confirm with: conductor-profile exec prod --yes -- COMMAND\n"
       ), "\(r)")
     let confirmed = try sandbox.run(
       ["exec", "dev,prod", "--yes", "--", "sh", "-c", "printf '%s;' \"$CONDUCTOR_PROFILE_ACTIVE\""])
@@ -457,7 +458,7 @@ import Testing
     let prodFile = try trusted("app", "prod")
     let devFile = try trusted("dev-app", "dev")
     let (r, _) = try hookUse(sandbox, ["prod", "--yes"], env: ["_CONDUCTOR_PROFILE_DIRFILE": prodFile])
-    #expect(r.status == 1 && r.stdout == "", "\(r)")
+    #expect(r.status == 3 && r.stdout == "", "\(r)")
     #expect(
       r.stderr
         == "error: profile 'prod' is a production profile and the store asks to confirm those (confirmProduction): not switched for '\(prodFile)'; switch by hand with: conductor-profile use prod\n"

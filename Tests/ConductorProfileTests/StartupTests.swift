@@ -21,10 +21,16 @@ import Testing
     let completions = try sandbox.run(["completions", shell.rawValue]).stdout
     let env = try sandbox.run(["env", "dev", "--shell", shell.rawValue]).stdout
     let (set, unset) = ShellInitTests.initMarker(shell)
+    // The switch's first line names what it sets (for the hook's check), in the order the code does.
+    let names = env.split(separator: "\n").compactMap { line -> Substring? in
+      let words = line.split(separator: " ")
+      return line.hasPrefix("set -e -g ") ? words[3] : words.count > 1 ? words[shell == .fish ? 2 : 1] : nil
+    }.map { $0.split(separator: "=")[0].split(separator: ";")[0] }
+    let code = "# conductor-profile switch sets: " + names.joined(separator: " ") + "\n" + env
     let startup =
       shell == .fish
-      ? "if set -q _CONDUCTOR_PROFILE_INIT\n" + env + "end\n"
-      : "if [[ -n \"${_CONDUCTOR_PROFILE_INIT-}\" ]]; then\n" + env + "_conductor_profile_segment\nfi\n"
+      ? "if set -q _CONDUCTOR_PROFILE_INIT\n" + code + "end\n"
+      : "if [[ -n \"${_CONDUCTOR_PROFILE_INIT-}\" ]]; then\n" + code + "_conductor_profile_segment\nfi\n"
     #expect(r.stdout == set + hook + completions + startup + unset)
     // A shell that has a profile keeps it: no switch in the output.
     let inherited = try sandbox.run(["init", shell.rawValue], env: ["CONDUCTOR_PROFILE_ACTIVE": "prod"])

@@ -15,7 +15,7 @@ import Testing
   @Test func sanitizerEscapesControlsAndKeepsLayout() {
     #expect(TerminalText.sanitize("a\tb\nc") == "a\tb\nc")
     #expect(TerminalText.sanitize("\u{1B}[2J") == "\\e[2J")
-    #expect(TerminalText.sanitize("\u{07}\u{7F}\r\u{9B}") == "\\x07\\x7f\\r\\u{9b}")
+    #expect(TerminalText.sanitize("\u{07}\u{7F}\r\u{9B}") == "\\x07\\x7f\\r\\u{9B}")
     #expect(TerminalText.sanitize("Grüße ☃") == "Grüße ☃")
   }
 
@@ -64,7 +64,7 @@ import Testing
       seen += r.stdout + r.stderr
     }
     // The hostile text did reach the output, escaped: the checks above can fail.
-    #expect(seen.contains("x\\e]52;c;cHduZWQ=\\x07\\e]0;title\\x07\\e[2J\\r\\x7f\\x08\\u{9b}31m\\x01y"))
+    #expect(seen.contains("x\\e]52;c;cHduZWQ=\\x07\\e]0;title\\x07\\e[2J\\r\\x7f\\x08\\u{9B}31m\\x01y"))
     for needle in ["description", "X_EVIL", "works on", "a user token", "is set for the production server"]
     where !seen.contains(needle) {
       Issue.record("no output mentions \(needle)")

@@ -15,33 +15,36 @@ struct DirectorySwitch {
   init?(_ context: Context) throws(Failure) {
     guard let path = context.environment[DirectorySwitch.fileVariable], !path.isEmpty else { return nil }
     guard path.hasPrefix("/") else { throw .error("\(DirectorySwitch.fileVariable) is not an absolute path") }
-    let file = try DirectoryFile.read(path)
-    let trusted = try TrustFile(store: try context.store()).load()[file.key]
-    let allow = "conductor-profile allow \(shellWord(file.directory))"
+    // Type, size and trust before a byte of the file is interpreted: an untrusted file's content reaches
+    // no message (nor, from the hook, any argument: the hook hands over the path alone).
+    let contents = try DirectoryFile.load(path)
+    let trusted = try TrustFile(store: try context.store()).load()[contents.key]
+    let allow = "conductor-profile allow \(shellWord(contents.directory))"
     guard let trusted else {
-      context.note(
-        "conductor-profile: \(shownText(path)) (profile '\(file.profileName)') is not trusted, so nothing switched; trust it with: \(allow)"
-      )
+      context.note("conductor-profile: \(shownText(path)) is not trusted, so nothing switched; trust it with: \(allow)")
       throw .exit(ExitCode.failure)
     }
-    guard trusted == file.hash else {
+    guard trusted == contents.hash else {
       context.note(
-        "conductor-profile: \(shownText(path)) changed since it was allowed (it now names '\(file.profileName)'), so nothing switched; check it, then: \(allow)"
-      )
+        "conductor-profile: \(shownText(path)) changed since it was allowed, so nothing switched; check it, then: \(allow)")
       throw .exit(ExitCode.failure)
     }
+    let file = try contents.named()
     self.file = file
   }
 
   /// The profile the file names: a missing one is one line (not a usage error), nothing switched.
-  func target(_ context: Context) throws(Failure) -> SwitchCommands.Target {
+  func target(_ context: Context, yes: Bool, requested: Int64?) throws(Failure) -> (
+    target: SwitchCommands.Target, session: Int64?
+  ) {
     let store = try context.loadStore()
     guard let profile = try store.profile(named: name) else {
       throw .error(
         "\(shownText(file.path)) names the profile '\(name)', which does not exist, so nothing switched; add it (conductor-profile add \(name) …) or edit the file"
       )
     }
-    return try SwitchCommands.target(name, profile, in: store, context)
+    return try SwitchCommands.target(
+      name, profile, in: store, context, through: .directory(file.path), yes: yes, requested: requested)
   }
 
   /// The exports of the switch, with the mark that says which file they came from.

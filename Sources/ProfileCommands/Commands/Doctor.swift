@@ -230,6 +230,19 @@ enum DoctorCommand {
     }
     var tokensOK = true
     var guardOK = true
+    // When in doubt, production: a production profile whose server does not validate still marks the host
+    // its text names, or, when none can be read, makes every user token count as on production.
+    for (name, server, host) in store.unreadableProductionServers() {
+      guardOK = false
+      let effect =
+        host.map { "its host \($0) still counts as production" }
+        ?? "no host can be read from it, so every user token counts as on production until it is fixed"
+      report.problem(
+        "the production profile '\(name)' has the server \(quoted(server)), which is not a valid URL; \(effect)",
+        fix:
+          "edit \((try? context.store().path) ?? "the store") by hand to give it an http or https URL with a host, or remove it: conductor-profile remove \(name)"
+      )
+    }
     for name in store.names {
       if let profile = try? store.profile(named: name), let warning = ClearText.warning(name: name, profile: profile) {
         report.problem(warning, fix: "conductor-profile set \(name) --server https://…")
@@ -244,7 +257,7 @@ enum DoctorCommand {
           fix: "copy a new one from the Conductor UI (user menu > Copy Token) and run: conductor-profile set \(name) --user-token"
         )
       }
-      if Guard.isUserTokenOnProduction(profile, in: store) {
+      if Guard.judge(profile, in: store).contains(.userTokenOnProduction(doubt: nil)) {
         guardOK = false
         report.problem(
           "profile '\(name)' uses a user token on the production server \(profile.server.url)",

@@ -12,7 +12,7 @@ enum ExecCommand {
     ],
     options: [
       .flag(.failFast, "With several profiles: stop at the first that fails or is refused."),
-      .flag(.yes, "With several profiles and confirmProduction: run on production profiles without asking."),
+      .flag(.yes, "With confirmProduction: run on a production profile without asking (needed without a terminal)."),
     ],
     positionals: 1...1, takesCommand: true,
     discussion: """
@@ -54,8 +54,7 @@ enum ExecCommand {
       try ExecFanOut.run(name, command: command, failFast: options.failFast, yes: options.yes, context: context)
       return
     }
-    let target = try SwitchCommands.target(name, context, command: .exec)
-    try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
+    let (target, _) = try SwitchCommands.target(name, context, command: .exec, through: .exec, yes: options.yes)
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     let environment = Switch.apply(exports: target.exports, to: context.environment)
     try Exec.replaceProcess(command, environment: environment, context: context)

@@ -54,11 +54,9 @@ enum ExecFanOut {
       var why = ""
       do throws(Failure) {
         guard let profile = try store.profile(named: name) else { throw context.noSuchProfile(name, in: store, command: .exec) }
-        let target = try SwitchCommands.target(name, profile, in: store, context)
         context.note("==> \(name) (\(profile.server.url))")
-        try Guard.check(name: name, profile: target.profile, store: store, context: context, refusable: true)
-        // confirmProduction: each production profile of the fan-out is confirmed as `use` confirms it.
-        try Seatbelt.confirm(target, yes: yes, startup: false, context, command: .exec)
+        // The gate, per profile: the guard, and confirmProduction as a single exec asks it.
+        let (target, _) = try SwitchCommands.target(name, profile, in: store, context, through: .exec, yes: yes)
         let environment = Switch.apply(exports: target.exports, to: context.environment)
         let ended = try spawn(command, environment: environment, context: context)
         status = ended.status
@@ -71,7 +69,7 @@ enum ExecFanOut {
         if case .exit = error { throw error }
         context.error(error.description)
         status = error.exitCode
-        why = error.exitCode == ExitCode.refused ? "refused by the guard" : "error"
+        why = error.exitCode == ExitCode.refused ? "refused" : "error"
       }
       if status != 0 { failures.append((name, status, why)) }
     }

@@ -5,10 +5,13 @@ import ShellOutput
 /// `export`: profiles as JSON in the store's shape, secrets null unless `--reveal`.
 enum ExportCommand {
   static let spec = CommandSpec(
-    .export, usage: "[NAME...] [--reveal]",
+    .export, usage: "[NAME...] [--reveal [--yes]]",
     summary: "Print profiles as JSON in the store's shape; secrets null unless --reveal.",
     arguments: [ArgumentSpec("NAME", "The profiles to export (default: all of them).")],
-    options: [.flag(.reveal, "Include key secrets and tokens (the output can then be imported elsewhere).")],
+    options: [
+      .flag(.reveal, "Include key secrets and tokens (the output can then be imported elsewhere)."),
+      .flag(.yes, "With confirmProduction: reveal a production profile's secret without asking (needed without a terminal)."),
+    ],
     positionals: 0...Int.max,
     discussion: """
       The output is {"profiles": {...}, "version": 1}, pretty-printed like the store, every key kept. Without
@@ -23,12 +26,14 @@ enum ExportCommand {
     /// The names given, each once, in order (empty: every profile).
     let names: [String]
     let reveal: Bool
+    let yes: Bool
 
     init(_ invocation: Invocation) {
       var names: [String] = []
       for name in invocation.positionals where !names.contains(name) { names.append(name) }
       self.names = names
       reveal = invocation.has(.reveal)
+      yes = invocation.has(.yes)
     }
   }
 
@@ -38,6 +43,15 @@ enum ExportCommand {
     for name in names where !store.contains(name) { throw context.noSuchProfile(name, in: store, command: .export) }
     let reveal = options.reveal
     var profiles: [String: JSON] = [:]
+    if reveal {
+      // Every secret passes the gate (the guard, confirmProduction) before any is read or printed.
+      for name in names {
+        let profile = try context.requireProfile(name, in: store, command: .export)
+        try Gate.pass(
+          name: name, profile: profile, store: store, production: store.isProduction(profile), door: .reveal(.export),
+          yes: options.yes, context)
+      }
+    }
     for name in names {
       guard let raw = store.rawProfile(named: name) else { continue }
       profiles[name] = reveal ? try SecretCommands.revealed(raw, name: name, context: context) : redacted(raw)

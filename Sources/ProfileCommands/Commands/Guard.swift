@@ -32,6 +32,10 @@ enum GuardCommand {
     if let server, let name = store.productionProfile(for: server) {
       production = true
       flaggedBy = name
+    } else if let doubt = store.productionDoubt() {
+      // When in doubt, production: a production profile whose server names no host counts every server.
+      production = true
+      flaggedBy = doubt
     }
     let token = env[ManagedVariable.authToken] ?? ""
     // A token counts as a user's unless `token` minted it for a key profile.

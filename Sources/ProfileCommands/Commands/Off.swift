@@ -10,8 +10,10 @@ enum OffCommand {
   static func run(_ context: Context) throws(Failure) {
     let shell = try SwitchCommands.hookShell(context, command: .off)
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
-    var code = shell.render(Switch.unsets(Switch.cleared(environment: context.environment)))
-    code += Seatbelt.rememberPrevious(shell, context, next: nil)
-    context.emit(code)
+    let changes = Switch.unsets(Switch.cleared(environment: context.environment))
+    var names = changes.map(\.name)
+    let remember = Seatbelt.rememberPrevious(shell, context, next: nil)
+    if !remember.isEmpty { names.append(SwitchCommands.previousVariable) }
+    context.emit(ShellSyntax.withNames(names, shell.render(changes) + remember))
   }
 }

@@ -8,34 +8,58 @@ enum Seatbelt {
   /// a profile name (a name starts with a letter or digit), so `use -` knows to clear.
   static let noProfile = "(none)"
 
-  /// Where `use -` goes.
+  /// Where `use -` goes: a profile, with the length of the limited session it had (it comes back
+  /// limited the same way, never unlimited), or no profile.
   enum Previous: Equatable {
-    case profile(String)
+    case profile(String, session: Int64?)
     case noProfile
   }
 
-  /// The state before the last switch, as the hook passes it in.
+  /// The state before the last switch, as the hook passes it in: `NAME`, `NAME SECONDS` (a limited
+  /// session), or `(none)`.
   static func previous(_ context: Context) throws(Failure) -> Previous {
     guard let previous = context.environment[SwitchCommands.previousVariable], !previous.isEmpty else {
       throw .error("no previous profile in this shell: 'use -' goes back to what the shell had before the last switch")
     }
-    return previous == noProfile ? .noProfile : .profile(previous)
+    if previous == noProfile { return .noProfile }
+    let words = previous.split(separator: " ", maxSplits: 1)
+    guard words.count == 2 else { return .profile(previous, session: nil) }
+    guard let length = Int64(words[1]), length > 0, length <= longestSession else {
+      throw .error("\(SwitchCommands.previousVariable) is \(quoted(previous)), which no switch writes; switch by name")
+    }
+    return .profile(String(words[0]), session: length)
   }
 
-  /// The code that remembers, for the next `use -`, what the shell has now: its profile, or none.
-  /// Nothing when the switch does not change the profile (`use dev` in a dev shell, `off` with none).
+  /// The code that remembers, for the next `use -`, what the shell has now: its profile (with the length
+  /// of its limited session, when it has one), or none. Nothing when the switch does not change the
+  /// profile (`use dev` in a dev shell, `off` with none).
   static func rememberPrevious(_ shell: ShellSyntax, _ context: Context, next: String?) -> String {
     let active = context.activeName
     guard active != next else { return "" }
-    return shell.setPrivate(SwitchCommands.previousVariable, active ?? noProfile)
+    guard let active else { return shell.setPrivate(SwitchCommands.previousVariable, noProfile) }
+    let length = currentSessionLength(context).map { " \($0)" } ?? ""
+    return shell.setPrivate(SwitchCommands.previousVariable, active + length)
+  }
+
+  /// The length of this shell's limited session, from the hook's record (`DEADLINE LENGTH NAME…`, passed
+  /// in by the hook) when it is the record of the session in force (`CONDUCTOR_PROFILE_SESSION_ENDS`).
+  static func currentSessionLength(_ context: Context) -> Int64? {
+    guard let ends = context.environment[ManagedVariable.sessionEnds], let record = context.environment[sessionVariable]
+    else { return nil }
+    let words = record.split(separator: " ")
+    guard words.count >= 2, words[0] == ends, let length = Int64(words[1]), length > 0, length <= longestSession else {
+      return nil
+    }
+    return length
   }
 }
 
 // MARK: Limited sessions
 
 extension Seatbelt {
-  /// The hook's private record of a limited session: `DEADLINE NAME…`, the names the end clears (those
-  /// `off` would clear right after this switch), so the prompt hook ends it without a process.
+  /// The hook's private record of a limited session: `DEADLINE LENGTH NAME…`, the names the end clears
+  /// (those `off` would clear right after this switch), so the prompt hook ends it without a process,
+  /// and the length `use -` brings back.
   static let sessionVariable = "_CONDUCTOR_PROFILE_SESSION"
   /// The longest session `--for` and `productionSession` take: a week.
   static let longestSession: Int64 = 168 * 3600
@@ -66,38 +90,50 @@ extension Seatbelt {
     return length
   }
 
-  /// How long this switch's session lasts (nil: unlimited): `--for`, and for a production profile the
-  /// store's `productionSession` — the shorter when both are given.
-  static func sessionLength(requested: Int64?, _ target: SwitchCommands.Target, _ context: Context) throws(Failure)
+  /// How long a session lasts (nil: unlimited): `--for` (or the length `use -` brings back), and for a
+  /// production profile the store's `productionSession` — the shorter when both are given.
+  static func sessionLength(requested: Int64?, production: Bool, store: Store, _ context: Context) throws(Failure)
     -> Int64?
   {
-    guard target.production, let policy = try productionSession(target.store, context) else { return requested }
+    guard production, let policy = try productionSession(store, context) else { return requested }
     return min(requested ?? policy, policy)
   }
 
-  /// The exports of a switch to `target`, with its session's end when it has one (said on standard
+  /// The exports of a switch to `target` limited to `length` seconds when given (said on standard
   /// error), and the hook's record of that session ("" when unlimited).
   static func limit(
-    _ target: SwitchCommands.Target, requested: Int64?, _ shell: ShellSyntax, _ context: Context
-  ) throws(Failure) -> (exports: [Variable], code: String) {
-    guard let length = try sessionLength(requested: requested, target, context) else { return (target.exports, "") }
+    _ target: SwitchCommands.Target, length: Int64?, _ shell: ShellSyntax, _ context: Context
+  ) -> (exports: [Variable], code: String) {
+    guard let length else { return (target.exports, "") }
     let deadline = context.now + length
     context.note(
       "the session on '\(target.name)' ends \(relativeTime(deadline, now: context.now)) (at the first prompt after \(formatUTC(deadline)))"
     )
-    return session(shell, deadline: deadline, exports: target.exports)
+    return session(shell, deadline: deadline, length: length, exports: target.exports)
+  }
+
+  /// The exports of `env`'s code for a limited session: the deadline exported (no hook record: a hook
+  /// loaded later ends it with `off`).
+  static func limited(_ exports: [Variable], length: Int64?, _ context: Context) -> [Variable] {
+    guard let length else { return exports }
+    var variables = exports
+    variables.append(Variable(ManagedVariable.sessionEnds, String(context.now + length)))
+    variables.sort { utf8Precedes($0.name, $1.name) }
+    return variables
   }
 
   /// The exports of a switch with a session ending at `deadline`, and the hook's record of it.
   static func session(
-    _ shell: ShellSyntax, deadline: Int64, exports: [Variable]
+    _ shell: ShellSyntax, deadline: Int64, length: Int64, exports: [Variable]
   ) -> (exports: [Variable], code: String) {
     var variables = exports
     variables.append(Variable(ManagedVariable.sessionEnds, String(deadline)))
     variables.sort { utf8Precedes($0.name, $1.name) }
     let extras = exports.first { $0.name == ManagedVariable.vars }?.value ?? ""
     let names = Switch.cleared(environment: [ManagedVariable.vars: extras])
-    return (variables, shell.setPrivate(sessionVariable, ([String(deadline)] + names).joined(separator: " ")))
+    return (
+      variables, shell.setPrivate(sessionVariable, ([String(deadline), String(length)] + names).joined(separator: " "))
+    )
   }
 }
 
@@ -114,33 +150,19 @@ extension Seatbelt {
     return flag
   }
 
-  /// With `confirmProduction`, a switch to a production profile goes ahead only when the user types the
-  /// profile's name at the terminal, or gave `--yes`. A directory switch or the start-up switch is
-  /// refused (never silent, never a question): the user switches by hand.
-  static func confirm(
-    _ target: SwitchCommands.Target, yes: Bool, startup: Bool, _ context: Context, command: CommandName = .use
-  ) throws(Failure) {
-    guard target.production, try confirmsProduction(target.store, context) else { return }
-    let name = target.name
-    let why = "profile '\(name)' is a production profile and the store asks to confirm those (confirmProduction)"
-    if let file = context.environment[DirectorySwitch.fileVariable] {
-      throw .error("\(why): not switched for \(quoted(file)); switch by hand with: conductor-profile use \(name)")
-    }
-    if startup { throw .error("\(why): not activated at start-up; switch by hand with: conductor-profile use \(name)") }
-    if yes { return }
-    guard let fd = Tty.open(context) else {
-      let how =
-        command == .use
-        ? "Confirm with: conductor-profile use \(name) --yes" : "Confirm with --yes on the \(command.rawValue) command line"
-      throw .error("\(why), and there is no terminal to ask on; nothing was changed. \(how)")
-    }
+  /// Asks on the terminal for the production profile's name (`confirmProduction`); `doing` says what
+  /// the answer allows ("switch", "run the command"). True when confirmed, false when there is no
+  /// terminal to ask on; a wrong name, an empty answer, end of input or Ctrl-C throws (exit 1).
+  static func ask(name: String, server: String, doing: String, _ context: Context) throws(Failure) -> Bool {
+    guard let fd = Tty.open(context) else { return false }
     defer { Tty.close(fd) }
     let refusal = "\nerror: not confirmed; nothing was changed\n"
     let answer = try Tty.withMode(
       fd, signalExit: ExitCode.failure, farewell: refusal,
       configure: Tty.lineMode
     ) { () throws(Failure) -> [UInt8]? in
-      Tty.write(fd, "'\(name)' is production (\(target.profile.server.url)). Type its name to switch: ")
+      // The name and server come from the store, which a hand edit can fill with anything: the one sanitiser.
+      Tty.write(fd, TerminalText.sanitize("'\(name)' is production (\(server)). Type its name to \(doing): "))
       return Tty.readLine(fd)
     }
     guard let answer else {
@@ -151,6 +173,7 @@ extension Seatbelt {
     guard typed == name else {
       throw .error("not confirmed (\(quoted(typed)) is not '\(name)'); nothing was changed")
     }
+    return true
   }
 }
 

@@ -4,9 +4,12 @@ import ProfileModel
 /// `show`: one profile, secrets masked unless `--reveal`.
 enum ShowCommand {
   static let spec = CommandSpec(
-    .show, usage: "[NAME] [--json] [--reveal]", summary: "Show one profile; secrets masked unless --reveal.",
+    .show, usage: "[NAME] [--json] [--reveal [--yes]]", summary: "Show one profile; secrets masked unless --reveal.",
     arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
-    options: [.flag(.json, "Print JSON (secrets null unless --reveal)."), .flag(.reveal, "Show the key secret or token.")],
+    options: [
+      .flag(.json, "Print JSON (secrets null unless --reveal)."), .flag(.reveal, "Show the key secret or token."),
+      .flag(.yes, "With confirmProduction: reveal a production profile's secret without asking (needed without a terminal)."),
+    ],
     positionals: 0...1, run: { invocation, context throws(Failure) in try run(Options(invocation), context) })
 
   /// `show`'s command line, parsed once.
@@ -15,11 +18,13 @@ enum ShowCommand {
     let name: String?
     let json: Bool
     let reveal: Bool
+    let yes: Bool
 
     init(_ invocation: Invocation) {
       name = invocation.positionals.first
       json = invocation.has(.json)
       reveal = invocation.has(.reveal)
+      yes = invocation.has(.yes)
     }
   }
 
@@ -28,7 +33,13 @@ enum ShowCommand {
     let store = try context.loadStore()
     var profile = try context.requireProfile(name, in: store, command: .show)
     let reveal = options.reveal
-    if reveal { profile = try profile.resolvingSecret(name: name, context: context) }
+    if reveal {
+      // The gate, before any secret store is asked: the guard and confirmProduction.
+      try Gate.pass(
+        name: name, profile: profile, store: store, production: store.isProduction(profile), door: .reveal(.show),
+        yes: options.yes, context)
+      profile = try profile.resolvingSecret(name: name, context: context)
+    }
     let summary = ProfileSummary(
       name: name, profile: profile, production: store.isProduction(profile.server), isDefault: store.defaultName == name,
       isActive: context.activeName == name)
@@ -69,8 +80,6 @@ enum ShowCommand {
     lines.append(("default", summary.isDefault ? "yes" : "no"))
     lines.append(("active", summary.isActive ? "yes (in this shell)" : "no"))
     for (key, value) in lines { context.print((key + ":").padding(to: 15) + value) }
-    if Guard.isUserTokenOnProduction(profile, in: store) {
-      context.warn(Guard.reason(name: name, server: profile.server.url))
-    }
+    for finding in Guard.judge(profile, in: store) { context.warn(Guard.reason(finding, name: name, profile: profile)) }
   }
 }

@@ -24,7 +24,7 @@ enum SwitchCommands {
       self.name = name
       self.profile = profile
       self.store = store
-      production = profile.isFlaggedProduction || store.isProduction(profile.server)
+      production = store.isProduction(profile)
       exports = Switch.exports(name: name, profile: profile, production: production)
     }
 
@@ -42,19 +42,31 @@ enum SwitchCommands {
     }
   }
 
-  static func target(_ name: String, _ context: Context, command: CommandName) throws(Failure) -> Target {
+  static func target(
+    _ name: String, _ context: Context, command: CommandName, through door: Gate.Door, yes: Bool, requested: Int64? = nil
+  ) throws(Failure) -> (target: Target, session: Int64?) {
     let store = try context.loadStore()
-    return try target(name, try context.requireProfile(name, in: store, command: command), in: store, context)
+    let profile = try context.requireProfile(name, in: store, command: command)
+    return try target(name, profile, in: store, context, through: door, yes: yes, requested: requested)
   }
 
   /// The one way a switch (use, env, exec, its fan-out, a directory switch, the start-up switch) gets its
-  /// target: the secret read from its secret store (once; not when the guard will refuse), and what it
-  /// exports held to the size every shell can take.
-  static func target(_ name: String, _ profile: Profile, in store: Store, _ context: Context) throws(Failure) -> Target {
-    let resolved = try profile.resolvingSecretForSwitch(name: name, store: store, context: context)
-    let target = Target(name: name, profile: resolved, store: store)
+  /// target: through the gate (`Gate.pass`) first, on the profile as stored — so a refusal, or a question
+  /// not answered, runs no secret helper — then the secret read from its secret store (once), and what it
+  /// exports held to the size every shell can take. Returns the session the door must limit to.
+  static func target(
+    _ name: String, _ profile: Profile, in store: Store, _ context: Context, through door: Gate.Door, yes: Bool,
+    requested: Int64? = nil
+  ) throws(Failure) -> (target: Target, session: Int64?) {
+    let stored = Target(name: name, profile: profile, store: store)
+    let session = try Gate.pass(stored, door: door, yes: yes, requested: requested, context)
+    var target = stored
+    if profile.secretStore != nil {
+      target = Target(
+        name: name, profile: try profile.resolvingSecretForSwitch(name: name, store: store, context: context), store: store)
+    }
     try Limits.checkSwitchSize(target.exports, name: name)
-    return target
+    return (target, session)
   }
 
   /// The shell the hook runs in, or the explanation of how to install the hook.

@@ -4,11 +4,12 @@ import ProfileModel
 /// `token`: a JWT for a profile — minted for a key (`POST {server}/token`, cached), a user token as stored.
 enum TokenCommand {
   static let spec = CommandSpec(
-    .token, usage: "[NAME] [--refresh] [--header]", summary: "Print a JWT for a profile (minted for a key, cached).",
+    .token, usage: "[NAME] [--refresh] [--header] [--yes]", summary: "Print a JWT for a profile (minted for a key, cached).",
     arguments: [ArgumentSpec("NAME", "The profile (default: the one active in this shell).")],
     options: [
       .flag(.refresh, "Mint a new token even when the cached one is still good (key profiles)."),
       .flag(.header, "Print 'X-Authorization: <jwt>', ready for curl -H."),
+      .flag(.yes, "With confirmProduction: print a production profile's token without asking (needed without a terminal)."),
     ],
     positionals: 0...1,
     discussion: """
@@ -28,11 +29,13 @@ enum TokenCommand {
     let name: String?
     let refresh: Bool
     let header: Bool
+    let yes: Bool
 
     init(_ invocation: Invocation) {
       name = invocation.positionals.first
       refresh = invocation.has(.refresh)
       header = invocation.has(.header)
+      yes = invocation.has(.yes)
     }
   }
 
@@ -40,6 +43,15 @@ enum TokenCommand {
     let name = try context.profileNameOrActive(options.name, command: .token)
     let store = try context.loadStore()
     let profile = try context.requireProfile(name, in: store, command: .token)
+    if case .none = profile.credential {
+      throw .error(
+        "profile '\(name)' has no credential (auth none: its server \(profile.server.url) needs no authentication), so there is no token to print; call the server without an X-Authorization header"
+      )
+    }
+    // The gate, before a token is minted or read: the guard and confirmProduction.
+    try Gate.pass(
+      name: name, profile: profile, store: store, production: store.isProduction(profile), door: .token, yes: options.yes,
+      context)
     let jwt: String
     switch profile.credential {
     case .key(let id, _):
@@ -61,7 +73,6 @@ enum TokenCommand {
         jwt = minted.token
       }
     case .userToken(let token):
-      try Guard.check(name: name, profile: profile, store: store, context: context, refusable: true)
       if options.refresh {
         context.warn(
           "--refresh has no effect on profile '\(name)': a user token cannot be renewed here; copy a new one from the Conductor UI and run: conductor-profile set \(name) --user-token"

@@ -43,7 +43,6 @@ enum UseCommand {
 
   static func run(_ options: Options, _ context: Context) throws(Failure) {
     let shell = try SwitchCommands.hookShell(context, command: .use)
-    let requested = options.session
     let startup = context.environment[SwitchCommands.startupVariable] == "1"
     // A directory switch (the hook entered a tree): the name comes from the trusted file (DirectorySwitch.swift).
     let directory = try DirectorySwitch(context)
@@ -62,27 +61,36 @@ enum UseCommand {
     } else {
       name = try Picker.choose(context)
     }
+    var requested = options.session
     if name == "-" {
-      guard case .profile(let previous) = try Seatbelt.previous(context) else { return try OffCommand.run(context) }
+      guard case .profile(let previous, let session) = try Seatbelt.previous(context) else {
+        return try OffCommand.run(context)
+      }
       name = previous
+      // Back to a profile that had a limited session: limited the same way, never unlimited.
+      if let session { requested = min(requested ?? session, session) }
     }
-    let target: SwitchCommands.Target
-    if let directory {
-      target = try directory.target(context)
-    } else {
-      target = try SwitchCommands.target(name, context, command: .use)
-    }
-    try Guard.check(name: name, profile: target.profile, store: target.store, context: context, refusable: true)
+    // Through the gate (the guard, confirmProduction, productionSession) before any secret is read.
+    let (target, length) =
+      if let directory {
+        try directory.target(context, yes: options.yes, requested: requested)
+      } else {
+        try SwitchCommands.target(
+          name, context, command: .use, through: startup ? .startup : .use, yes: options.yes, requested: requested)
+      }
     if let warning = Guard.expiryWarning(name: name, profile: target.profile, now: context.now, window: 3600) {
       context.warn(warning)
     }
-    try Seatbelt.confirm(target, yes: options.yes, startup: startup, context)
-    let (limited, sessionCode) = try Seatbelt.limit(target, requested: requested, shell, context)
+    let (limited, sessionCode) = Seatbelt.limit(target, length: length, shell, context)
     let exports = directory?.marked(limited) ?? limited
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
-    var code = shell.render(Switch.changes(exports: exports, environment: context.environment)) + sessionCode
-    if !startup { code += Seatbelt.rememberPrevious(shell, context, next: name) }
-    context.emit(code)
+    let changes = Switch.changes(exports: exports, environment: context.environment)
+    var names = changes.map(\.name)
+    let code = shell.render(changes) + sessionCode
+    if !sessionCode.isEmpty { names.append(Seatbelt.sessionVariable) }
+    let remember = startup ? "" : Seatbelt.rememberPrevious(shell, context, next: name)
+    if !remember.isEmpty { names.append(SwitchCommands.previousVariable) }
+    context.emit(ShellSyntax.withNames(names, code + remember))
     if let directory { context.note(directory.announcement) }
     if !startup && directory == nil { Recent.remember(name, context) }
   }

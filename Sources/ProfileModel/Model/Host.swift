@@ -32,6 +32,33 @@ public enum Host {
 
   public static func canonical(_ text: String) -> String { canonical(text[...]) }
 
+  /// The host a server text names, read leniently (what a production flag marks even when the text is
+  /// not a valid server: a query, a fragment, userinfo, blanks around it, no scheme): the canonical form
+  /// of the authority's host, or nil when no host can be read at all (none, or a blank inside).
+  public static func lenient(_ text: String) -> String? {
+    func blank(_ b: UInt8) -> Bool { b <= 0x20 || b == 0x7F }
+    var bytes = Substring(text).utf8[...]
+    while let b = bytes.first, blank(b) { bytes = bytes.dropFirst() }
+    while let b = bytes.last, blank(b) { bytes = bytes.dropLast() }
+    var rest = Substring(bytes)
+    if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
+    let authority = rest.utf8.prefix {
+      $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") && $0 != UInt8(ascii: "\\")
+    }
+    // A blank or a control inside the authority: which host is meant cannot be told (doubt).
+    guard !authority.contains(where: blank) else { return nil }
+    var host = Substring(authority)
+    if let at = host.utf8.lastIndex(of: UInt8(ascii: "@")) { host = host[host.utf8.index(after: at)...] }
+    if host.utf8.first == UInt8(ascii: "[") {
+      guard let close = host.utf8.firstIndex(of: UInt8(ascii: "]")) else { return nil }
+      host = host[...close]
+    } else if let colon = host.utf8.firstIndex(of: UInt8(ascii: ":")) {
+      host = host[..<colon]
+    }
+    guard !host.isEmpty, host != "[]", host != "." else { return nil }
+    return canonical(host)
+  }
+
   /// A byte that can be in a host name but in no spelling of an IP address (digits, `.`, hex letters,
   /// `x`, `:` are in some).
   private static func isNameOnly(_ b: UInt8) -> Bool {

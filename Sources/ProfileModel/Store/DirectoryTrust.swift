@@ -18,7 +18,16 @@ package struct DirectoryFile {
   package let hash: String
   package var directory: String { Posix.dirname(of: path) }
 
+  /// The file checked and named: `load`, then the name on its first line. For `allow`, which shows
+  /// the name of the file the user asks to trust; a switch checks trust between the two (`load`, `named`).
   package static func read(_ path: String) throws(Failure) -> DirectoryFile {
+    try load(path).named()
+  }
+
+  /// The file's bytes and hash, nothing read from them yet: a regular file (a FIFO, device or
+  /// directory is refused at once, without blocking) of at most `maxSize` bytes, read no further
+  /// than `maxSize + 1` (a file in /proc reports a size of 0).
+  package static func load(_ path: String) throws(Failure) -> Contents {
     let shown = shownText(path)
     // O_NONBLOCK: a FIFO put there by someone else cannot stop the switch.
     let bytes: [UInt8]
@@ -34,19 +43,34 @@ package struct DirectoryFile {
       case .tooLarge: throw .error("\(shown) is larger than \(maxSize) bytes; a .conductor-profile file holds one profile name")
       }
     }
-    var line = Array(bytes.prefix { $0 != UInt8(ascii: "\n") })
-    while let last = line.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") || last == UInt8(ascii: "\r") {
-      line.removeLast()
+    return Contents(path: path, key: key(for: path), hash: "sha256:" + SHA256.hex(bytes), bytes: bytes)
+  }
+
+  /// A `.conductor-profile` file read but not yet named: what a trust check compares (its hash), before
+  /// a byte of it is interpreted or shown.
+  package struct Contents {
+    package let path: String
+    package let key: String
+    package let hash: String
+    let bytes: [UInt8]
+    package var directory: String { Posix.dirname(of: path) }
+
+    /// The profile name on the first line (blanks around it dropped). The line itself is never shown:
+    /// whatever was put there by mistake (a token, say) stays off the screen.
+    package func named() throws(Failure) -> DirectoryFile {
+      var line = Array(bytes.prefix { $0 != UInt8(ascii: "\n") })
+      while let last = line.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") || last == UInt8(ascii: "\r") {
+        line.removeLast()
+      }
+      while let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { line.removeFirst() }
+      let text = String(decoding: line, as: UTF8.self)
+      guard (try? ProfileName(validating: text)) != nil else {
+        throw .error(
+          "the first line of \(shownText(path)) is not a profile name (1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit); it names the profile for its directory tree"
+        )
+      }
+      return DirectoryFile(path: path, key: key, profileName: text, hash: hash)
     }
-    while let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { line.removeFirst() }
-    let text = String(decoding: line, as: UTF8.self)
-    // The line itself is not shown: whatever was put there by mistake (a token, say) stays off the screen.
-    guard (try? ProfileName(validating: text)) != nil else {
-      throw .error(
-        "the first line of \(shown) is not a profile name (1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit); it names the profile for its directory tree"
-      )
-    }
-    return DirectoryFile(path: path, key: key(for: path), profileName: text, hash: "sha256:" + SHA256.hex(bytes))
   }
 
   /// The trust file's key for a file path: its directory's real path (when it exists) and its name.

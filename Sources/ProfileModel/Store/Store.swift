@@ -171,25 +171,47 @@ public struct Store: Sendable {
   /// Sets the default profile, or clears it (nil).
   package mutating func setDefault(_ name: ProfileName?) { defaultName = name?.value }
 
-  /// The server text of a profile that flags `"production" : true` (all a production check reads).
+  /// The server text of a profile that flags `"production" : true` (all a production check reads): ""
+  /// when its `server` is missing or not a string (a host that cannot be read: see `productionHost`).
   private static func productionServer(_ raw: RawProfile) -> String? {
     switch raw {
     case .json(let json):
       guard let object = json.objectValue, object["production"] == .bool(true) else { return nil }
-      return object["server"]?.stringValue
+      return object["server"]?.stringValue ?? ""
     case .located(let located):
       return located.productionServer
     }
   }
 
+  /// The host a production-flagged profile's server text marks: the canonical host of a valid server,
+  /// else the host the text names read leniently (`Host.lenient`: a query, a space or userinfo does not
+  /// unmark it — when in doubt, production), else nil: no host can be read (`productionDoubt`).
+  static func productionHost(_ text: String) -> String? {
+    if let server = try? Server(validating: text) { return server.host }
+    return Host.lenient(text)
+  }
+
+  /// Every profile flagging production, with its server text, in name order.
+  private func productionServers() -> [(name: String, server: String)] {
+    var result: [(name: String, server: String)] = []
+    if indexed {
+      for found in index.found {
+        if let server = found.productionServer { result.append((index.string(found.name), index.string(server))) }
+      }
+      return result
+    }
+    for (name, raw) in profiles { if let text = Store.productionServer(raw) { result.append((name, text)) } }
+    return result.sorted { utf8Precedes($0.name, $1.name) }
+  }
+
   /// The canonical hosts (`Host`) of the servers some profile flags as production. Reads only `server`
-  /// and `production`, and validates each distinct server text once (many profiles share a server).
+  /// and `production`, and reads each distinct server text once (many profiles share a server).
   public func productionHosts() -> Set<String> {
     var hosts = Set<String>()
     var seen = Set<String>()
     func add(_ text: String) {
       guard seen.insert(text).inserted else { return }
-      if let server = try? Server(validating: text) { hosts.insert(server.host) }
+      if let host = Store.productionHost(text) { hosts.insert(host) }
     }
     if indexed {
       for found in index.found { if let server = found.productionServer { add(index.string(server)) } }
@@ -199,10 +221,41 @@ public struct Store: Sendable {
     return hosts
   }
 
+  /// The production judgement, in one place: `profile` is production when it carries the flag, or some
+  /// profile naming the same host does (`isProduction(server)`).
+  public func isProduction(_ profile: Profile) -> Bool {
+    profile.isFlaggedProduction || isProduction(profile.server)
+  }
+
   /// Whether `server` is production: some profile naming the same host (`Host.canonical`; scheme, port
   /// and path do not matter) flags `"production" : true`. `productionHosts().contains(server.host)`.
   public func isProduction(_ server: Server) -> Bool {
     productionProfile(for: server) != nil
+  }
+
+  /// A production-flagged profile whose server names no host at all (the first by name), or nil. While
+  /// one exists, the guard counts every user token as on production (it fails closed); `doctor` names it.
+  public func productionDoubt() -> String? {
+    var verdicts: [String: Bool] = [:]
+    for (name, text) in productionServers() {
+      if let known = verdicts[text] {
+        if !known { return name }
+        continue
+      }
+      let readable = Store.productionHost(text) != nil
+      verdicts[text] = readable
+      if !readable { return name }
+    }
+    return nil
+  }
+
+  /// The production-flagged profiles whose server text is not a valid server (read leniently, or not
+  /// at all), in name order, with the host still marked production (nil: none could be read). For `doctor`.
+  public func unreadableProductionServers() -> [(name: String, server: String, host: String?)] {
+    productionServers().compactMap { entry in
+      guard (try? Server(validating: entry.server)) == nil else { return nil }
+      return (entry.name, entry.server, Host.lenient(entry.server))
+    }
   }
 
   /// The name of a profile that makes `server` production (the first by name), or nil.
@@ -219,7 +272,7 @@ public struct Store: Sendable {
         if let known = verdicts[text] {
           same = known
         } else {
-          same = (try? Server(validating: text))?.host == wanted
+          same = Store.productionHost(text) == wanted
           verdicts[text] = same
         }
         if same { return index.string(found.name) }
@@ -235,7 +288,7 @@ public struct Store: Sendable {
       } else if let known = verdicts[text] {
         same = known
       } else {
-        same = (try? Server(validating: text))?.host == wanted
+        same = Store.productionHost(text) == wanted
         verdicts[text] = same
       }
       if same, found.map({ utf8Precedes(name, $0) }) ?? true { found = name }

@@ -402,7 +402,8 @@ extension JSONParser {
       skippedCount += 1
       last = key
       lastWord = word
-      if try endOfElement(UInt8(ascii: "}")) { return production ? server : nil }
+      // A production flag with no "server" string still marks production: an empty text, no host (doubt).
+      if try endOfElement(UInt8(ascii: "}")) { return production ? (server ?? NameSpan(text: index..<index, plain: true)) : nil }
     }
   }
 
