@@ -5,7 +5,7 @@ import Platform
 public final class Context {
   public let environment: [String: String]
   public let now: Int64
-  let stdinIsTerminal: Bool
+  package let stdinIsTerminal: Bool
   let stdoutIsTerminal: Bool
   private let writeOut: (String) -> Void
   private let writeErr: (String) -> Void

@@ -100,7 +100,7 @@ import Testing
       files == [
         "file: \(config)/profiles.json (the store)",
         "file: \(config)/profiles.json.lock (the store's lock)",
-        "file: \(config)/trusted-directories.json (trusted .conductor-profile files, not created yet)",
+        "file: \(config)/trusted-directories.json (the trust file: allowed directory files, approved secret commands, team catalogs, not created yet)",
         "file: \(config)/trusted-directories.json.lock (the trust file's lock, not created yet)",
         "file: \(config)/recent (the picker's recent profiles, not created yet)",
         "file: \(s.home)/.cache/conductor-profile/tokens/ (minted tokens, until they expire, not created yet)",

@@ -60,7 +60,8 @@ import Testing
         "server": .string(server), "production": .bool(production), "auth": .object(["kind": .string("none")]),
       ])
     }
-    return try Store(json: .object(["profiles": .object(profiles)]))
+    // "productionFalse": a false is an explicit "not production" (else the host's name would judge it).
+    return try Store(json: .object(["profiles": .object(profiles), "productionFalse": .string("explicit")]))
   }
 
   @Test(arguments: [

@@ -321,6 +321,8 @@ import Testing
         }
 
         """)
+    // A command written into the store by hand runs once this user approved it (CommandApprovalTests).
+    #expect(try sandbox.run(["allow", "--command", "c", "--yes"]).status == 0)
     r = try sandbox.run(["env", "c", "--format", "dotenv"])
     #expect(r.stdout.contains("CONDUCTOR_AUTH_SECRET='s'\n"), "\(r)")
     // A store file that names a secret store and also holds the secret is refused.

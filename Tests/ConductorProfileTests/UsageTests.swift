@@ -39,7 +39,7 @@ import Testing
       r.stdout == """
         OVERVIEW: Add a profile.
 
-        USAGE: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
+        USAGE: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production | --no-production] [--server-type OSS|Enterprise] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
 
         ARGUMENTS:
           NAME                    The profile's name: letters, digits, '.', '_', '-'.
@@ -50,6 +50,7 @@ import Testing
           --user-token            A user token (JWT) copied from the UI, read from standard input or prompted for. Non-production.
           --no-auth               A server without authentication (open-source Conductor).
           --production            Flag the server as a production cluster.
+          --no-production         Say the server is not production, whatever its host's name says.
           --server-type TYPE      OSS or Enterprise, exported as CONDUCTOR_SERVER_TYPE (default: Enterprise with a credential, OSS without).
           --secret-store STORE    Where the secret is kept: file (default), secret-service, pass, keychain, or command (-- COMMAND at the end).
           --color COLOR           The prompt segment's colour: black, red, green, yellow, blue, magenta, cyan or white.
@@ -95,7 +96,7 @@ import Testing
     #expect(
       r.stderr == """
         Error: unknown option '--sever'; did you mean '--server'?
-        Usage: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
+        Usage: conductor-profile add NAME --server URL (--key-id ID | --user-token | --no-auth) [--production | --no-production] [--server-type OSS|Enterprise] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]
           See 'conductor-profile add --help'.
 
         """)

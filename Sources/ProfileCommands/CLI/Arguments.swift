@@ -5,6 +5,7 @@ import ProfileModel
 public enum Option: String, CaseIterable, Sendable {
   case all
   case color
+  case command
   case description
   case dir
   case env

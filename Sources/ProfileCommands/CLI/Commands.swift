@@ -26,6 +26,7 @@ extension CommandName {
     case .doctor: DoctorCommand.spec
     case .allow: AllowCommand.spec
     case .deny: DenyCommand.spec
+    case .catalog: CatalogCommand.spec
     case .initCommand: InitCommand.spec
     case .completions: CompletionCommands.spec
     case .completeProfiles: CompletionCommands.profiles

@@ -6,7 +6,7 @@ enum AddCommand {
   static let spec = CommandSpec(
     .add,
     usage:
-      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production] [--server-type OSS|Enterprise] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]",
+      "NAME --server URL (--key-id ID | --user-token | --no-auth) [--production | --no-production] [--server-type OSS|Enterprise] [--secret-store STORE] [--color COLOR] [--description TEXT] [--env NAME=VALUE]... [--force]",
     summary: "Add a profile.",
     arguments: [ArgumentSpec("NAME", "The profile's name: letters, digits, '.', '_', '-'.")],
     options: [
@@ -15,6 +15,7 @@ enum AddCommand {
       .flag(.userToken, "A user token (JWT) copied from the UI, read from standard input or prompted for. Non-production."),
       .flag(.noAuth, "A server without authentication (open-source Conductor)."),
       .flag(.production, "Flag the server as a production cluster."),
+      .flag(.noProduction, "Say the server is not production, whatever its host's name says."),
       ServerType.option(),
       SecretCommands.option,
       .value(.color, "COLOR", "The prompt segment's colour: black, red, green, yellow, blue, magenta, cyan or white."),
@@ -42,7 +43,8 @@ enum AddCommand {
     let name: ProfileName
     let server: Server
     let auth: Auth?
-    let production: Bool
+    /// `--production` (true), `--no-production` (false), or neither (nil: the host's name judges).
+    let production: Bool?
     let serverType: ServerType?
     let color: PromptColor?
     let description: String?
@@ -69,7 +71,8 @@ enum AddCommand {
         auth = invocation.has(.noAuth) ? Auth.none : nil
       }
       secretStore = try SecretCommands.requested(invocation)
-      production = invocation.has(.production)
+      try invocation.exclusive(.production, .noProduction)
+      production = invocation.has(.production) ? true : invocation.has(.noProduction) ? false : nil
       serverType = try ServerType.given(invocation) ?? nil
       description = invocation.value(.description)
     }
@@ -84,6 +87,8 @@ enum AddCommand {
     let before = try file.load()
     if !options.force, before.contains(name) { throw exists(name) }
     let keptAt = try SecretCommands.forAdd(options.secretStore, store: before, hasSecret: !isNoAuth(options.auth))
+    // The user gives this command now: approved for this profile before it first runs.
+    try SecretCommands.approveGiven(keptAt, name: name, context: context)
     // Advice may name the profile only when it exists (add --force over it).
     let stored = before.contains(name)
 
@@ -105,7 +110,7 @@ enum AddCommand {
       throw .usage("give one credential: --key-id ID, --user-token or --no-auth", command: .add)
     }
     var profile = Profile(server: server, credential: credential)
-    if options.production { profile.production = true }
+    profile.production = options.production
     profile.serverType = options.serverType
     if let color = options.color { profile.color = color }
     if let d = options.description { profile.description = d }
@@ -120,6 +125,7 @@ enum AddCommand {
     defer { if !written { placement.rollback(context: context) } }
     let store = try file.update { (store: inout Store) throws(Failure) -> Store in
       if !options.force, store.contains(name) { throw exists(name) }
+      if profile.production == false { store.makeFalseExplicit() }
       store.setProfile(profile, named: options.name)
       return store
     }
@@ -127,9 +133,10 @@ enum AddCommand {
     TokenCache(environment: context.environment).forget(name)
     context.print(
       "added profile '\(name)' (\(credential.kind.rawValue), \(server.url)\(keptAt.map { ", secret in \($0.label)" } ?? ""))")
+    SetCommand.sayProduction(name: name, profile: profile, store: store, context: context)
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
     if let warning = ClearText.warning(name: name, profile: profile) { context.warn(warning) }
-    if profile.isFlaggedProduction { try SetCommand.warnOthers(on: server, except: name, store, context) }
+    if profile.isJudgedProduction { try SetCommand.warnOthers(on: server, except: name, store, context) }
     if case .userToken(let jwt) = credential, let exp = jwt.expires, exp <= context.now {
       context.warn("the user token of profile '\(name)' has already expired (\(formatUTC(exp)))")
     }

@@ -61,6 +61,7 @@ enum DoctorCommand {
     if let store { checkProfiles(report, store: store) }
     if let store { Seatbelt.checkSettings(report, store: store) }
     AllowCommand.check(report)
+    if let store { CatalogCommand.check(report, store: store) }
     if let store { SecretCommands.doctor(report, store: store) }
     checkSetup(report, store: store)
     if report.problems > 0 {

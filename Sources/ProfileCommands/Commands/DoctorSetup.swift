@@ -79,7 +79,8 @@ extension DoctorCommand {
     report.file(file.path, "the store\(state(file.path))")
     report.file(file.lockPath, "the store's lock\(state(file.lockPath))")
     let trust = TrustFile(store: file)
-    report.file(trust.path, "trusted .conductor-profile files\(state(trust.path))")
+    report.file(
+      trust.path, "the trust file: allowed directory files, approved secret commands, team catalogs\(state(trust.path))")
     report.file(trust.lockPath, "the trust file's lock\(state(trust.lockPath))")
     if let recent = Recent.path(context) { report.file(recent, "the picker's recent profiles\(state(recent))") }
     if let tokens = TokenCache(environment: context.environment).directory {

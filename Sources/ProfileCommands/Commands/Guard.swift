@@ -52,7 +52,14 @@ enum GuardCommand {
       if quiet { throw .exit(ExitCode.refused) }
       let who = JWT.payload(of: token).flatMap { p in ["email", "name", "sub"].lazy.compactMap { p[$0]?.stringValue }.first }
       let source = env[ManagedVariable.active].map { "profile '\($0)'" } ?? "variables set by hand"
-      let why = flaggedBy.map { "profile '\($0)' flags it as production" } ?? "CONDUCTOR_PROFILE_PRODUCTION=1"
+      let why =
+        flaggedBy.map { by -> String in
+          if (try? store.profile(named: by))??.isFlaggedProduction ?? false { return "profile '\(by)' flags it as production" }
+          if let server, let catalog = store.productionFloor[server.host] {
+            return "the team catalog '\(catalog)' marks it production"
+          }
+          return "its host's name says production (profile '\(by)')"
+        } ?? "CONDUCTOR_PROFILE_PRODUCTION=1"
       throw .refused(
         "a user token\(who.map { " (\($0))" } ?? "") from \(source) is set for the production server \(location) (\(why)). A user token carries one person's full access and dies with their UI session; use an application access key: create one under Access Control > Applications, then conductor-profile add NAME --server \(location) --key-id ID"
       )

@@ -8,7 +8,8 @@ enum ListCommand {
     .list, usage: "[--json]", summary: "List the profiles (never a secret).",
     options: [.flag(.json, "Print JSON for scripts.")],
     discussion: """
-      Columns: * marks the profile active in this shell; (default) the profile a new shell starts with.
+      Columns: * marks the profile active in this shell; (default) the profile a new shell starts with. Once a team
+      catalog brought profiles (catalog sync), SOURCE says where each comes from: local, or catalog NAME.
       A profile that is not valid (a hand-edited store) is listed with ! and AUTH 'invalid', its problem is said
       on standard error, and list exits 1 after printing every row; with --json it is {"name", "invalid": true,
       "problem"} in the same array.
@@ -66,10 +67,23 @@ enum ListCommand {
       }
     }
     let failed: Failure? = invalid.isEmpty ? nil : .exit(ExitCode.failure)
+    // Where each profile comes from, once a catalog brought some (docs/catalog.md).
+    let fromCatalogs = rows.contains { row in
+      if case .valid(let summary) = row { return summary.profile.catalogName != nil }
+      return false
+    }
+    func source(_ row: ProfileSummary) -> String {
+      Catalog.marker(of: store.rawProfile(named: row.name), profile: row.name).map { "catalog \($0.name)" } ?? "local"
+    }
     if options.json {
       let entries = rows.map { row -> JSON in
         switch row {
-        case .valid(let summary): return summary.json(now: context.now)
+        case .valid(let summary):
+          guard fromCatalogs, case .object(var object) = summary.json(now: context.now) else {
+            return summary.json(now: context.now)
+          }
+          object["source"] = .string(source(summary))
+          return .object(object)
         case .invalid(let name, let problem):
           return .object(["name": .string(name), "invalid": .bool(true), "problem": .string(problem)])
         }
@@ -82,25 +96,27 @@ enum ListCommand {
       context.note("no profiles yet; add one with: conductor-profile add NAME --server URL --key-id ID")
       return
     }
+    let columns = fromCatalogs ? 7 : 6
     let table =
-      [["", "NAME", "SERVER", "AUTH", "PRODUCTION", "TOKEN EXPIRES"]]
+      [["", "NAME", "SERVER", "AUTH", "PRODUCTION", "TOKEN EXPIRES", "SOURCE"].prefix(columns).map { $0 }]
       + rows.map { entry in
         switch entry {
         case .valid(let row):
           return [
             row.isActive ? "*" : "", row.name + (row.isDefault ? " (default)" : ""), row.profile.server.url,
             row.profile.credential.kind.rawValue, row.production ? "yes" : "no", row.expiryText(now: context.now),
-          ].map { TerminalText.sanitize($0) }
+            source(row),
+          ].prefix(columns).map { TerminalText.sanitize($0) }
         case .invalid(let name, _):
-          return ["!", TerminalText.sanitize(name, singleLine: true), "-", "invalid", "-", "-"]
+          return ["!", TerminalText.sanitize(name, singleLine: true), "-", "invalid", "-", "-", "-"].prefix(columns).map { $0 }
         }
       }
-    let widths = (0..<6).map { column in table.map { $0[column].count }.max()! }
+    let widths = (0..<columns).map { column in table.map { $0[column].count }.max()! }
     for (index, cells) in table.enumerated() {
       var line = ""
-      for column in 0..<6 {
+      for column in 0..<columns {
         var cell = cells[column]
-        let pad = column == 5 ? "" : String(repeating: " ", count: widths[column] - cell.count + (column == 0 ? 1 : 2))
+        let pad = column == columns - 1 ? "" : String(repeating: " ", count: widths[column] - cell.count + (column == 0 ? 1 : 2))
         if context.color, index > 0, case .valid(let row) = rows[index - 1] {
           if column == 1 && row.isActive { cell = "\u{1B}[1m\(cell)\u{1B}[0m" }
           if column == 4 && row.production { cell = "\u{1B}[31m\(cell)\u{1B}[0m" }

@@ -1,4 +1,5 @@
 import ProfileModel
+import ShellOutput
 
 /// What `add`, `set`, `rename`, `copy` and `remove` do with a secret kept in a secret store.
 enum SecretCommands {
@@ -50,6 +51,13 @@ enum SecretCommands {
     if case .some(let r) = requested { return r }
     let kind = try store.defaultSecretStore()
     return kind == .file ? nil : SecretReference(kind: kind)
+  }
+
+  /// Records that this user approved the command they gave on this command line for profile `name`
+  /// (`add`/`set --secret-store command -- …`), before it first runs (`CommandApproval`).
+  static func approveGiven(_ reference: SecretReference?, name: String, context: Context) throws(Failure) {
+    guard let reference, reference.kind == .command else { return }
+    try CommandApproval.approve(profile: name, command: reference.command, context: context)
   }
 
   /// A new secret for a profile kept at `reference`: a `command` store prints it (the command is run
@@ -176,6 +184,12 @@ extension SecretPlacement {
   static func forMove(source: String, target: String, keepSource: Bool, store: Store, context: Context) throws(Failure)
     -> SecretPlacement?
   {
+    // An approved secret command stays approved under the new name (the same vector, approved by this user).
+    if let profile = try? store.profile(named: source), let reference = profile.secretStore, reference.kind == .command,
+      try CommandApproval.isApproved(profile: source, command: reference.command, context: context)
+    {
+      try CommandApproval.approve(profile: target, command: reference.command, context: context)
+    }
     guard let profile = try? store.profile(named: source), let reference = profile.secretStore, reference.kind != .command
     else { return nil }
     let secret = try SecretHelper.read(reference, profile: source, context: context)
@@ -222,9 +236,34 @@ extension Profile {
   /// For a switch (`env`, `use`, `exec`, the start-up switch): the profile with its secret read from
   /// its secret store. The guard judges first: a switch it will refuse runs no helper.
   func resolvingSecretForSwitch(name: String, store: Store, context: Context) throws(Failure) -> Profile {
+    if lacksCatalogSecret { return try askingForCatalogSecret(name: name, store: store, context: context) }
     guard secretStore != nil, let mode = try? store.effectiveGuard(environment: context.environment) else { return self }
     if mode == .block && Guard.isUserTokenOnProduction(self, in: store) { return self }
     return try resolvingSecret(name: name, context: context)
+  }
+
+  /// A profile a team catalog brought, switched to for the first time: on a terminal, its secret is asked
+  /// for and kept in the store file (as `set --secret` would); without one, the error says how to set it.
+  /// A switch the guard will refuse asks nothing.
+  func askingForCatalogSecret(name: String, store: Store, context: Context) throws(Failure) -> Profile {
+    if (try? store.effectiveGuard(environment: context.environment)) == .block && Guard.isUserTokenOnProduction(self, in: store) {
+      return self
+    }
+    // Asked only by a switch the user types: never at a shell's start, nor on a directory switch at the prompt.
+    let unasked =
+      context.environment[SwitchCommands.startupVariable] != nil || context.environment[DirectorySwitch.fileVariable] != nil
+    guard context.stdinIsTerminal, !unasked else { throw missingCatalogSecret(name: name) }
+    let what = credential.kind == .userToken ? "User token" : "Key secret"
+    let secret = try context.readSecret(prompt: "\(what) for \(name) (from the team catalog '\(catalogName ?? "?")'): ")
+    let given = try withSecret(secret)
+    let valid = try ProfileName(validating: name)
+    try context.store().update { (store: inout Store) throws(Failure) in
+      guard var current = try store.profile(named: name), current.lacksCatalogSecret else { return }
+      current = try current.withSecret(secret)
+      store.setProfile(current, named: valid)
+    }
+    context.note("kept the secret of profile '\(name)' in the store file")
+    return given
   }
 
   /// The profile's JSON for `export` and `show --json`: with `reveal`, the secret in place (read from its
@@ -297,6 +336,24 @@ extension SecretCommands {
     for name in store.names {
       guard let profile = try? store.profile(named: name), let reference = profile.secretStore else { continue }
       checked += 1
+      // A command this user has not approved is listed, never run.
+      if reference.kind == .command {
+        let approved: Bool
+        do throws(Failure) {
+          approved = try CommandApproval.isApproved(profile: name, command: reference.command, context: context)
+        } catch {
+          allOK = false
+          report.problem(error.description, fix: "mend or remove the trust file, then approve the commands again")
+          continue
+        }
+        if !approved {
+          allOK = false
+          report.problem(
+            "profile '\(name)' gets its secret by running \(quoted(CommandApproval.shown(reference.command))), which you have not approved; it was not run",
+            fix: "check the command, then: conductor-profile allow --command \(shellWord(name))")
+          continue
+        }
+      }
       let program = reference.kind == .command ? reference.command[0] : reference.kind.program
       guard SecretHelper.locate(program, environment: context.environment) != nil else {
         allOK = false

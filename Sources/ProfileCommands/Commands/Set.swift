@@ -16,7 +16,7 @@ enum SetCommand {
       .flag(.secret, "Read a new key secret from standard input or a prompt."),
       .flag(.userToken, "Read a new user token from standard input or a prompt (the profile becomes a user-token profile)."),
       .flag(.production, "Flag the server as production."),
-      .flag(.noProduction, "Remove the production flag."),
+      .flag(.noProduction, "Say the server is not production, whatever its host's name says."),
       ServerType.option(forSet: true),
       .value(
         .secretStore, "STORE",
@@ -123,6 +123,8 @@ enum SetCommand {
     // Ask for secrets only when the change can be made, and before taking the lock.
     try SecretPlacement.checkWritable(
       options.secretStore, name: name, current: current, newSecret: options.secret || options.userToken)
+    // The user gives this command now: approved for this profile before it first runs.
+    if case .some(let given) = options.secretStore { try SecretCommands.approveGiven(given, name: name, context: context) }
     var secret: String? = nil
     var token: JWT? = nil
     let willBeKey: Bool = {
@@ -166,6 +168,7 @@ enum SetCommand {
       }
       if let placement { try placement.apply(to: &profile) }
       if let production = options.production { profile.production = production }
+      if options.production == false { store.makeFalseExplicit() }
       if let serverType = options.serverType { profile.serverType = serverType }
       if let color = options.color { profile.color = color }
       if let description = options.description { profile.description = description }
@@ -183,10 +186,24 @@ enum SetCommand {
     stored = true
     TokenCache(environment: context.environment).forget(name)
     context.print("updated profile '\(name)'")
+    sayProduction(name: name, profile: profile, store: store, context: context)
     try Guard.check(name: name, profile: profile, store: store, context: context, refusable: false)
     if let warning = ClearText.warning(name: name, profile: profile) { context.warn(warning) }
-    if options.production == true || server != nil { try warnOthers(on: profile.server, except: name, store, context) }
+    if options.production == true || server != nil || profile.isProductionByName {
+      try warnOthers(on: profile.server, except: name, store, context)
+    }
     try placement?.finish(context: context)
+  }
+
+  /// `add` and `set`: one line when the profile is production by its host's name (and how to say
+  /// otherwise), or when a catalog keeps a host production that the profile says is not.
+  static func sayProduction(name: String, profile: Profile, store: Store, context: Context) {
+    if let notice = Guard.productionByNameNotice(name: name, profile: profile) { context.note("note: \(notice)") }
+    if profile.production == false, let catalog = store.productionFloor[profile.server.host] {
+      context.warn(
+        "profile '\(name)' says its server is not production, but the team catalog '\(catalog)' marks \(profile.server.host) production, and a catalog's production flags are a floor: it stays production (docs/catalog.md)"
+      )
+    }
   }
 
   /// A flag on one profile can make another one a user token on production: warn about those too.

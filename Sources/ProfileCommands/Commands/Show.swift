@@ -54,9 +54,21 @@ enum ShowCommand {
     }
     let masked = "******** (--reveal to show)"
     var lines: [(String, String)] = [("name", name), ("server", profile.server.url)]
-    let flagged = profile.isFlaggedProduction
-    lines.append(
-      ("production", summary.production ? (flagged ? "yes" : "yes (another profile flags this server as production)") : "no"))
+    let decider = store.productionProfile(for: profile.server)
+    let anotherFlags = decider.map { $0 != name && ((try? store.profile(named: $0))??.isFlaggedProduction ?? false) } ?? false
+    let why =
+      profile.isFlaggedProduction
+      ? "yes"
+      : anotherFlags
+        ? "yes (another profile flags this server as production)"
+        : profile.isProductionByName
+          ? "yes (its host's name says so; conductor-profile set \(name) --no-production if it is not)"
+          : store.productionFloor[profile.server.host].map { "yes (the team catalog '\($0)' marks this host production)" }
+            ?? "yes (another profile of this host is production by its host's name)"
+    lines.append(("production", summary.production ? why : "no"))
+    if let marker = Catalog.marker(of: store.rawProfile(named: name), profile: name) {
+      lines.append(("source", "catalog \(marker.name) (\(marker.path))"))
+    }
     switch profile.credential {
     case .key(let id, let secret):
       lines += [("auth", "key (application access key)"), ("key id", id), ("key secret", reveal ? secret.text : masked)]

@@ -61,7 +61,8 @@ enum SwitchCommands {
     let stored = Target(name: name, profile: profile, store: store)
     let session = try Gate.pass(stored, door: door, yes: yes, requested: requested, context)
     var target = stored
-    if profile.secretStore != nil {
+    // A secret from its store, or (a profile a team catalog brought) asked for the first time.
+    if profile.secretStore != nil || profile.lacksCatalogSecret {
       target = Target(
         name: name, profile: try profile.resolvingSecretForSwitch(name: name, store: store, context: context), store: store)
     }

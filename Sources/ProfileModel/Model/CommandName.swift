@@ -9,6 +9,7 @@ public enum CommandName: String, CaseIterable, Sendable {
   case importCommand = "import"
   case export, doctor
   case allow, deny
+  case catalog
   case initCommand = "init"
   case completions
   case completeProfiles = "__complete-profiles"
@@ -40,6 +41,7 @@ public enum CommandName: String, CaseIterable, Sendable {
     case Self.doctor.rawValue: self = .doctor
     case Self.allow.rawValue: self = .allow
     case Self.deny.rawValue: self = .deny
+    case Self.catalog.rawValue: self = .catalog
     case Self.initCommand.rawValue: self = .initCommand
     case Self.completions.rawValue: self = .completions
     case Self.completeProfiles.rawValue: self = .completeProfiles

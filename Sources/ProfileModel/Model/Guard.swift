@@ -24,10 +24,19 @@ public enum Guard {
     return findings
   }
 
-  /// True when `profile` is a user token and its server is production (any profile naming the same
-  /// host carries the `production` flag), or is counted so because the store is in doubt.
+  /// True when `profile` is a user token and its server is production (`Store.isProduction`: its flag or
+  /// its host's name, any profile naming the same host, a catalog's floor), or is counted so because the
+  /// store is in doubt.
   public static func isUserTokenOnProduction(_ profile: Profile, in store: Store) -> Bool {
     judge(profile, in: store).contains { if case .userTokenOnProduction = $0 { true } else { false } }
+  }
+
+  /// The one line `add` and `set` print when a profile that says nothing is production by its host's
+  /// name, with how to say otherwise.
+  package static func productionByNameNotice(name: String, profile: Profile) -> String? {
+    guard profile.isProductionByName else { return nil }
+    return
+      "profile '\(name)' is judged production: its host \(profile.server.host) is named like a production cluster (prod, prd, production or live); if it is not one, say so with: conductor-profile set \(name) --no-production"
   }
 
   package static func reason(name: String, server: String) -> String {

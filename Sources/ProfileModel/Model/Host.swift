@@ -250,3 +250,140 @@ extension Server {
   /// The canonical host of this server (`Host.canonical`): what production judgements compare.
   public var host: String { Host.part(ofURL: url).map { Host.canonical($0) } ?? "" }
 }
+
+// MARK: Production by name
+
+extension Host {
+  /// The words that make a host production by its name (docs/guard.md, "Production by name").
+  static let productionWords: Set<String> = ["prod", "prd", "production", "live"]
+
+  /// The production-by-name rule: whether the canonical host `host` has a label, or a `-`-separated part
+  /// of one, that is `prod`, `prd`, `production` or `live` (`conductor-prod.acme.com`, `prod-eu.orkes.cloud`;
+  /// not `product.acme.com`). An IP address never is. An IDN is judged as its letters: a punycode label
+  /// (`xn--…`) is decoded first, fullwidth letters count as the ASCII ones they stand for (as IDNA maps
+  /// them), and the ideographic full stops separate labels. Used only for a profile that does not say
+  /// `production` either way (`Profile.judgedProduction`, `Store.productionProfile`).
+  public static func isProductionName(_ host: String) -> Bool {
+    // Most hosts hold none of the words: said from the bytes, with nothing allocated (a switch asks).
+    if !mayNameProduction(host) { return false }
+    if host.utf8.contains(UInt8(ascii: ":")) || ipv4(host[...]) != nil { return false }
+    var label: [Unicode.Scalar] = []
+    var found = false
+    func judge() {
+      defer { label.removeAll(keepingCapacity: true) }
+      var scalars = label
+      let text = String(String.UnicodeScalarView(label))
+      if text.hasPrefix("xn--"), let decoded = punycode(text.dropFirst(4)) { scalars = decoded }
+      var part = ""
+      for scalar in scalars + ["-"] {
+        if scalar == "-" {
+          if productionWords.contains(part) { found = true }
+          part = ""
+        } else {
+          part.unicodeScalars.append(asciiFolded(scalar))
+        }
+      }
+    }
+    for scalar in host.unicodeScalars {
+      if scalar == "." || scalar == "\u{3002}" || scalar == "\u{FF0E}" || scalar == "\u{FF61}" {
+        judge()
+      } else {
+        label.append(scalar)
+      }
+    }
+    judge()
+    return found
+  }
+
+  /// A cheap first look at any text that holds a host (a server URL as stored): false only when no form
+  /// of it can be production by name — no `prod`, `prd` or `live` in any case, no punycode, no byte
+  /// outside ASCII. Lets a switch skip validating the servers of a store's other profiles.
+  public static func mayNameProduction(_ text: String) -> Bool {
+    var previous: (UInt8, UInt8, UInt8) = (0, 0, 0)
+    for b in text.utf8 {
+      if b >= 0x80 { return true }
+      let c = b | 0x20
+      switch (previous.0, previous.1, previous.2, c) {
+      case (UInt8(ascii: "p"), UInt8(ascii: "r"), UInt8(ascii: "o"), UInt8(ascii: "d")),
+        (_, UInt8(ascii: "p"), UInt8(ascii: "r"), UInt8(ascii: "d")),
+        (UInt8(ascii: "l"), UInt8(ascii: "i"), UInt8(ascii: "v"), UInt8(ascii: "e")),
+        (UInt8(ascii: "x"), UInt8(ascii: "n"), UInt8(ascii: "-"), UInt8(ascii: "-")):
+        return true
+      default:
+        previous = (previous.1, previous.2, c)
+      }
+    }
+    return false
+  }
+
+  /// A fullwidth ASCII form (U+FF01–FF5E) as the ASCII character IDNA maps it to, ASCII lower-cased.
+  private static func asciiFolded(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+    var value = scalar.value
+    if value >= 0xFF01 && value <= 0xFF5E { value -= 0xFEE0 }
+    if value >= 0x41 && value <= 0x5A { value |= 0x20 }
+    return Unicode.Scalar(value) ?? scalar
+  }
+
+  /// RFC 3492 Punycode: the scalars of the label whose encoded form (after `xn--`) is `text`, or nil.
+  static func punycode(_ text: Substring) -> [Unicode.Scalar]? {
+    guard text.utf8.count <= 63 else { return nil }
+    let base = 36
+    let tMin = 1
+    let tMax = 26
+    var output: [Unicode.Scalar] = []
+    var input = Array(text.utf8)
+    if let delimiter = input.lastIndex(of: UInt8(ascii: "-")) {
+      for b in input[..<delimiter] {
+        guard b < 0x80 else { return nil }
+        output.append(Unicode.Scalar(b))
+      }
+      input = Array(input[(delimiter + 1)...])
+    }
+    var n = 128
+    var i = 0
+    var bias = 72
+    var position = 0
+    var first = true
+    while position < input.count {
+      let oldI = i
+      var w = 1
+      var k = base
+      while true {
+        guard position < input.count else { return nil }
+        let b = input[position] | 0x20
+        position += 1
+        let digit: Int
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = Int(b - UInt8(ascii: "a"))
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(b - UInt8(ascii: "0")) + 26
+        default: return nil
+        }
+        let (product, overflow) = digit.multipliedReportingOverflow(by: w)
+        guard !overflow, i <= Int(UInt32.max) else { return nil }
+        i += product
+        let t = k <= bias ? tMin : (k >= bias + tMax ? tMax : k - bias)
+        if digit < t { break }
+        let (next, over) = w.multipliedReportingOverflow(by: base - t)
+        guard !over, next <= Int(UInt32.max) else { return nil }
+        w = next
+        k += base
+      }
+      // Adapt the bias (RFC 3492 section 6.1).
+      var delta = first ? (i - oldI) / 700 : (i - oldI) / 2
+      first = false
+      delta += delta / (output.count + 1)
+      var shift = 0
+      while delta > ((base - tMin) * tMax) / 2 {
+        delta /= base - tMin
+        shift += base
+      }
+      bias = shift + (base * delta) / (delta + 38)
+      n += i / (output.count + 1)
+      i %= output.count + 1
+      guard n <= 0x10FFFF, let scalar = Unicode.Scalar(UInt32(n)) else { return nil }
+      output.insert(scalar, at: i)
+      i += 1
+    }
+    return output
+  }
+}

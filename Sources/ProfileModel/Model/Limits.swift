@@ -67,6 +67,8 @@ package struct ReadLimit: Sendable, Equatable {
   package static let importFile = ReadLimit(bytes: 16 << 20, what: "a file to import")
   /// One of the conductor CLI's `config*.yaml` files.
   package static let cliConfig = ReadLimit(bytes: 1 << 20, what: "a conductor CLI configuration file")
+  /// A team catalog file (`catalog add`, `catalog sync`).
+  package static let catalog = ReadLimit(bytes: 1 << 20, what: "a team catalog")
   /// A server's answer (curl's output).
   package static let serverAnswer = ReadLimit(bytes: 4 << 20, what: "a server's answer")
   /// A cached token file.
@@ -82,7 +84,7 @@ package struct ReadLimit: Sendable, Equatable {
 
   /// The table, in the order docs/security.md lists it.
   package static let all: [ReadLimit] = [
-    secret, variable, switchOutput, directoryFile, store, trustFile, importFile, cliConfig, serverAnswer, tokenCache,
-    recent, pickerOutput, childErrors,
+    secret, variable, switchOutput, directoryFile, store, trustFile, importFile, cliConfig, catalog, serverAnswer,
+    tokenCache, recent, pickerOutput, childErrors,
   ]
 }

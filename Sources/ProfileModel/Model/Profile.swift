@@ -5,7 +5,8 @@ import ShellOutput
 public struct Profile: Equatable, Sendable {
   public var server: Server
   public var credential: Credential
-  /// Nil when the store does not say (false); kept as written so a rewrite changes nothing.
+  /// Nil when the profile does not say: then the host's name judges (`isJudgedProduction`). False is
+  /// an explicit "not production" (`--no-production`). Kept as written so a rewrite changes nothing.
   public var production: Bool?
   public var description: String?
   /// `OSS` or `Enterprise`; nil when the store does not say (inferred from the credential).
@@ -24,7 +25,17 @@ public struct Profile: Equatable, Sendable {
     self.credential = credential
   }
 
+  /// Whether the profile itself says `"production" : true`.
   public var isFlaggedProduction: Bool { production ?? false }
+
+  /// Whether the profile itself makes its server production: its flag, or, when it says nothing either
+  /// way, its host's name (`Host.isProductionName`). Other profiles naming the same host, and a catalog's
+  /// floor, are `Store.isProduction`'s part of the judgement.
+  public var isJudgedProduction: Bool { production ?? Host.isProductionName(server.host) }
+
+  /// True when the profile says nothing about production and its host's name makes it production:
+  /// what `add` and `set` say in one line.
+  public var isProductionByName: Bool { production == nil && Host.isProductionName(server.host) }
 
   /// Extra variables, sorted by name.
   public var extraVariables: [Variable] {
@@ -47,6 +58,8 @@ extension Profile {
     let server: Server
     do throws(Failure) { server = try Server(validating: serverText) } catch { throw .profile(name, problem: error) }
     guard var auth = object.removeValue(forKey: "auth")?.objectValue else { throw bad("has no \"auth\" object") }
+    // A profile a team catalog brought may have no secret yet: `use` asks for it (docs/catalog.md).
+    let secretsOptional = secretsOptional || object["catalog"]?.objectValue?["path"]?.stringValue != nil
     guard let kind = auth.removeValue(forKey: "kind")?.stringValue else { throw bad("its auth has no \"kind\"") }
     let credential: Credential
     // Taken apart at once: the optional tuple, destroyed whole, had its type metadata made at run time.
@@ -133,9 +146,10 @@ extension Profile {
     switch credential {
     case .key(let id, let secret):
       auth["keyId"] = .string(id)
-      if secretStore == nil { auth["keySecret"] = redactSecrets ? .null : .string(secret.text) }
+      // An empty secret is one not given yet (a profile from a team catalog): written as none.
+      if secretStore == nil { auth["keySecret"] = redactSecrets ? .null : secret.isEmpty ? nil : .string(secret.text) }
     case .userToken(let jwt):
-      if secretStore == nil { auth["token"] = redactSecrets ? .null : .string(jwt.raw) }
+      if secretStore == nil { auth["token"] = redactSecrets ? .null : jwt.raw.isEmpty ? nil : .string(jwt.raw) }
     case .none:
       break
     }

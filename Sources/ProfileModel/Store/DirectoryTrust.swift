@@ -94,10 +94,24 @@ package struct DirectoryFile {
 }
 
 /// The trust file beside the store: the `.conductor-profile` files `allow` trusted, by key and content
-/// hash. Written as the store is (lock, re-read, temporary file, rename), mode 0600.
+/// hash; the secret commands this user approved (`CommandApproval`), by profile and the hash of the
+/// profile's name and vector; the team catalogs synced (`catalog sync`), by path and content hash.
+/// Written as the store is (lock, re-read, temporary file, rename), mode 0600.
 ///
-///     { "trusted" : { "/home/ann/src/api/.conductor-profile" : "sha256:…" }, "version" : 1 }
+///     { "catalogs" : { "/srv/team/catalog.json" : "sha256:…" },
+///       "commands" : { "sha256:…" : "ci" },
+///       "trusted" : { "/home/ann/src/api/.conductor-profile" : "sha256:…" }, "version" : 1 }
 package struct TrustFile {
+  /// The kinds of trust the file keeps, each its own object.
+  package enum Section: String, Sendable {
+    /// `.conductor-profile` files (`allow`).
+    case directories = "trusted"
+    /// Secret commands (`allow --command`, or given to `add`/`set` by this user).
+    case commands
+    /// Team catalogs (`catalog add`, `catalog sync`).
+    case catalogs
+  }
+
   package static let fileName = "trusted-directories.json"
   package let store: StoreFile
   package var path: String { store.directory + "/" + TrustFile.fileName }
@@ -106,8 +120,8 @@ package struct TrustFile {
   package var lockPath: String { path + ".lock" }
 
   /// Trusted keys and their hashes (empty when there is no trust file yet).
-  package func load() throws(Failure) -> [String: String] {
-    try entries(try read())
+  package func load(_ section: Section = .directories) throws(Failure) -> [String: String] {
+    try entries(try read(), section)
   }
 
   private func read() throws(Failure) -> JSON? {
@@ -125,10 +139,10 @@ package struct TrustFile {
     }
   }
 
-  private func entries(_ json: JSON?) throws(Failure) -> [String: String] {
+  private func entries(_ json: JSON?, _ section: Section) throws(Failure) -> [String: String] {
     guard let json else { return [:] }
-    guard let object = json.objectValue, let trusted = (object["trusted"] ?? .object([:])).objectValue else {
-      throw .document(.trustFile(path: path), .content("has no \"trusted\" object"))
+    guard let object = json.objectValue, let trusted = (object[section.rawValue] ?? .object([:])).objectValue else {
+      throw .document(.trustFile(path: path), .content("has no \"\(section.rawValue)\" object"))
     }
     var result: [String: String] = [:]
     for (key, value) in trusted {
@@ -138,19 +152,19 @@ package struct TrustFile {
   }
 
   /// Changes the trusted entries under the lock; keys this version does not know are kept.
-  package func update(_ change: (inout [String: String]) -> Void) throws(Failure) {
+  package func update(_ section: Section = .directories, _ change: (inout [String: String]) -> Void) throws(Failure) {
     try Posix.makeDirectories(store.directory)
     try store.checkDirectory()
     let lock = try StoreFile.lock(lockPath)
     defer { System.close(lock) }  // closing releases the lock
     let json = try read()
-    let before = try entries(json)
+    let before = try entries(json, section)
     var after = before
     change(&after)
     guard after != before else { return }
     var object = json?.objectValue ?? [:]
     object["version"] = .integer(1)
-    object["trusted"] = .object(after.mapValues { .string($0) })
+    object[section.rawValue] = .object(after.mapValues { .string($0) })
     StoreFile(path: path).removeStaleTemporaryFiles()  // of writers killed before their rename
     try Posix.writeAtomically(Array(JSON.object(object).pretty().utf8), to: path)
   }

@@ -161,9 +161,17 @@ extension Profile {
     return copy
   }
 
+  /// The error for a profile a team catalog brought whose secret was never given.
+  package func missingCatalogSecret(name: String) -> Failure {
+    .error(
+      "profile '\(name)' comes from the team catalog '\(catalogName ?? "?")' and has no secret yet; set yours with: conductor-profile set \(name) \(credential.kind == .userToken ? "--user-token" : "--secret") (or switch on a terminal: use asks for it)"
+    )
+  }
+
   /// The profile with its secret read from its secret store: one helper run. A profile whose secret
   /// is in the store file is returned as it is.
   package func resolvingSecret(name: String, context: Context) throws(Failure) -> Profile {
+    if lacksCatalogSecret { throw missingCatalogSecret(name: name) }
     guard let reference = secretStore else { return self }
     let secret = try SecretHelper.read(reference, profile: name, context: context)
     do throws(Failure) {
@@ -303,6 +311,8 @@ package enum SecretHelper {
     _ reference: SecretReference, _ operation: Operation, profile name: String, doing what: String, stored: Bool = true,
     context: Context
   ) throws(Failure) -> Outcome {
+    // No program runs because the store says so: a profile's own command needs this user's approval.
+    try CommandApproval.require(reference, profile: name, context: context)
     let (argv, input) = invocation(reference, operation, profile: name)
     if reference.kind == .keychain, input.count > keychainLineLimit {
       throw .error(

@@ -25,6 +25,14 @@ public struct Store: Sendable {
   private var text: [UInt8] = []
   /// Top-level keys this version does not know.
   public var unknown: [String: JSON]
+  /// Whether a profile's `"production" : false` is an explicit "not production" (`set --no-production`
+  /// by this version): the store says `"productionFalse" : "explicit"`. Without it (a store of an older
+  /// version, whose `--no-production` meant "remove the flag"), a `false` counts as unset and the host's
+  /// name judges (docs/store.md, "Production by name").
+  public private(set) var falseIsExplicit = false
+  /// The hosts a synced team catalog marks production (`"catalogs"`, docs/catalog.md): production
+  /// whatever a local profile says.
+  public private(set) var productionFloor: [String: String] = [:]
 
   /// A profile as read: its JSON, or where it is in `text` (`JSON.parseStore` gives these).
   enum RawProfile: Sendable {
@@ -58,6 +66,12 @@ public struct Store: Sendable {
       }
       guardMode = mode
     }
+    if let marker = object.removeValue(forKey: Store.falseMarkerKey) {
+      guard marker == .string(Store.falseMarkerValue) else {
+        throw .error("\"\(Store.falseMarkerKey)\" is \(marker.compact()), not \"\(Store.falseMarkerValue)\"")
+      }
+      falseIsExplicit = true
+    }
     if let p = object.removeValue(forKey: "profiles") {
       guard let members = p.objectValue else { throw .error("\"profiles\" is not an object") }
       profiles = members.mapValues { .json($0) }
@@ -65,6 +79,30 @@ public struct Store: Sendable {
       profiles = [:]
     }
     unknown = object
+    if let catalogs = object[Store.catalogsKey] { productionFloor = Store.floor(catalogs) }
+  }
+
+  static let falseMarkerKey = "productionFalse"
+  static let falseMarkerValue = "explicit"
+  /// The top-level key under which synced team catalogs are recorded (docs/catalog.md).
+  package static let catalogsKey = "catalogs"
+
+  /// The production floor recorded under `"catalogs"`: `{PATH: {"name": N, "production": [HOST…]}}`
+  /// → host → catalog name. Anything else in it is ignored here (the catalog command reports it).
+  static func floor(_ catalogs: JSON) -> [String: String] {
+    var floor: [String: String] = [:]
+    for (path, entry) in catalogs.objectValue ?? [:] {
+      guard let object = entry.objectValue, case .array(let hosts)? = object["production"] else { continue }
+      let name = object["name"]?.stringValue ?? path
+      for host in hosts { if let text = host.stringValue { floor[Host.canonical(text)] = name } }
+    }
+    return floor
+  }
+
+  /// Records the team catalogs (`catalog sync`, `catalog remove`), and the floor they make.
+  package mutating func setCatalogs(_ catalogs: JSON?) {
+    unknown[Store.catalogsKey] = catalogs
+    productionFloor = catalogs.map(Store.floor) ?? [:]
   }
 
   /// The store in `text`, as `JSON.parseStore` read it: its profiles are decoded when asked for.
@@ -87,6 +125,7 @@ public struct Store: Sendable {
     object["profiles"] = .object(rawProfiles.mapValues(Profile.migratingLegacyServerType))
     if let defaultName { object["default"] = .string(defaultName) }
     if let guardMode { object["guard"] = .string(guardMode.rawValue) }
+    if falseIsExplicit { object[Store.falseMarkerKey] = .string(Store.falseMarkerValue) }
     return .object(object)
   }
 
@@ -149,6 +188,20 @@ public struct Store: Sendable {
     return try Profile(json: raw, name: name)
   }
 
+  /// Before the first explicit "not production" (`--no-production`) is written to a store of an older
+  /// version: drops that version's `false`s (they meant "not flagged", and still count so), and marks the
+  /// store so that a `false` is explicit from now on.
+  package mutating func makeFalseExplicit() {
+    guard !falseIsExplicit else { return }
+    unindex()
+    for (other, raw) in profiles {
+      guard case .object(var object) = decode(raw), object["production"] == .bool(false) else { continue }
+      object["production"] = nil
+      profiles[other] = .json(.object(object))
+    }
+    falseIsExplicit = true
+  }
+
   /// Writes a profile. Only a `ProfileName` can be written: a name from a hand-edited store is read, shown
   /// and removed as it is, but never written again until renamed.
   public mutating func setProfile(_ profile: Profile, named name: ProfileName) {
@@ -174,13 +227,27 @@ public struct Store: Sendable {
   /// The server text of a profile that flags `"production" : true` (all a production check reads): ""
   /// when its `server` is missing or not a string (a host that cannot be read: see `productionHost`).
   private static func productionServer(_ raw: RawProfile) -> String? {
+    let (server, production) = mark(raw)
+    return production == .yes ? server ?? "" : nil
+  }
+
+  /// A profile's server text and what it says about production (all a production judgement reads).
+  private static func mark(_ raw: RawProfile) -> (server: String?, production: ProductionMark) {
     switch raw {
     case .json(let json):
-      guard let object = json.objectValue, object["production"] == .bool(true) else { return nil }
-      return object["server"]?.stringValue ?? ""
+      guard let object = json.objectValue else { return (nil, .unset) }
+      let mark: ProductionMark =
+        object["production"] == .bool(true) ? .yes : object["production"] == .bool(false) ? .no : .unset
+      return (object["server"]?.stringValue, mark)
     case .located(let located):
-      return located.productionServer
+      return (located.server, located.production)
     }
+  }
+
+  /// Whether a profile that says `production` as `mark` is judged by its host's name: it says nothing,
+  /// or (in a store of an older version) `false`.
+  private func judgedByName(_ mark: ProductionMark) -> Bool {
+    mark == .unset || (mark == .no && !falseIsExplicit)
   }
 
   /// The host a production-flagged profile's server text marks: the canonical host of a valid server,
@@ -204,31 +271,57 @@ public struct Store: Sendable {
     return result.sorted { utf8Precedes($0.name, $1.name) }
   }
 
-  /// The canonical hosts (`Host`) of the servers some profile flags as production. Reads only `server`
-  /// and `production`, and reads each distinct server text once (many profiles share a server).
+  /// The canonical hosts (`Host`) of the servers that are production: flagged by some profile, named
+  /// production by the host of a profile that does not say (`Host.isProductionName`), or on a catalog's
+  /// floor. Reads only `server` and `production`, and reads each distinct server text once (many profiles
+  /// share a server).
   public func productionHosts() -> Set<String> {
     var hosts = Set<String>()
+    for (host, _) in productionFloor { hosts.insert(host) }
     var seen = Set<String>()
+    var seenByName = Set<String>()
     func add(_ text: String) {
       guard seen.insert(text).inserted else { return }
       if let host = Store.productionHost(text) { hosts.insert(host) }
     }
+    func addByName(_ text: String) {
+      guard Host.mayNameProduction(text), seenByName.insert(text).inserted, let host = Store.productionHost(text),
+        Host.isProductionName(host)
+      else { return }
+      hosts.insert(host)
+    }
     if indexed {
-      for found in index.found { if let server = found.productionServer { add(index.string(server)) } }
+      for found in index.found {
+        if let server = found.productionServer {
+          add(index.string(server))
+        } else if judgedByName(found.production), let server = found.server {
+          addByName(index.string(server))
+        }
+      }
     } else {
-      for raw in profiles.values { if let text = Store.productionServer(raw) { add(text) } }
+      for raw in profiles.values {
+        let (server, production) = Store.mark(raw)
+        if production == .yes {
+          add(server ?? "")
+        } else if judgedByName(production), let server {
+          addByName(server)
+        }
+      }
     }
     return hosts
   }
 
-  /// The production judgement, in one place: `profile` is production when it carries the flag, or some
-  /// profile naming the same host does (`isProduction(server)`).
+  /// The production judgement, in one place: `profile` is production when it carries the flag or, saying
+  /// nothing, its host's name says production (`Profile.isJudgedProduction`), or some profile naming the
+  /// same host makes it production, or a catalog's floor does (`isProduction(server)`).
   public func isProduction(_ profile: Profile) -> Bool {
-    profile.isFlaggedProduction || isProduction(profile.server)
+    profile.isJudgedProduction || isProduction(profile.server)
   }
 
   /// Whether `server` is production: some profile naming the same host (`Host.canonical`; scheme, port
-  /// and path do not matter) flags `"production" : true`. `productionHosts().contains(server.host)`.
+  /// and path do not matter) flags `"production" : true`, or says nothing while the host's name says
+  /// production (`Host.isProductionName`), or a synced catalog marks the host production.
+  /// `productionHosts().contains(server.host)`.
   public func isProduction(_ server: Server) -> Bool {
     productionProfile(for: server) != nil
   }
@@ -258,14 +351,27 @@ public struct Store: Sendable {
     }
   }
 
-  /// The name of a profile that makes `server` production (the first by name), or nil.
+  /// The name of a profile that makes `server` production (the first by name that flags it, else the
+  /// first that is production by the host's name, else the first naming a host on a catalog's floor, else
+  /// the catalog's name), or nil.
   public func productionProfile(for server: Server) -> String? {
     let wanted = server.host
+    if let flagged = profile(for: server, wanted, where: { $0 == .yes }) { return flagged }
+    if Host.isProductionName(wanted), let named = profile(for: server, wanted, where: { judgedByName($0) }) {
+      return named
+    }
+    if let catalog = productionFloor[wanted] { return profile(for: server, wanted, where: { _ in true }) ?? catalog }
+    return nil
+  }
+
+  /// The first profile by name whose `production` satisfies `accepts` and whose server text names the
+  /// host `wanted` (`server`'s; read leniently, `productionHost`), or nil.
+  private func profile(for server: Server, _ wanted: String, where accepts: (ProductionMark) -> Bool) -> String? {
     var verdicts: [String: Bool] = [:]
     if indexed {
       // In name order: the first that makes it production is the one.
       for found in index.found {
-        guard let span = found.productionServer else { continue }
+        guard accepts(found.production), let span = found.server else { continue }
         if index.equals(span, server.url) { return index.string(found.name) }
         let text = index.string(span)
         let same: Bool
@@ -281,7 +387,8 @@ public struct Store: Sendable {
     }
     var found: String? = nil
     for (name, raw) in profiles {
-      guard let text = Store.productionServer(raw) else { continue }
+      let (serverText, production) = Store.mark(raw)
+      guard accepts(production), let text = serverText else { continue }
       let same: Bool
       if text == server.url {
         same = true

@@ -8,11 +8,28 @@ import Platform
 /// server is when it flags production (what a production check reads). No string is made for a profile
 /// that is not asked for. `Store` decodes a profile's range when the profile is asked for.
 
-/// A profile found by `JSON.parseStore`: where its value is in the store's text, and, when the value is
-/// an object flagging `"production" : true`, its `server` string (what `Store.isProduction` reads).
+/// What a profile's object says about `production`: `true`, `false`, or nothing (absent, or not a
+/// boolean: the profile itself is refused when read, and the host's name judges it meanwhile).
+enum ProductionMark: UInt8, Sendable {
+  case unset, yes, no
+}
+
+/// A profile found by `JSON.parseStore`: where its value is in the store's text, its `server` string and
+/// what it says about `production` (all a production judgement reads).
 struct LocatedProfile: Sendable {
   var range: Range<Int>
-  var productionServer: String?
+  var server: String?
+  var production: ProductionMark
+
+  /// Its server when it flags `"production" : true`.
+  var productionServer: String? { production == .yes ? server : nil }
+}
+
+/// What `skipProfileObject` read of a profile's object: where its "server" string is, and its
+/// `production` (a struct: a tuple's metadata is built at run time).
+struct ScannedProfile {
+  var server: NameSpan?
+  var production: ProductionMark
 }
 
 /// A member of "profiles" as the scan found it: only positions (a struct: an array of tuples builds
@@ -22,8 +39,12 @@ struct FoundProfile: Sendable {
   /// The name's opening quote (where a duplicate is reported).
   var nameStart: Int
   var range: Range<Int>
+  /// Its "server" string, when the value is an object that has one.
+  var server: NameSpan?
+  var production: ProductionMark
+
   /// Its "server" string, when the value is an object flagging `"production" : true`.
-  var productionServer: NameSpan?
+  var productionServer: NameSpan? { production == .yes ? server : nil }
 }
 
 /// The members of "profiles" in a store whose profile names are all plain and in ascending byte order
@@ -50,7 +71,7 @@ final class ProfileIndex: Sendable {
   func name(_ i: Int) -> String { string(found[i].name) }
 
   func located(_ i: Int) -> LocatedProfile {
-    LocatedProfile(range: found[i].range, productionServer: found[i].productionServer.map(string))
+    LocatedProfile(range: found[i].range, server: found[i].server.map(string), production: found[i].production)
   }
 
   /// Whether the string at `span` is `other`, as `String` compares them (two ASCII strings are equal
@@ -186,13 +207,15 @@ extension JSONParser {
       }
       try memberColon()
       let start = index
-      var server: NameSpan? = nil
+      var scanned = ScannedProfile(server: nil, production: .unset)
       if index < bytes.count, bytes[index] == UInt8(ascii: "{") {
-        server = try skipProfileObject()
+        scanned = try skipProfileObject()
       } else {
         try skipValue()
       }
-      found.append(FoundProfile(name: key, nameStart: keyStart, range: start..<index, productionServer: server))
+      found.append(
+        FoundProfile(
+          name: key, nameStart: keyStart, range: start..<index, server: scanned.server, production: scanned.production))
       if try endOfElement(UInt8(ascii: "}")) { return }
     }
   }
@@ -202,7 +225,7 @@ extension JSONParser {
     var members = [String: Store.RawProfile](minimumCapacity: found.count)
     for member in found {
       let name = name(member.name)
-      let located = LocatedProfile(range: member.range, productionServer: member.productionServer.map(self.name))
+      let located = LocatedProfile(range: member.range, server: member.server.map(self.name), production: member.production)
       if members.updateValue(.located(located), forKey: name) != nil {
         throw fail("the member \"\(name)\" appears twice in one object", at: member.nameStart)
       }
@@ -334,10 +357,10 @@ extension JSONParser {
   }
 
   /// Moves past an object as `parseObject` reads it (a duplicate name is the same error at the same
-  /// place). With `readingProductionServer`, returns where its "server" string is when it has
-  /// "production": true.
-  /// A profile's object (`skipObject`, reading where its production server is).
-  @inline(never) mutating func skipProfileObject() throws(JSONSyntaxError) -> NameSpan? {
+  /// place). With `readingProductionServer`, returns where its "server" string is and what its
+  /// "production" says.
+  /// A profile's object (`skipObject`, reading its server and production).
+  @inline(never) mutating func skipProfileObject() throws(JSONSyntaxError) -> ScannedProfile {
     try skipObject(readingProductionServer: true)
   }
 
@@ -346,7 +369,7 @@ extension JSONParser {
     _ = try skipObject(readingProductionServer: false)
   }
 
-  @inline(__always) mutating func skipObject(readingProductionServer: Bool) throws(JSONSyntaxError) -> NameSpan? {
+  @inline(__always) mutating func skipObject(readingProductionServer: Bool) throws(JSONSyntaxError) -> ScannedProfile {
     try enter()
     defer { depth -= 1 }
     index += 1
@@ -359,13 +382,13 @@ extension JSONParser {
       skippedCount = base
       if hasSet { nameSets.removeLast() }
     }
-    var production = false
+    var production = ProductionMark.unset
     // Where the "server" string is.
     var server: NameSpan? = nil
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
-      return nil
+      return ScannedProfile(server: nil, production: .unset)
     }
     // While every name is plain and follows the one before in byte order (a store as written), none
     // can repeat an earlier one: no name is compared with more than the one before it.
@@ -388,7 +411,10 @@ extension JSONParser {
         try skipNestedObject()
       } else if readingProductionServer, next == UInt8(ascii: "t"), isName(key, "production") {
         try skipLiteral("true")
-        production = true
+        production = .yes
+      } else if readingProductionServer, next == UInt8(ascii: "f"), isName(key, "production") {
+        try skipLiteral("false")
+        production = .no
       } else {
         try skipValue()
       }
@@ -403,7 +429,10 @@ extension JSONParser {
       last = key
       lastWord = word
       // A production flag with no "server" string still marks production: an empty text, no host (doubt).
-      if try endOfElement(UInt8(ascii: "}")) { return production ? (server ?? NameSpan(text: index..<index, plain: true)) : nil }
+      if try endOfElement(UInt8(ascii: "}")) {
+        let missing = production == .yes && server == nil
+        return ScannedProfile(server: missing ? NameSpan(text: index..<index, plain: true) : server, production: production)
+      }
     }
   }
 
