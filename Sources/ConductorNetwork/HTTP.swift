@@ -75,8 +75,22 @@ package enum HTTP {
   package static func send(_ request: HTTPRequest, environment: [String: String]) throws(Failure) -> HTTPResponse {
     let curl = try findCurl(environment: environment)
     let config = try curlConfig(for: request)
+    // curl's own --max-time ends a slow request; the deadline is the backstop for a curl that hangs.
     let result = try Child.run(
-      curl, arguments: ["curl", "-q", "--config", "-"], environment: environment, input: Array(config.utf8))
+      curl, arguments: ["curl", "-q", "--config", "-"], environment: environment, input: Array(config.utf8),
+      limit: .serverAnswer, seconds: Double(maxTime + connectTimeout))
+    if result.timedOut {
+      throw .server(
+        request.url,
+        problem: "cannot reach \(request.url): curl did not finish within \(maxTime + connectTimeout) s and was stopped")
+    }
+    if result.tooMuchOutput {
+      throw .server(
+        request.url,
+        problem:
+          "the answer of \(request.url) is larger than \(ReadLimit.serverAnswer.shown), the most \(ReadLimit.serverAnswer.what) may be; it was not read further"
+      )
+    }
     let out = result.stdout
     guard result.status == 0 else {
       throw .server(request.url, problem: transportProblem(request.url, status: result.status, stderr: result.stderr))
@@ -135,13 +149,7 @@ package enum HTTP {
 
   /// `curl` on PATH (else the usual places), or an error that says how to install it.
   static func findCurl(environment: [String: String]) throws(Failure) -> String {
-    let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-    for dir in path.split(separator: ":", omittingEmptySubsequences: true) where dir.hasPrefix("/") {
-      let candidate = "\(dir)/curl"
-      if access(candidate, X_OK) == 0, let mode = Posix.mode(of: candidate), mode & S_IFMT == S_IFREG {
-        return candidate
-      }
-    }
+    if case .found(let path) = Child.locate("curl", environment: environment) { return path }
     throw .error(
       "curl is not installed or not on PATH; conductor-profile runs curl to talk to the Conductor server. Install it (apt-get install curl, dnf install curl, apk add curl or brew install curl) and try again"
     )

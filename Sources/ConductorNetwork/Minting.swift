@@ -47,7 +47,8 @@ package struct CachedToken: Equatable {
 extension TokenCache {
   /// The cached token of a profile, or nil (no file, or one that does not parse: it is minted anew).
   package func entry(for name: String) -> CachedToken? {
-    guard let path = path(for: name), let bytes = try? Posix.readFile(path), let json = try? JSON.parse(bytes) else {
+    guard let path = path(for: name), let bytes = try? Posix.readFile(path, limit: .tokenCache), let json = try? JSON.parse(bytes)
+    else {
       return nil
     }
     return CachedToken(json: json)
@@ -62,7 +63,7 @@ extension TokenCache {
     try Posix.makeDirectories(directory)
     // The cache directories are this program's own: keep them private even when made by hand.
     for dir in [Posix.dirname(of: directory), directory] {
-      if let mode = Posix.mode(of: dir), mode & 0o077 != 0 { chmod(dir, 0o700) }
+      if let mode = Posix.mode(of: dir), mode & 0o077 != 0 { Posix.changeMode(dir, 0o700) }
     }
     try Posix.writeAtomically(Array(entry.json.pretty().utf8), to: path)
   }

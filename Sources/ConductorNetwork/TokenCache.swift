@@ -24,20 +24,16 @@ package struct TokenCache {
 
   /// Drops a profile's cached token (its server or key changed, or it is gone).
   package func forget(_ name: String) {
-    if let path = path(for: name) { unlink(path) }
+    if let path = path(for: name) { Posix.remove(path) }
   }
 }
 
 extension TokenCache {
   /// True when `token` is one that `token` minted for a key profile (it is in the cache).
   package func isMinted(_ token: String) -> Bool {
-    guard let directory, let dir = opendir(directory) else { return false }
-    defer { closedir(dir) }
-    while let entry = readdir(dir) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-      }
-      guard name.hasSuffix(".json"), let bytes = try? Posix.readFile("\(directory)/\(name)"),
+    guard let directory, let names = Posix.names(in: directory) else { return false }
+    for name in names {
+      guard name.hasSuffix(".json"), let bytes = try? Posix.readFile("\(directory)/\(name)", limit: .tokenCache),
         let cached = (try? JSON.parse(bytes))?.objectValue?["token"]?.stringValue
       else { continue }
       if cached == token { return true }

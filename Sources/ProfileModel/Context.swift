@@ -1,3 +1,5 @@
+import Platform
+
 /// What one run of the program sees and where it writes: arguments aside, everything a command touches
 /// goes through here, so the program can be run in-process with a captured one.
 public final class Context {
@@ -36,21 +38,7 @@ public final class Context {
 
   /// The real process: file descriptors 0, 1 and 2, `environ`, the clock.
   public static func process() -> Context {
-    // NAME=VALUE split at the first '=' on the bytes (a Character search costs more than the rest of start-up).
-    // Made with room for every entry: growing it rehashes, a tenth of start-up.
-    var count = 0
-    let environ = Platform.environment
-    while environ[count] != nil { count += 1 }
-    var env = [String: String](minimumCapacity: count)
-    var p = environ
-    while let entry = p.pointee {
-      let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self), count: strlen(entry))
-      if let eq = bytes.firstIndex(of: UInt8(ascii: "=")) {
-        env[String(decoding: UnsafeBufferPointer(rebasing: bytes[..<eq]), as: UTF8.self)] = String(
-          decoding: UnsafeBufferPointer(rebasing: bytes[(eq + 1)...]), as: UTF8.self)
-      }
-      p += 1
-    }
+    let env = System.environment()
     let out = OutputBuffer(fd: 1)
     return Context(
       environment: env, now: Posix.now(), stdinIsTerminal: Posix.isTerminal(0), stdoutIsTerminal: Posix.isTerminal(1),
@@ -60,7 +48,13 @@ public final class Context {
         _ = try? Posix.writeAll(2, s.utf8, path: "standard error")
       },
       // A secret is at most Limits.secretBytes (and a line break): read one byte past that, no further.
-      readInput: { () throws(Failure) in try Limits.read(0, atMost: Limits.secretBytes + 3) },
+      readInput: { () throws(Failure) in
+        do throws(SystemError) {
+          return try BoundedRead.read(0, limit: Limits.secretBytes + 2, path: "standard input")
+        } catch {
+          throw Failure(error)
+        }
+      },
       flush: { out.flush() })
   }
 
@@ -105,7 +99,7 @@ public final class Context {
   package func readSecret(prompt: String) throws(Failure) -> String {
     let bytes: [UInt8]
     if stdinIsTerminal {
-      bytes = try Terminal.readWithoutEcho(prompt: prompt)
+      bytes = try SecretPrompt.readWithoutEcho(prompt: prompt)
     } else {
       bytes = try readInput()
     }
@@ -115,7 +109,7 @@ public final class Context {
       if text.last == UInt8(ascii: "\r") { text.removeLast() }
     }
     if text.count > Limits.secretBytes {
-      throw .invalid(.secretTooLong(limit: Limits.secretBytes))
+      throw .invalid(.secretTooLong(fromTerminal: stdinIsTerminal))
     }
     guard let s = String(validating: text, as: UTF8.self) else {
       throw .invalid(.secretNotUTF8)
@@ -142,26 +136,17 @@ final class OutputBuffer {
   deinit { flush() }
 }
 
-enum Terminal {
+enum SecretPrompt {
   /// Reads a line from the terminal (standard input) with echo off, after `prompt` on standard error. The
   /// mode is put back by `Tty.withMode`, the one place that changes a terminal's mode: on return, on a
   /// failure, and when a signal ends the program (Ctrl-C: exit 130).
   static func readWithoutEcho(prompt: String) throws(Failure) -> [UInt8] {
     defer { try? Posix.writeAll(2, [UInt8(ascii: "\n")], path: "standard error") }
-    func noEcho(_ mode: inout termios) { mode.c_lflag &= ~tcflag_t(ECHO) }
-    return try Tty.withMode(0, signalExit: -1, farewell: "\n", configure: noEcho) {
+    return try Tty.withMode(0, signalExit: -1, farewell: "\n", configure: .noEcho) {
       // Asked once echo is off (nothing typed after the question can show). The prompt names a profile,
       // which a hand-edited store can fill with anything: the one sanitiser.
       try? Posix.writeAll(2, TerminalText.sanitize(prompt).utf8, path: "standard error")
-      var line: [UInt8] = []
-      var byte: UInt8 = 0
-      while line.count <= Limits.secretBytes {
-        let n = read(0, &byte, 1)
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 || byte == UInt8(ascii: "\n") { break }
-        line.append(byte)
-      }
-      return line
+      return Terminal.readSecretLine(0, limit: Limits.secretBytes)
     }
   }
 }

@@ -265,7 +265,9 @@ import Testing
     expectUsageError(try box.run(["catalog", "add"]), command: "catalog", containing: "catalog add needs a PATH")
     expectUsageError(try box.run(["catalog", "list", "--yes"]), command: "catalog", containing: "--yes goes with catalog sync")
     expectError(try box.run(["catalog", "sync"]), containing: ["no team catalog was added"])
-    expectError(try box.run(["catalog", "add", "/dev/zero"]), containing: ["is not a regular file"])
+    expectError(
+      try box.run(["catalog", "add", "/dev/zero"]),
+      containing: ["/dev/zero is a character device, not a regular file; a team catalog must be a file"])
     expectError(try box.run(["catalog", "add", box.root.path + "/none.json"]), containing: ["does not exist"])
   }
 }

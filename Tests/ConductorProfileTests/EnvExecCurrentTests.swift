@@ -316,16 +316,34 @@ import Testing
     #expect(r.status == 9, "\(r)")
   }
 
-  @Test func execOfAMissingCommandIsAnError() throws {
+  /// As env(1), sudo and POSIX shells: 127 when COMMAND is not found, 126 when it is there but cannot run.
+  @Test func execOfAMissingCommandIs127AndOfOneThatCannotRun126() throws {
     let s = try fixture()
     var r = try s.run(["exec", "dev", "--", "no-such-command-here", "x"])
-    expectError(r, containing: ["cannot run 'no-such-command-here': command not found"])
+    #expect(r.status == 127 && r.stdout == "", "\(r)")
+    #expect(r.stderr == "error: cannot run 'no-such-command-here': command not found\n", "\(r)")
     r = try s.run(["exec", "dev", "--", "/nonexistent/prog"])
-    expectError(r, containing: ["cannot run '/nonexistent/prog'"])
+    #expect(r.status == 127 && r.stderr == "error: cannot run '/nonexistent/prog': command not found\n", "\(r)")
     let notExecutable = s.root.appendingPathComponent("plain").path
     _ = FileManager.default.createFile(atPath: notExecutable, contents: Data("x".utf8), attributes: [.posixPermissions: 0o644])
     r = try s.run(["exec", "dev", "--", notExecutable])
-    expectError(r, containing: ["Permission denied"])
+    #expect(r.status == 126 && r.stdout == "", "\(r)")
+    #expect(r.stderr == "error: cannot run '\(notExecutable)': \(notExecutable) is not an executable file\n", "\(r)")
+    // A directory of that name on PATH cannot run either; an executable later on PATH is found.
+    let bin = s.root.appendingPathComponent("bin").path
+    try FileManager.default.createDirectory(atPath: bin + "/tool", withIntermediateDirectories: true)
+    r = try s.run(["exec", "dev", "--", "tool"], env: ["PATH": bin])
+    #expect(r.status == 126 && r.stderr == "error: cannot run 'tool': \(bin)/tool is not an executable file\n", "\(r)")
+    let later = s.root.appendingPathComponent("later").path
+    try FileManager.default.createDirectory(atPath: later, withIntermediateDirectories: true)
+    _ = FileManager.default.createFile(
+      atPath: later + "/tool", contents: Data("#!/bin/sh\nexit 5\n".utf8), attributes: [.posixPermissions: 0o755])
+    r = try s.run(["exec", "dev", "--", "tool"], env: ["PATH": "\(bin):\(later)"])
+    #expect(r.status == 5 && r.stderr == "", "\(r)")
+    // A relative or empty PATH entry is never searched (the current directory's files do not run).
+    r = try s.execute(
+      "/bin/sh", ["-c", "cd \"$0\" && exec \"$1\" exec dev -- tool", s.root.path, Sandbox.program], env: ["PATH": ":later:."])
+    #expect(r.status == 127, "\(r)")
   }
 
   // MARK: current

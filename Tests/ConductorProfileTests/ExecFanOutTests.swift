@@ -115,5 +115,12 @@ import Testing
     // A command that cannot be found fails each profile with 127.
     r = try s.run(["exec", "a-dev,c-oss", "--", "no-such-program-here"])
     #expect(r.status == 127 && r.stderr.contains("error: cannot run 'no-such-program-here': command not found"), "\(r)")
+    #expect(r.stderr.hasSuffix("exec: 0 of 2 succeeded; failed: a-dev (exit 127), c-oss (exit 127)\n"), "\(r)")
+    // One that is there but cannot run, with 126 (as env(1)).
+    let plain = s.root.appendingPathComponent("plain").path
+    _ = FileManager.default.createFile(atPath: plain, contents: Data("x".utf8), attributes: [.posixPermissions: 0o644])
+    r = try s.run(["exec", "a-dev,c-oss", "--", plain])
+    #expect(r.status == 126 && r.stderr.contains("error: cannot run '\(plain)': \(plain) is not an executable file"), "\(r)")
+    #expect(r.stderr.hasSuffix("exec: 0 of 2 succeeded; failed: a-dev (exit 126), c-oss (exit 126)\n"), "\(r)")
   }
 }

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-/// One file maps the C library (Sources/ProfileModel/Platform/Platform.swift: Glibc, Musl or Darwin);
-/// no other source file imports a C module, tests a platform, or reads /proc.
+/// One layer maps the C library (Sources/Platform/: Glibc, Musl or Darwin, each file importing it itself,
+/// never re-exported); no other source file imports a C module, tests a platform, or reads /proc.
 @Suite struct PortabilityTests {
   static let sources = ShellInitTests.packageRoot.appendingPathComponent("Sources")
-  static let platformFile = "ProfileModel/Platform/Platform.swift"
+  static let platformLayer = "Platform/"
 
   static func swiftFiles() throws -> [(path: String, text: String)] {
     let paths = try FileManager.default.subpathsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }
@@ -16,7 +16,7 @@ import Testing
     let files = try Self.swiftFiles()
     #expect(files.count > 10)
     let cModules = ["Glibc", "Musl", "Darwin", "Foundation", "WinSDK", "Android"]
-    for (path, text) in files where path != Self.platformFile {
+    for (path, text) in files where !path.hasPrefix(Self.platformLayer) {
       for line in text.split(separator: "\n") {
         let words = line.split(separator: " ")
         if let i = words.firstIndex(of: "import"), i + 1 < words.count {
@@ -30,10 +30,15 @@ import Testing
           !cModules.contains { line.contains("\($0).") }, "\(path): a C module named outside Platform.swift: \(line)")
       }
     }
-    let platform = try #require(files.first { $0.path == Self.platformFile }?.text)
-    for module in ["Glibc", "Musl", "Darwin"] {
-      #expect(platform.contains("#if canImport(\(module))") || platform.contains("#elseif canImport(\(module))"))
-      #expect(platform.contains("@_exported import \(module)\n"))
+    let platform = files.filter { $0.path.hasPrefix(Self.platformLayer) }
+    #expect(platform.count >= 5)
+    for (path, text) in platform where text.contains("import Glibc") {
+      for module in ["Glibc", "Musl", "Darwin"] {
+        #expect(
+          text.contains("#if canImport(\(module))") || text.contains("#elseif canImport(\(module))"), "\(path): \(module)")
+        #expect(text.contains("  import \(module)\n"), "\(path): \(module)")
+      }
+      #expect(!text.contains("@_exported import"), "\(path) re-exports the C library")
     }
   }
 }

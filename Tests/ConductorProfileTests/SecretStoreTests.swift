@@ -333,7 +333,9 @@ import Testing
     try sandbox.writeStore(
       #"{"profiles":{"c":{"auth":{"keyId":"i","kind":"key","secretStore":"vault"},"server":"https://c.example.com/api"}},"version":1}"#
     )
-    expectError(try sandbox.run(["list"]), containing: ["unknown secret store 'vault'"])
+    // list marks it and says why (issue 20: one invalid profile does not hide the others).
+    r = try sandbox.run(["list"])
+    #expect(r.status == 1 && r.stdout.contains("! c ") && r.stderr.contains("unknown secret store 'vault'"), "\(r)")
   }
 
   // MARK: keychain (a stand-in for macOS security)

@@ -44,11 +44,21 @@ import Testing
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
       "typed-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let path = dir.appendingPathComponent("a directory").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    #expect(throws: Failure.file(path, .read, errno: EISDIR)) { _ = try Posix.readFile(path) }
+    try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
+    let file = dir.appendingPathComponent("a file").path
+    #expect(FileManager.default.createFile(atPath: file, contents: Data()))
+    let path = file + "/inside"
+    #expect(throws: Failure.file(path, .read, errno: ENOTDIR)) { _ = try Posix.readFile(path, limit: .document) }
     // A path with a blank is quoted in the text, so where it ends is clear.
-    #expect(Failure.file(path, .read, errno: EISDIR).description == "cannot read '\(path)': Is a directory")
+    #expect(Failure.file(path, .read, errno: ENOTDIR).description == "cannot read '\(path)': Not a directory")
+    // A directory where a file is expected is said as such, before any read (the bounded reader).
+    #expect(
+      throws: Failure.error(
+        "'\(dir.path)/a directory' is a directory, not a regular file; a document must be a file (nothing was read)")
+    ) {
+      try FileManager.default.createDirectory(atPath: dir.path + "/a directory", withIntermediateDirectories: true)
+      _ = try Posix.readFile(dir.path + "/a directory", limit: .document)
+    }
   }
 
   @Test func anUnknownProfileIsAUsageErrorThatKnowsTheNames() {

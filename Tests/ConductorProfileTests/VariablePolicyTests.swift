@@ -29,6 +29,10 @@ let refusedVariableNames: [String] = [
   "LESSOPEN", "SSH_ASKPASS", "SUDO_ASKPASS",
   // network
   "HTTPS_PROXY", "ALL_PROXY", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
+  // TLS libraries, name resolution, secret stores and keys (issue 20)
+  "OPENSSL_CONF", "OPENSSL_MODULES", "OPENSSL_ENGINES", "SSLKEYLOGFILE", "HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN",
+  "PASSWORD_STORE_DIR", "PASSWORD_STORE_EXTENSIONS_DIR", "PASSWORD_STORE_GPG_OPTS", "GNUPGHOME", "GPG_AGENT_INFO",
+  "GPG_TTY", "KRB5CCNAME", "KRB5_CONFIG", "KRB5_KTNAME",
   // not upper case: a shell's own variables
   "fish_user_paths", "fpath", "path", "Path", "ps1", "A-B", "1A", "",
 ]

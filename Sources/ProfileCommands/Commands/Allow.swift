@@ -48,14 +48,11 @@ enum AllowCommand {
 
   /// The current directory as the shell spells it (`$PWD` when it is this directory), else the real one.
   static func workingDirectory(_ context: Context) throws(Failure) -> String {
-    var here = stat()
-    if let pwd = context.environment["PWD"], pwd.hasPrefix("/"), stat(".", &here) == 0 {
-      var there = stat()
-      if stat(pwd, &there) == 0, there.st_dev == here.st_dev, there.st_ino == here.st_ino { return pwd }
+    if let pwd = context.environment["PWD"], pwd.hasPrefix("/"), Posix.sameFile(pwd, ".") { return pwd }
+    guard let cwd = Posix.currentDirectory() else {
+      throw .error("cannot find the current directory: \(Posix.errorText())")
     }
-    guard let cwd = getcwd(nil, 0) else { throw .error("cannot find the current directory: \(Posix.errorText())") }
-    defer { free(cwd) }
-    return String(cString: cwd)
+    return cwd
   }
 
   /// The file DIR names (DIR/.conductor-profile, or DIR itself when it is such a file), absolute;
@@ -118,7 +115,7 @@ enum AllowCommand {
           "not approved: there is no terminal to ask on; read the command above, then approve it with: conductor-profile allow --command \(shellWord(name)) --yes"
         )
       }
-      defer { close(fd) }
+      defer { Tty.close(fd) }
       let refusal = "\nerror: not approved; nothing was changed\n"
       let answer = try Tty.withMode(fd, signalExit: ExitCode.failure, farewell: refusal, configure: Tty.lineMode) {
         () throws(Failure) -> [UInt8]? in

@@ -181,7 +181,7 @@ enum CatalogCommand {
         "nothing was changed: there is no terminal to confirm on; read the changes above, then apply them with: conductor-profile catalog sync --yes"
       )
     }
-    defer { close(fd) }
+    defer { Tty.close(fd) }
     let refusal = "\nerror: not applied; nothing was changed\n"
     let answer = try Tty.withMode(fd, signalExit: ExitCode.failure, farewell: refusal, configure: Tty.lineMode) {
       () throws(Failure) -> [UInt8]? in

@@ -97,7 +97,7 @@ enum DoctorCommand {
     if permissionsOK { report.ok("the store and its directory are private (\(file.path))") }
     let bytes: [UInt8]
     do throws(Failure) {
-      guard let read = try Posix.readFile(file.path) else {
+      guard let read = try Posix.readFile(file.path, limit: .store) else {
         report.ok("no store yet at \(file.path) (add a profile with: conductor-profile add NAME --server URL --key-id ID)")
         return Store()
       }
@@ -138,13 +138,13 @@ enum DoctorCommand {
   /// Applies a `chmod 600 PATH` or `chmod o-w DIR` fix.
   static func apply(_ command: [String]) -> Bool {
     guard command.count == 3, command[0] == "chmod", let mode = Posix.mode(of: command[2]) else { return false }
-    let target: mode_t
+    let target: UInt32
     switch command[1] {
     case "600": target = 0o600
     case "o-w": target = mode & 0o7777 & ~0o002
     default: return false
     }
-    return chmod(command[2], target) == 0
+    return Posix.changeMode(command[2], target)
   }
 
   // MARK: The shell

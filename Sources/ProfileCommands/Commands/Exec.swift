@@ -22,7 +22,9 @@ enum ExecCommand {
       with COMMAND, so its exit status is COMMAND's. With several (a list in the order given, a glob's matches
       sorted by name), COMMAND runs once per profile, one after another, each with only that profile's variables
       and its own guard judgement, after a header line '==> NAME (SERVER)' on standard error. The exit status is
-      0 when all succeeded, else the first non-zero one (3 when the guard refused a profile).
+      0 when all succeeded, else the first non-zero one (3 when the guard refused a profile). As env(1): 127 when
+      COMMAND is not found on PATH (only its absolute directories are searched), 126 when it is there but cannot
+      run; with several profiles, each one's status.
         conductor-profile exec 'dev,staging,prod' -- conductor workflow list
       """,
     run: { invocation, context throws(Failure) in try run(try Options(invocation), context) })
@@ -62,27 +64,9 @@ enum ExecCommand {
 }
 
 enum Exec {
-  /// Replaces this process with `command`, found on PATH as execvp(3) does. Returns only by throwing.
+  /// Replaces this process with `command`, found by the one PATH lookup (`Child.replace`). Returns only by
+  /// throwing: exit 127 when COMMAND is not found, 126 when it cannot be run, as env(1).
   static func replaceProcess(_ command: [String], environment: [String: String], context: Context) throws(Failure) {
-    context.flush()
-    Hardening.restoreCoreLimit()
-    let argv = command.map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    let program = command[0]
-    var failure = ENOENT
-    if program.contains("/") {
-      execve(program, argv, envp)
-      failure = errno
-    } else {
-      let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-      for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
-        let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + program
-        execve(candidate, argv, envp)
-        // Keep the most telling reason: a file that exists but cannot run beats "not found".
-        if errno == EACCES || failure == ENOENT { failure = errno == ENOENT || errno == ENOTDIR ? failure : errno }
-      }
-    }
-    let reason = failure == ENOENT ? "command not found" : Posix.errorText(failure)
-    throw .error("cannot run \(quoted(program)): \(reason)")
+    try Child.replace(command, environment: environment, context: context)
   }
 }

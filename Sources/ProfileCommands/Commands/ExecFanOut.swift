@@ -16,7 +16,7 @@ enum ExecFanOut {
       }
       var matches: [String]
       if part.contains(where: { "*?[".contains($0) }) {
-        matches = store.names.filter { fnmatch(part, $0, 0) == 0 }
+        matches = store.names.filter { Posix.glob(part, matches: $0) }
         guard !matches.isEmpty else {
           let all = store.names.isEmpty ? "there are no profiles yet" : "the profiles: \(store.names.joined(separator: " "))"
           throw .error("no profile matches \(quoted(part)); \(all)")
@@ -43,16 +43,10 @@ enum ExecFanOut {
     if let notice = Switch.notice(environment: context.environment) { context.note(notice) }
     var failures: [(name: String, status: Int32, why: String)] = []
     var ran = 0
-    // Ctrl-C reaches the child (same process group); this process waits for it, then stops.
-    let previousInt = signal(SIGINT, SIG_IGN)
-    let previousQuit = signal(SIGQUIT, SIG_IGN)
-    defer {
-      signal(SIGINT, previousInt)
-      signal(SIGQUIT, previousQuit)
-    }
+    // Ctrl-C reaches the child (same process group); this process waits for it, then stops (Child.runAttached).
     // The commands get the core limit the user had, as a single `exec` gives it (Hardening.swift); this
     // process stays non-dumpable where the platform can say so.
-    Hardening.restoreCoreLimit()
+    Child.restoreCoreLimit()
     for name in names {
       if failFast, !failures.isEmpty { break }
       ran += 1
@@ -67,7 +61,7 @@ enum ExecFanOut {
         let ended = try spawn(command, environment: environment, context: context)
         status = ended.status
         why = ended.signal.map { "signal \($0)" } ?? "exit \(status)"
-        if ended.signal == SIGINT {
+        if ended.signal == Child.interruptSignal {
           failures.append((name, status, why))
           break
         }
@@ -88,9 +82,8 @@ enum ExecFanOut {
     throw .exit(first.status)
   }
 
-  /// Starts `command` (found on the child's PATH, as exec(3p) would) with the terminal's standard streams and
-  /// waits for it: its exit status, 128 + the signal that ended it, 127 when it cannot be found, 126 when it
-  /// cannot run.
+  /// Starts `command` (found by the one PATH lookup) with the terminal's standard streams and waits for it:
+  /// its exit status, 128 + the signal that ended it, 127 when it cannot be found, 126 when it cannot run.
   static func spawnAndWait(_ command: [String], environment: [String: String], context: Context) throws(Failure) -> Int32 {
     try spawn(command, environment: environment, context: context).status
   }
@@ -99,49 +92,6 @@ enum ExecFanOut {
   static func spawn(_ command: [String], environment: [String: String], context: Context) throws(Failure) -> (
     status: Int32, signal: Int32?
   ) {
-    context.flush()
-    guard let path = resolve(command[0], environment: environment) else {
-      context.error("cannot run \(quoted(command[0])): command not found")
-      return (127, nil)
-    }
-    let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-    let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-      for p in argv { free(p) }
-      for p in envp { free(p) }
-    }
-    // The child gets the default action for the signals this process ignores while it waits.
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var defaults = sigset_t()
-    sigemptyset(&defaults)
-    sigaddset(&defaults, SIGINT)
-    sigaddset(&defaults, SIGQUIT)
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, path, nil, &attributes, argv, envp)
-    if spawned != 0 {
-      context.error("cannot run \(quoted(command[0])): \(Posix.errorText(spawned))")
-      return (126, nil)
-    }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
-    let signal = status & 0x7f
-    return signal == 0 ? ((status >> 8) & 0xff, nil) : (128 + signal, signal)
-  }
-
-  /// The program's path: as given when it has a '/', else the first executable file of that name on PATH.
-  static func resolve(_ program: String, environment: [String: String]) -> String? {
-    if program.contains("/") { return program }
-    let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-    for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
-      let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + program
-      var info = stat()
-      if access(candidate, X_OK) == 0, stat(candidate, &info) == 0, info.st_mode & S_IFMT != S_IFDIR { return candidate }
-    }
-    return nil
+    Child.runAttached(command, environment: environment, context: context)
   }
 }

@@ -160,7 +160,10 @@ enum ImportCommand {
   // MARK: file
 
   static func readExport(path: String, context: Context) throws(Failure) -> [Incoming] {
-    guard let bytes = try Posix.readFile(path) else {
+    // Standard input, named as such, is read as a stream; any other path must be a regular file.
+    let read =
+      path == "/dev/stdin" ? try Posix.readStream(path, limit: .importFile) : try Posix.readFile(path, limit: .importFile)
+    guard let bytes = read else {
       throw .error("cannot read \(path): no such file; give the path of a file conductor-profile export wrote")
     }
     let json: JSON
@@ -221,23 +224,20 @@ enum ImportCommand {
   static let conductorCLIDefaultServer = "http://localhost:8080/api"
 
   static func readConductorCLI(directory: String, context: Context) throws(Failure) -> [Incoming] {
-    guard let dir = opendir(directory) else {
-      if errno == ENOENT {
+    let names: [String]
+    do throws(Failure) { names = try Posix.listDirectory(directory) } catch {
+      if case .file(_, _, errno: Posix.notFound) = error {
         throw .error(
           "there is no conductor CLI configuration at \(directory) (no such directory); give its directory with --dir DIR")
       }
-      throw .file(directory, .readDirectory, errno: errno)
+      throw error
     }
     var files: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-      }
+    for name in names {
       if name == "config.yaml" || (name.hasPrefix("config-") && name.hasSuffix(".yaml") && name.count > 12) {
         files.append(name)
       }
     }
-    closedir(dir)
     // config.yaml (the profile 'default') first, then config-NAME.yaml by name.
     files.sort { a, b in a == "config.yaml" || (b != "config.yaml" && utf8Precedes(a, b)) }
     guard !files.isEmpty else {
@@ -269,7 +269,7 @@ enum ImportCommand {
   }
 
   static func readConductorCLIFile(_ path: String, context: Context) throws(Failure) -> Profile {
-    guard let bytes = try Posix.readFile(path) else { throw .error("cannot read \(path): no such file") }
+    guard let bytes = try Posix.readFile(path, limit: .cliConfig) else { throw .error("cannot read \(path): no such file") }
     let entries: [FlatYAML.Entry]
     do throws(FlatYAML.SyntaxError) {
       entries = try FlatYAML.parse(bytes)

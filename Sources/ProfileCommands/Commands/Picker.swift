@@ -19,7 +19,7 @@ enum Picker {
     guard let fd = Tty.open(context) else {
       throw .usage("missing NAME (at a terminal, use without NAME opens a picker)", command: .use)
     }
-    defer { close(fd) }
+    defer { Tty.close(fd) }
     let store = try context.loadStore()
     let rows = try self.rows(store, context)
     guard !rows.isEmpty else {
@@ -29,7 +29,7 @@ enum Picker {
       return try handOff(command, rows, context)
     }
     let color = (context.environment["NO_COLOR"] ?? "").isEmpty
-    return try Tty.withMode(fd, signalExit: -1, farewell: "\r\u{1B}[J", configure: rawMode) { () throws(Failure) -> String in
+    return try Tty.withMode(fd, signalExit: -1, farewell: "\r\u{1B}[J", configure: Tty.rawMode) { () throws(Failure) -> String in
       var state = State(rows: rows)
       return try state.run(fd, color: color)
     }
@@ -54,15 +54,6 @@ enum Picker {
   /// A row's text for the terminal: control characters, newline and tab shown escaped, never sent.
   static func visible(_ text: String) -> String { TerminalText.sanitize(text, singleLine: true) }
 
-  static func rawMode(_ mode: inout termios) {
-    mode.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN)
-    mode.c_iflag &= ~tcflag_t(IXON | ICRNL | INLCR)
-    withUnsafeMutableBytes(of: &mode.c_cc) {
-      $0[Int(VMIN)] = 1
-      $0[Int(VTIME)] = 0
-    }
-  }
-
   /// Whether `pattern`'s letters appear in `name` in order (case-insensitive).
   static func matches(_ pattern: [UInt8], _ name: String) -> Bool {
     var i = 0
@@ -86,9 +77,9 @@ enum Picker {
     var matching: [Row] { rows.filter { Picker.matches(query, $0.name) } }
 
     mutating func run(_ fd: Int32, color: Bool) throws(Failure) -> String {
-      var size = winsize()
-      let columns = ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
-      let height = ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && size.ws_row > 2 ? min(10, Int(size.ws_row) - 2) : 10
+      let size = Tty.size(fd)
+      let columns = size.map { $0.columns > 0 ? $0.columns : 80 } ?? 80
+      let height = size.map { $0.rows > 2 ? min(10, $0.rows - 2) : 10 } ?? 10
       while true {
         let list = matching
         selected = min(selected, max(0, list.count - 1))
@@ -194,19 +185,7 @@ enum Picker {
   }
 
   /// A byte, waiting up to `wait` milliseconds (-1: as long as it takes); nil at end of input or time-out.
-  static func readByte(_ fd: Int32, wait: Int32) -> UInt8? {
-    if wait >= 0 {
-      var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-      guard poll(&p, 1, wait) == 1 else { return nil }
-    }
-    var byte: UInt8 = 0
-    while true {
-      let n = read(fd, &byte, 1)
-      if n == 1 { return byte }
-      if n < 0 && errno == EINTR { continue }
-      return nil
-    }
-  }
+  static func readByte(_ fd: Int32, wait: Int32) -> UInt8? { Tty.readByte(fd, wait: wait) }
 
   // MARK: Another picker
 
@@ -246,7 +225,7 @@ enum Recent {
   }
 
   static func read(_ context: Context) -> [String] {
-    guard let path = path(context), let bytes = try? Posix.readFile(path) else { return [] }
+    guard let path = path(context), let bytes = try? Posix.readFile(path, limit: .recent) else { return [] }
     return bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
   }
 
@@ -267,11 +246,6 @@ enum Recent {
     var names = [name]
     for other in read(context) where other != name && names.count < limit { names.append(other) }
     let bytes = Array(names.joined(separator: "\n").utf8) + [UInt8(ascii: "\n")]
-    let temporary = "\(path).\(getpid()).tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { return }
-    let written = (try? Posix.writeAll(fd, bytes, path: temporary)) != nil
-    close(fd)
-    if !written || rename(temporary, path) != 0 { unlink(temporary) }
+    Posix.replaceWithoutSync(path, with: bytes)
   }
 }

@@ -67,25 +67,7 @@ extension Seatbelt {
 
   /// A duration — hours, minutes, seconds in that order, each at most once (`30s`, `15m`, `1h30m`,
   /// `90m`) — in seconds; nil when the text is not one, is zero, or is longer than `longestSession`.
-  static func seconds(_ text: String) -> Int64? {
-    var total: Int64 = 0
-    var number: Int64? = nil
-    var units: [(letter: UInt8, size: Int64)] = [(UInt8(ascii: "h"), 3600), (UInt8(ascii: "m"), 60), (UInt8(ascii: "s"), 1)]
-    for byte in text.utf8 {
-      if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-        let n = (number ?? 0) * 10 + Int64(byte - UInt8(ascii: "0"))
-        guard n <= 1_000_000 else { return nil }
-        number = n
-      } else {
-        guard let n = number, let i = units.firstIndex(where: { $0.letter == byte }) else { return nil }
-        total += n * units[i].size
-        units.removeFirst(i + 1)
-        number = nil
-      }
-    }
-    guard number == nil, total > 0, total <= longestSession else { return nil }
-    return total
-  }
+  static func seconds(_ text: String) -> Int64? { DurationText.seconds(text, longest: longestSession) }
 
   /// `--for DURATION` as given, checked before anything is read.
   static func requestedSession(_ invocation: Invocation) throws(Failure) -> Int64? {
@@ -169,7 +151,7 @@ extension Seatbelt {
   /// terminal to ask on; a wrong name, an empty answer, end of input or Ctrl-C throws (exit 1).
   static func ask(name: String, server: String, doing: String, _ context: Context) throws(Failure) -> Bool {
     guard let fd = Tty.open(context) else { return false }
-    defer { close(fd) }
+    defer { Tty.close(fd) }
     let refusal = "\nerror: not confirmed; nothing was changed\n"
     let answer = try Tty.withMode(
       fd, signalExit: ExitCode.failure, farewell: refusal,

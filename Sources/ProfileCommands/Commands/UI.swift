@@ -64,12 +64,12 @@ enum UICommand {
       return
     }
     guard
-      let opener = openers.lazy.compactMap({ ExecFanOut.resolve($0, environment: context.environment) }).first
+      let opener = openers.lazy.compactMap({ SecretHelper.locate($0, environment: context.environment) }).first
     else {
       throw .error("cannot open a browser: neither xdg-open nor open is on PATH; open \(url) yourself, or print it with --print")
     }
     context.note("opening \(url)")
-    let status = try ExecFanOut.spawnAndWait([opener, url], environment: context.environment, context: context)
+    let status = Child.runAttached([opener, url], environment: context.environment, context: context).status
     guard status == 0 else {
       throw .error("\(opener) could not open \(url) (exit \(status)); open it yourself, or print it with --print")
     }

@@ -1,3 +1,5 @@
+import Platform
+
 /// Every way a command can fail, with the exit code the contract gives it.
 ///
 /// A case carries the data of what went wrong (the path and the system's error, the document with the
@@ -66,26 +68,6 @@ public indirect enum Failure: Error, Equatable, Sendable, CustomStringConvertibl
     case .error, .invalid, .file, .document, .profile, .server: return ExitCode.failure
     case .refused: return ExitCode.refused
     case .exit(let code): return code
-    }
-  }
-}
-
-/// What was tried on a file when a system call failed.
-public enum FileAction: Equatable, Sendable {
-  case read, readStore, write, replace, createDirectory, createTemporaryFileIn, openLockFile, lock, readLink, readDirectory
-
-  var verb: String {
-    switch self {
-    case .read: "read"
-    case .readStore: "read the profile store"
-    case .write: "write"
-    case .replace: "replace"
-    case .createDirectory: "create the directory"
-    case .createTemporaryFileIn: "create a temporary file in"
-    case .openLockFile: "open the lock file"
-    case .lock: "lock"
-    case .readLink: "read the symbolic link"
-    case .readDirectory: "read the directory"
     }
   }
 }

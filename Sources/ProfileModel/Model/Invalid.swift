@@ -33,7 +33,7 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   /// A store-level setting (its name, its JSON text, the store's path) that is not what it must be.
   case setting(String, value: String, in: String, expected: SettingKind)
   // A secret read from standard input (`Context.readSecret`).
-  case secretTooLong(limit: Int)
+  case secretTooLong(fromTerminal: Bool)
   case secretNotUTF8
   case secretNUL
   // A `.conductor-profile` file (`DirectoryFile.read`; `path` as shown): never its line.
@@ -81,8 +81,9 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .stored(let fault): return fault.description
     case .secretStore(let text): return "unknown secret store \(quoted(text)); use \(SecretStoreKind.choices)"
     case .setting(let name, let value, let path, let expected): return "\"\(name)\" in \(path) is \(value), not \(expected)"
-    case .secretTooLong(let limit):
-      return "the secret read is longer than \(limit / 1024) KiB, which no key secret or user token is; give the secret alone"
+    case .secretTooLong(let fromTerminal):
+      return
+        "the secret read from \(fromTerminal ? "the terminal" : "standard input") is longer than \(ReadLimit.secret.shown), the most \(ReadLimit.secret.what) may be (it was read no further); give the secret alone"
     case .secretNotUTF8: return "the secret read from standard input is not UTF-8 text"
     case .secretNUL: return "the secret read from standard input contains a NUL byte"
     case .directoryFileNotRegular(let path):

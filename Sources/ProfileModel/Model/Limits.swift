@@ -1,3 +1,4 @@
+import Platform
 import ShellOutput
 
 /// The ranges and sizes this program accepts at its edges, so that no number or length from outside
@@ -18,12 +19,12 @@ public enum Limits {
 extension Limits {
   /// The most a secret or token read from standard input or the terminal may be: the reader stops one
   /// byte past it, so `yes | conductor-profile add …` ends at once.
-  public static let secretBytes = 64 * 1024
+  public static let secretBytes = ReadLimit.secret.bytes
 
   /// Everything one switch exports (`NAME=VALUE` and its terminator, for every variable) stays under this:
   /// Linux limits one argument or environment string to 128 KiB, and every program the shell starts
   /// carries the environment; past it, every external command would fail with "Argument list too long".
-  public static let switchBytes = 128 * 1024
+  public static let switchBytes = ReadLimit.switchOutput.bytes
 
   /// Fails when the variables a switch to profile `name` exports reach `switchBytes`.
   public static func checkSwitchSize(_ exports: [Variable], name: String) throws(Failure) {
@@ -33,19 +34,55 @@ extension Limits {
       throw .invalid(.switchTooLarge(profile: name, bytes: total, limit: switchBytes))
     }
   }
+}
 
-  /// Reads at most `count` bytes from `fd` (to its end, when that comes first).
-  package static func read(_ fd: Int32, atMost count: Int) throws(Failure) -> [UInt8] {
-    var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while result.count < count {
-      let n = chunk.withUnsafeMutableBytes { Platform.readBytes(fd, $0.baseAddress, min($0.count, count - result.count)) }
-      if n < 0 && errno == EINTR { continue }
-      // A read error is said as such, never taken for the end of a short (or empty) secret.
-      if n < 0 { throw .error("cannot read standard input: \(Posix.errorText())") }
-      if n == 0 { break }
-      result.append(contentsOf: chunk[..<n])
-    }
-    return result
-  }
+/// How much the program reads from one source: the one table of read limits (docs/security.md, "Limits",
+/// lists it, and a test compares the two). Every read goes through the Platform layer's `BoundedRead`
+/// with one of these, and stops one byte past it: a larger source is an error that names it and its
+/// limit, and the program never holds more of it than this.
+package struct ReadLimit: Sendable, Equatable {
+  /// The most bytes accepted.
+  package let bytes: Int
+  /// What is read, for messages and the table: "a secret or token".
+  package let what: String
+
+  /// "64 KiB", "16 MiB".
+  package var shown: String { bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB" }
+
+  /// A secret or token read from standard input, the terminal, or a secret store's helper.
+  package static let secret = ReadLimit(bytes: 64 << 10, what: "a secret or token")
+  /// One extra variable's value.
+  package static let variable = ReadLimit(bytes: 32 << 10, what: "an extra variable's value")
+  /// Everything one switch exports (see `Limits.switchBytes`).
+  package static let switchOutput = ReadLimit(bytes: 128 << 10, what: "everything one switch exports")
+  /// A `.conductor-profile` file.
+  package static let directoryFile = ReadLimit(bytes: 4 << 10, what: "a .conductor-profile file")
+  /// The profile store.
+  package static let store = ReadLimit(bytes: 16 << 20, what: "the profile store")
+  /// The trust file of directory profiles.
+  package static let trustFile = ReadLimit(bytes: 1 << 20, what: "the trust file")
+  /// A file given to `import file`.
+  package static let importFile = ReadLimit(bytes: 16 << 20, what: "a file to import")
+  /// One of the conductor CLI's `config*.yaml` files.
+  package static let cliConfig = ReadLimit(bytes: 1 << 20, what: "a conductor CLI configuration file")
+  /// A team catalog file (`catalog add`, `catalog sync`).
+  package static let catalog = ReadLimit(bytes: 1 << 20, what: "a team catalog")
+  /// A server's answer (curl's output).
+  package static let serverAnswer = ReadLimit(bytes: 4 << 20, what: "a server's answer")
+  /// A cached token file.
+  package static let tokenCache = ReadLimit(bytes: 64 << 10, what: "a cached token file")
+  /// The picker's list of recent profiles.
+  package static let recent = ReadLimit(bytes: 64 << 10, what: "the list of recent profiles")
+  /// What a picker program prints (the name it picked).
+  package static let pickerOutput = ReadLimit(bytes: 64 << 10, what: "a picker's output")
+  /// What a helper or curl prints on standard error (kept for messages; the rest is dropped).
+  package static let childErrors = ReadLimit(bytes: 64 << 10, what: "a helper's error output")
+  /// Any other document this program reads.
+  package static let document = ReadLimit(bytes: 16 << 20, what: "a document")
+
+  /// The table, in the order docs/security.md lists it.
+  package static let all: [ReadLimit] = [
+    secret, variable, switchOutput, directoryFile, store, trustFile, importFile, cliConfig, catalog, serverAnswer,
+    tokenCache, recent, pickerOutput, childErrors,
+  ]
 }

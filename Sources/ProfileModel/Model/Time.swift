@@ -33,3 +33,28 @@ package func relativeTime(_ seconds: Int64, now: Int64) -> String {
   }
   return delta >= 0 ? "in \(text)" : "\(text) ago"
 }
+
+/// A duration as the store and the options write it — hours, minutes, seconds in that order, each at
+/// most once (`30s`, `15m`, `1h30m`, `90m`).
+package enum DurationText {
+  /// The duration in seconds; nil when the text is not one, is zero, or is longer than `longest`.
+  package static func seconds(_ text: String, longest: Int64) -> Int64? {
+    var total: Int64 = 0
+    var number: Int64? = nil
+    var units: [(letter: UInt8, size: Int64)] = [(UInt8(ascii: "h"), 3600), (UInt8(ascii: "m"), 60), (UInt8(ascii: "s"), 1)]
+    for byte in text.utf8 {
+      if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+        let n = (number ?? 0) * 10 + Int64(byte - UInt8(ascii: "0"))
+        guard n <= 1_000_000 else { return nil }
+        number = n
+      } else {
+        guard let n = number, let i = units.firstIndex(where: { $0.letter == byte }) else { return nil }
+        total += n * units[i].size
+        units.removeFirst(i + 1)
+        number = nil
+      }
+    }
+    guard number == nil, total > 0, total <= longest else { return nil }
+    return total
+  }
+}

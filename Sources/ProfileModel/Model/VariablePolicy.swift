@@ -8,7 +8,7 @@
 /// whoever uses it. `docs/security.md` shows this table with its reasons.
 public enum VariablePolicy {
   /// The longest value an extra variable may have (bytes of UTF-8).
-  public static let maximumValueBytes = 32 * 1024
+  public static let maximumValueBytes = ReadLimit.variable.bytes
 
   /// A family of refused names: the patterns that match it, examples, and why it is refused.
   ///
@@ -110,6 +110,27 @@ public enum VariablePolicy {
         brief: "it redirects or weakens the connection the secret travels over",
         reason:
           "HTTPS_PROXY and a replaced CA bundle send the secret a profile exports through a machine of the writer's choosing"
+      ),
+      Family(
+        family: "TLS libraries",
+        patterns: ["OPENSSL_*", "SSLKEYLOGFILE"],
+        brief: "a TLS library loads code from it or writes the session keys where it says",
+        reason:
+          "OpenSSL reads the configuration file OPENSSL_CONF names, which can load engines and providers (code) into curl, Python and every program linked with it; OPENSSL_MODULES names where it loads them from; SSLKEYLOGFILE makes curl, Python, Node.js and browsers write every TLS session key to a file of the writer's choosing, so recorded traffic carrying the secret can be decrypted"
+      ),
+      Family(
+        family: "name resolution",
+        patterns: ["HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN"],
+        brief: "it changes which host a server name reaches",
+        reason:
+          "the C library's resolver reads them: HOSTALIASES names a file that maps one host name to another, LOCALDOMAIN and RES_OPTIONS change the search domains and how names are looked up, so a profile's server name could reach a host of the writer's choosing with the secret"
+      ),
+      Family(
+        family: "secret stores and keys",
+        patterns: ["PASSWORD_STORE_*", "GNUPGHOME", "GPG_*", "KRB5*"],
+        brief: "it changes where a secret store reads and writes secrets, or runs code from it",
+        reason:
+          "pass reads PASSWORD_STORE_DIR (which store), PASSWORD_STORE_GPG_OPTS and PASSWORD_STORE_EXTENSIONS_DIR (scripts it runs); GNUPGHOME and GPG_AGENT_INFO choose the keyring and the agent gpg talks to; KRB5CCNAME and KRB5_CONFIG choose Kerberos credentials and a configuration that loads plugins: a profile setting them could make the next secret read or write go elsewhere, or run code"
       ),
     ]
 

@@ -6,7 +6,7 @@ import ShellOutput
 /// kept and reported, and the hosts it marks production are a floor (`Store.productionFloor`).
 package struct Catalog {
   /// The most a catalog file may be (docs/security.md, limits).
-  package static let maxSize = 1024 * 1024
+  package static let maxSize = ReadLimit.catalog.bytes
   /// The key of a profile's object that marks it as from a catalog.
   package static let markerKey = "catalog"
   /// The auth keys that hold a secret, or what a secret store recorded of one: never in a definition.
@@ -32,7 +32,7 @@ package struct Catalog {
   /// holds one is refused whole, naming the field.
   package static func read(_ path: String) throws(Failure) -> Catalog {
     let shown = shownText(path)
-    guard let bytes = try Posix.readRegularFile(path, limit: maxSize, what: "the catalog") else {
+    guard let bytes = try Posix.readFile(path, limit: .catalog) else {
       throw .error(
         "the catalog \(shown) does not exist; give the path of a team catalog file (the shape conductor-profile export writes)")
     }

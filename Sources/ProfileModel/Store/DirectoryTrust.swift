@@ -1,3 +1,4 @@
+import Platform
 import ShellOutput
 
 /// A `.conductor-profile` file: the profile it names for its directory tree, and the hash of its bytes.
@@ -5,7 +6,7 @@ import ShellOutput
 package struct DirectoryFile {
   package static let fileName = ".conductor-profile"
   /// A name is at most 64 bytes: a larger file is a mistake (or not ours), refused before it is read.
-  static let maxSize = 4096
+  static let maxSize = ReadLimit.directoryFile.bytes
 
   /// The path as found (as the shell spells `$PWD`: symbolic links kept).
   package let path: String
@@ -29,17 +30,19 @@ package struct DirectoryFile {
   package static func load(_ path: String) throws(Failure) -> Contents {
     let shown = shownText(path)
     // O_NONBLOCK: a FIFO put there by someone else cannot stop the switch.
-    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    if fd < 0 { throw .file(path, .read, errno: errno) }
-    defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
-      throw .invalid(.directoryFileNotRegular(path: shown))
+    let bytes: [UInt8]
+    do throws(BoundedRead.Problem) {
+      guard let read = try BoundedRead.file(path, limit: maxSize) else {
+        throw .system(SystemError(path, .read, code: System.notFound))
+      }
+      bytes = read
+    } catch {
+      switch error {
+      case .system(let e): throw .file(path, .read, errno: e.code)
+      case .notRegular: throw .invalid(.directoryFileNotRegular(path: shown))
+      case .tooLarge: throw .invalid(.directoryFileTooLarge(path: shown, limit: maxSize))
+      }
     }
-    let tooLarge = Failure.invalid(.directoryFileTooLarge(path: shown, limit: maxSize))
-    guard st.st_size <= maxSize else { throw tooLarge }
-    let bytes = try Posix.readAll(fd, path: shown, limit: maxSize)
-    guard bytes.count <= maxSize else { throw tooLarge }
     return Contents(path: path, key: key(for: path), hash: "sha256:" + SHA256.hex(bytes), bytes: bytes)
   }
 
@@ -71,9 +74,7 @@ package struct DirectoryFile {
   /// The trust file's key for a file path: its directory's real path (when it exists) and its name.
   package static func key(for path: String) -> String {
     let directory = Posix.dirname(of: path)
-    guard let resolved = realpath(directory, nil) else { return path }
-    defer { free(resolved) }
-    let real = String(cString: resolved)
+    guard let real = System.realPath(directory) else { return path }
     return (real == "/" ? "" : real) + "/" + Posix.basename(of: path)
   }
 
@@ -82,8 +83,7 @@ package struct DirectoryFile {
     var dir = directory == "/" ? "" : directory
     while true {
       let candidate = dir + "/" + fileName
-      var st = stat()
-      if stat(candidate, &st) == 0, st.st_mode & S_IFMT == S_IFREG { return candidate }
+      if let mode = Posix.mode(of: candidate), FileKind(mode: mode) == .regular { return candidate }
       if dir.isEmpty { return nil }
       dir = Posix.dirname(of: dir)
       if dir == "/" { dir = "" }
@@ -124,7 +124,7 @@ package struct TrustFile {
 
   private func read() throws(Failure) -> JSON? {
     try store.checkDirectory()
-    guard let bytes = try Posix.readFile(path) else { return nil }
+    guard let bytes = try Posix.readFile(path, limit: .trustFile) else { return nil }
     if let mode = Posix.mode(of: path), mode & 0o022 != 0 {
       throw .error(
         "the trust file \(shownText(path)) can be written by group or others, so it is not used; fix it with: chmod 600 \(shellWord(path))"
@@ -154,7 +154,7 @@ package struct TrustFile {
     try Posix.makeDirectories(store.directory)
     try store.checkDirectory()
     let lock = try StoreFile.lock(lockPath)
-    defer { close(lock) }  // closing releases the lock
+    defer { System.close(lock) }  // closing releases the lock
     let json = try read()
     let before = try entries(json, section)
     var after = before

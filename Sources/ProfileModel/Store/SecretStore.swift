@@ -193,12 +193,27 @@ extension Store {
     }
     return kind
   }
+
+  /// The store-level `helperTimeout`: how long a secret store's helper may run (default `10s`).
+  package func helperTimeout(path: String) throws(Failure) -> Int64 {
+    guard let value = unknown["helperTimeout"], value != .null else { return SecretHelper.defaultTimeout }
+    guard let text = value.stringValue, let seconds = DurationText.seconds(text, longest: SecretHelper.longestTimeout) else {
+      throw .error(
+        "\"helperTimeout\" in \(path) is \(value.compact()), not a duration such as 10s, 30s or 2m (at most 10m) in quotes",
+        fix: "fix or remove it (the default is 10s)")
+    }
+    return seconds
+  }
 }
 
 /// Runs the helper programs of the secret stores.
 package enum SecretHelper {
   /// The largest secret a helper may print (as for standard input: 64 KiB).
-  static let limit = 64 * 1024
+  static let limit = ReadLimit.secret.bytes
+  /// How long a helper may run unless the store's `helperTimeout` says otherwise (seconds).
+  package static let defaultTimeout: Int64 = 10
+  /// The longest `helperTimeout` taken: ten minutes.
+  static let longestTimeout: Int64 = 600
   /// `security -i` reads a line of at most 4096 bytes.
   static let keychainLineLimit = 4000
 
@@ -209,17 +224,10 @@ package enum SecretHelper {
     var stderr: String
   }
 
-  /// The path of `program` on PATH (or `program` itself when it holds a '/'), nil when not found.
+  /// The path of `program` on PATH (or `program` itself when it holds a '/'), nil when not found: the
+  /// one PATH lookup (`Child.locate`).
   package static func locate(_ program: String, environment: [String: String]) -> String? {
-    func runnable(_ path: String) -> Bool {
-      guard access(path, X_OK) == 0, let mode = Posix.mode(of: path) else { return false }
-      return mode & S_IFMT == S_IFREG
-    }
-    if program.contains("/") { return runnable(program) ? program : nil }
-    let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-    for dir in path.split(separator: ":", omittingEmptySubsequences: true) where dir.hasPrefix("/") {
-      if runnable("\(dir)/\(program)") { return "\(dir)/\(program)" }
-    }
+    if case .found(let path) = Child.locate(program, environment: environment) { return path }
     return nil
   }
 
@@ -320,7 +328,24 @@ package enum SecretHelper {
       throw .error(
         "cannot \(what) profile '\(name)' in \(reference.label): \(quoted(program)) is not installed or not on PATH; \(hint)")
     }
-    let result = try Child.run(path, arguments: argv, environment: context.environment, input: input)
+    let store = try context.store()
+    let seconds = try (store.loadIfPresent() ?? Store()).helperTimeout(path: store.path)
+    // The helper sees the environment the shell had before any switch (no profile's variables).
+    let result = try Child.run(
+      path, arguments: argv, environment: Child.helperEnvironment(context.environment), input: input, limit: .secret,
+      seconds: Double(seconds))
+    if result.timedOut {
+      throw .error(
+        "cannot \(what) profile '\(name)' in \(reference.label): \(programName(reference)) did not finish within \(seconds) s and was stopped (a locked keyring waiting for a password, or a hung helper)",
+        fix:
+          "unlock the store and try again, or give helpers longer with the store's \"helperTimeout\" (now \(seconds)s), e.g. \"helperTimeout\" : \"30s\" in \(store.path)"
+      )
+    }
+    if result.tooMuchOutput {
+      throw .error(
+        "cannot \(what) profile '\(name)' in \(reference.label): \(programName(reference)) printed more than \(ReadLimit.secret.shown), the most \(ReadLimit.secret.what) may be; it was stopped and nothing more was read"
+      )
+    }
     return Outcome(status: result.status, stdout: result.stdout, stderr: String(decoding: result.stderr, as: UTF8.self))
   }
 

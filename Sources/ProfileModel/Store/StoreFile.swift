@@ -1,3 +1,4 @@
+import Platform
 import ShellOutput
 
 /// The store on disk: where it is, who may read it, and how it changes without losing an update.
@@ -33,15 +34,14 @@ public struct StoreFile: Sendable {
   public func loadIfPresent() throws(Failure) -> Store? {
     try checkDirectory()
     try checkKind()
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    if fd < 0 {
-      if errno == ENOENT { return nil }
-      throw .file(path, .readStore, errno: errno)
+    let opened: (fd: Int32, mode: FileMode)?
+    do throws(SystemError) { opened = try BoundedRead.open(path) } catch {
+      throw .file(path, .readStore, errno: error.code)
     }
-    defer { close(fd) }
-    var st = stat()
-    if fstat(fd, &st) == 0 { try checkFileMode(st.st_mode) }
-    return try decode(try Posix.readAll(fd, path: path))
+    guard let (fd, mode) = opened else { return nil }
+    defer { System.close(fd) }
+    try checkFileMode(mode)
+    return try decode(try Posix.readOpened(fd, path: path, limit: .store))
   }
 
   package func decode(_ bytes: [UInt8]) throws(Failure) -> Store {
@@ -77,7 +77,7 @@ public struct StoreFile: Sendable {
     return problems
   }
 
-  private func octal(_ mode: mode_t) -> String {
+  private func octal(_ mode: FileMode) -> String {
     let text = String(mode, radix: 8)
     return String(repeating: "0", count: max(0, 4 - text.count)) + text
   }
@@ -94,7 +94,7 @@ public struct StoreFile: Sendable {
     }
   }
 
-  func checkFileMode(_ mode: mode_t) throws(Failure) {
+  func checkFileMode(_ mode: FileMode) throws(Failure) {
     if mode & 0o077 != 0 {
       throw refusal(
         "the profile store \(path) can be read or written by group or others (mode \(octal(mode & 0o777)))",
@@ -112,8 +112,8 @@ public struct StoreFile: Sendable {
     try checkDirectory()
     try checkKind()
     let lock = try StoreFile.lock(lockPath)
-    defer { close(lock) }  // closing releases the lock
-    let before = try Posix.readFile(path)
+    defer { System.close(lock) }  // closing releases the lock
+    let before = try Posix.readFile(path, limit: .store)
     if before != nil, let mode = Posix.mode(of: path) { try checkFileMode(mode) }
     var store = try before.map { bytes throws(Failure) in try decode(bytes) } ?? Store()
     try store.checkWritable(path: path)
@@ -130,13 +130,8 @@ public struct StoreFile: Sendable {
   /// Called under the lock: only a writer holding it makes one, so any found then is stale.
   func removeStaleTemporaryFiles() {
     let prefix = "." + Posix.basename(of: path) + "."
-    guard let dir = opendir(directory) else { return }
-    defer { closedir(dir) }
-    while let entry = readdir(dir) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-      }
-      if name.hasPrefix(prefix), name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
+    for name in System.names(in: directory) ?? [] where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+      System.remove(directory + "/" + name)
     }
   }
 }
@@ -145,15 +140,6 @@ extension StoreFile {
   /// Takes the exclusive lock on `path` (a lock file beside the file it guards), waiting for it. Returns the
   /// descriptor: closing it releases the lock. The store and the trust file (DirectoryTrust.swift) use it.
   static func lock(_ path: String) throws(Failure) -> Int32 {
-    let lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    if lock < 0 { throw .file(path, .openLockFile, errno: errno) }
-    while flock(lock, LOCK_EX) != 0 {
-      if errno != EINTR {
-        let failure = Failure.file(path, .lock, errno: errno)
-        close(lock)
-        throw failure
-      }
-    }
-    return lock
+    do throws(SystemError) { return try System.lock(path) } catch { throw Failure(error) }
   }
 }

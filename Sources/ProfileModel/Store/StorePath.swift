@@ -1,3 +1,5 @@
+import Platform
+
 /// What is at the store's path: a regular file (or nothing yet) is a store; a symbolic link — a dotfiles
 /// manager's — is followed, and written through (its target replaced in the target's own directory, the
 /// link kept); anything else is an error that says what is there, so nothing reads a directory, blocks
@@ -5,22 +7,11 @@
 extension StoreFile {
   /// Why the store path cannot hold a store (what is there), or nil when it can.
   public func kindProblem() -> String? {
-    var st = stat()
-    guard stat(path, &st) == 0 else {
-      // Nothing there (a dangling link is written through to its target), or nothing to say.
-      return nil
-    }
-    let kind: String
-    switch st.st_mode & S_IFMT {
-    case S_IFREG: return nil
-    case S_IFDIR: kind = "a directory"
-    case S_IFIFO: kind = "a FIFO (named pipe)"
-    case S_IFSOCK: kind = "a socket"
-    case S_IFCHR: kind = "a character device"
-    case S_IFBLK: kind = "a block device"
-    default: kind = "not a regular file"
-    }
-    return "the profile store path \(path) is \(kind), not a file"
+    // Nothing there (a dangling link is written through to its target), or nothing to say.
+    guard let mode = System.mode(of: path) else { return nil }
+    let kind = FileKind(mode: mode)
+    if kind == .regular { return nil }
+    return "the profile store path \(path) is \(kind.noun), not a file"
   }
 
   /// Fails when the store path holds something other than a regular file.
@@ -36,12 +27,9 @@ extension StoreFile {
   func writeTarget() throws(Failure) -> String {
     var current = path
     for _ in 0..<40 {
-      var st = stat()
-      guard lstat(current, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return current }
-      var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-      let n = readlink(current, &buffer, buffer.count - 1)
-      guard n > 0 else { throw .file(current, .readLink, errno: errno) }
-      let target = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      guard let mode = System.linkMode(of: current), FileKind(mode: mode) == .symbolicLink else { return current }
+      let target: String
+      do throws(SystemError) { target = try System.readLink(current) } catch { throw Failure(error) }
       current = target.hasPrefix("/") ? target : Posix.dirname(of: current) + "/" + target
     }
     throw .error("the profile store path \(path) is a loop of symbolic links; point it at a file")

@@ -1,19 +1,21 @@
-// The one file that names the C library. Every other file of the package (and the executable, through
-// `import ProfileModel`) sees it through this `@_exported import`: Glibc on Linux, Musl with
-// Swift's static Linux SDK, Darwin on macOS. What differs between them lives here, with a portable path
-// for each, so no other file needs an `#if`.
+// The Platform layer: the only target that sees the C library (Glibc on Linux, Musl with Swift's static
+// Linux SDK, Darwin on macOS). Every file of this target imports it itself, without `@_exported`, so no
+// other layer can reach a C function, type or constant; they get the small API of the files beside this
+// one: `System` (files, modes, locks, the environment, time), `BoundedRead` (every read with its limit),
+// `Runner` (the one child runner and the one PATH lookup), `Terminal` and `Hardening`. What differs
+// between the C libraries lives here too, with a portable path for each.
 
 #if canImport(Glibc)
-  @_exported import Glibc
+  import Glibc
 #elseif canImport(Musl)
-  @_exported import Musl
+  import Musl
 #elseif canImport(Darwin)
-  @_exported import Darwin
+  import Darwin
 #else
   #error("conductor-profile needs a C library module: Glibc, Musl or Darwin")
 #endif
 
-enum Platform {
+enum LibC {
   /// The process's environment block: `environ` (Darwin does not export it to programs that are not
   /// the main image; `_NSGetEnviron()` is its documented accessor).
   static var environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
@@ -34,11 +36,21 @@ enum Platform {
     #endif
   }
 
-  /// The C library's open, read and write, for code inside a type that has members of those names
-  /// (`Tty.open`, `Tty.write`): spelled once here, not as `Glibc.write`, which names one platform's module.
-  static func openFile(_ path: String, _ flags: Int32) -> Int32 { open(path, flags) }
+  /// A `posix_spawnattr_t` ready for `posix_spawnattr_init` (as above).
+  static func spawnAttributes() -> posix_spawnattr_t {
+    #if canImport(Darwin)
+      return nil
+    #else
+      return posix_spawnattr_t()
+    #endif
+  }
+
+  /// The C library's open, read, write and close, for code inside a type that has members of those names
+  /// (`Terminal.open`, `Terminal.write`): spelled once here, not as `Glibc.write`, which names one platform's module.
+  static func openFile(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 { open(path, flags, mode) }
   static func readBytes(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }
   static func writeBytes(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { write(fd, buffer, count) }
+  static func closeFile(_ fd: Int32) { _ = close(fd) }
 
   /// Keeps the kernel from writing any core dump of this process (also to a `core_pattern` pipe, which
   /// ignores RLIMIT_CORE) and other processes of the user from attaching to it (Hardening.swift). Linux
@@ -48,6 +60,11 @@ enum Platform {
       let prSetDumpable: Int32 = 4
       _ = linuxPrctl(prSetDumpable, 0, 0, 0, 0)
     #endif
+  }
+
+  /// WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import: the exit status, or -1 and the signal.
+  static func decode(_ status: Int32) -> (status: Int32, signal: Int32) {
+    status & 0x7f == 0 ? ((status >> 8) & 0xff, 0) : (-1, status & 0x7f)
   }
 }
 
