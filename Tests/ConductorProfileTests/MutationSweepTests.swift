@@ -381,7 +381,7 @@ extension MutationSweepTests {
     let before = try #require(sandbox.storeBytes())
     let add = ["add", "c", "--server", "https://c.example.com", "--key-id", "cid", "--secret-store", "command", "--"]
     for (words, said) in [
-      ([script, "big"], "it printed more than 64 KiB"),
+      ([script, "big"], "print-secret' printed more than 64 KiB"),
       ([script, "nul"], "it printed something that is not UTF-8 text"),
       ([directory, "x"], "'\(directory)' is not installed or not on PATH"),
     ] {

@@ -333,7 +333,8 @@ import Testing
     }
     #expect(
       read([UInt8](repeating: 0x61, count: Limits.secretBytes + 1))
-        == "the secret read from standard input is longer than 64 KiB, the most a secret or token may be (it was read no further); give the secret alone")
+        == "the secret read from standard input is longer than 64 KiB, the most a secret or token may be (it was read no further); give the secret alone"
+    )
     #expect(read([0xFF]) == "the secret read from standard input is not UTF-8 text")
     #expect(read([0x61, 0x00]) == "the secret read from standard input contains a NUL byte")
   }
