@@ -358,4 +358,130 @@ import Testing
       Self.message { () throws(Failure) in _ = try DirectoryFile.read(dir.path) }
         == "\(dir.path) is not a regular file; a .conductor-profile file holds one profile name")
   }
+
+  // MARK: Files, documents and settings judged invalid
+
+  static func quietContext(_ environment: [String: String] = [:]) -> Context {
+    Context(
+      environment: environment, now: 0, stdinIsTerminal: false, stdoutIsTerminal: false, writeOut: { _ in },
+      writeErr: { _ in }, readInput: { [] })
+  }
+
+  static let importHint = "; nothing was imported. Give a file that conductor-profile export --reveal wrote"
+
+  /// A file given to `import file`: its shape, a name or profile in it (the inner rule's own words), a
+  /// command it would bring.
+  @Test func importFiles() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("export.json").path
+    func message(_ text: String) throws -> String? {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      return Self.message { () throws(Failure) in _ = try ImportCommand.readExport(path: path, context: Self.quietContext()) }
+    }
+    #expect(try message("[]") == "\(path): it is not a JSON object\(Self.importHint)")
+    #expect(
+      try message(#"{"version": 0, "profiles": {}}"#)
+        == "\(path): \"version\" is not a whole number of 1 or more\(Self.importHint)"
+    )
+    #expect(
+      try message(#"{"version": 2, "profiles": {}}"#)
+        == "\(path) is a version 2 export, newer than this conductor-profile understands (version 1); upgrade conductor-profile. Nothing was imported"
+    )
+    #expect(try message(#"{"version": 1}"#) == "\(path): it has no \"profiles\" object\(Self.importHint)")
+    #expect(try message(#"{"profiles": {}}"#) == "\(path) has no profiles; nothing was imported")
+    #expect(
+      try message(#"{"profiles": {"-x": {"server": "https://x", "auth": {"kind": "none"}}}}"#)
+        == "\(path): invalid profile name '-x': \(Self.nameRule)\(Self.importHint)")
+    #expect(
+      try message(#"{"profiles": {"p": {"server": "ftp://x", "auth": {"kind": "none"}}}}"#)
+        == "\(path): profile 'p': invalid server 'ftp://x': the scheme 'ftp' is not http or https\(Self.urlHint)\(Self.importHint)"
+    )
+    #expect(
+      try message(
+        #"{"profiles": {"p": {"server": "https://x", "auth": {"kind": "key", "keyId": "k", "secretStore": "command", "secretCommand": ["x"]}}}}"#
+      )
+        == "\(path): profile 'p' gets its secret by running a command (secretStore command), and an imported file never brings a command to run; add that profile yourself: conductor-profile add p --server URL --key-id ID --secret-store command -- COMMAND\(Self.importHint)"
+    )
+  }
+
+  static let catalogHint =
+    "; nothing was changed. A catalog is {\"version\": 1, \"profiles\": {NAME: {…}}}, as conductor-profile export writes it, without secrets"
+
+  /// A team catalog: its shape, a secret in it, a profile in it.
+  @Test func catalogs() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("team.json").path
+    func message(_ text: String) throws -> String? {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      return Self.message { () throws(Failure) in _ = try Catalog.read(path) }
+    }
+    #expect(try message("[]") == "the catalog \(path) is not a JSON object\(Self.catalogHint)")
+    #expect(
+      try message(#"{"profiles": {"p": {"server": "https://x", "auth": {"kind": "key", "keyId": "k", "keySecret": "s"}}}}"#)
+        == "the catalog \(path) holds a secret at profiles.p.auth.keySecret; a catalog is shared, so it is refused whole and nothing was changed. Remove every secret from it (export writes them as null): each person sets their own with conductor-profile set NAME --secret (or --user-token)"
+    )
+    #expect(
+      try message(#"{"version": 0, "profiles": {}}"#)
+        == "the catalog \(path) has a \"version\" that is not a whole number of 1 or more\(Self.catalogHint)")
+    #expect(
+      try message(#"{"version": 3, "profiles": {}}"#)
+        == "the catalog \(path) is version 3, newer than this conductor-profile understands; upgrade conductor-profile")
+    #expect(try message(#"{"version": 1}"#) == "the catalog \(path) has no \"profiles\" object\(Self.catalogHint)")
+    #expect(
+      try message(#"{"profiles": {"p": {"server": "https://x"}}}"#)
+        == "the catalog \(path) has an invalid profile: profile 'p': has no \"auth\" object\(Self.catalogHint)")
+  }
+
+  /// The trust file of directory profiles, writable by others.
+  @Test func aTrustFileOthersCanWrite() throws {
+    let s = try Sandbox()
+    try s.writeStore(#"{"profiles": {}, "version": 1}"#)
+    let trust = TrustFile(store: StoreFile(path: s.storePath))
+    try Data("{}".utf8).write(to: URL(fileURLWithPath: trust.path))
+    try FileManager.default.setAttributes([.posixPermissions: 0o620], ofItemAtPath: trust.path)
+    #expect(
+      Self.message { () throws(Failure) in _ = try trust.load() }
+        == "the trust file \(trust.path) can be written by group or others, so it is not used; fix it with: chmod 600 \(shellWord(trust.path))"
+    )
+  }
+
+  @Test func workflowIDs() {
+    for id in ["", "-x", ".x", "a b", String(repeating: "a", count: 129)] {
+      #expect(
+        Self.message { () throws(Failure) in try UICommand.validateWorkflowID(id) }
+          == "invalid workflow id \(quoted(id)): use the execution's id as the UI shows it (1 to 128 letters, digits, '-', '_', '.', ':')"
+      )
+    }
+    #expect(Self.message { () throws(Failure) in try UICommand.validateWorkflowID("a:b.c_d-1") } == nil)
+  }
+
+  /// Store-level settings read beside the profiles.
+  @Test func storeSettings() throws {
+    let age = try Store(json: try JSON.parse(#"{"keyMaxAge": "ninety"}"#))
+    #expect(
+      Self.message { () throws(Failure) in _ = try age.keyMaxAge() }
+        == "the store's \"keyMaxAge\" is \"ninety\", not a duration; write a whole number and a unit (s, m, h, d or w), such as \"90d\""
+    )
+    let admin = try Store(json: try JSON.parse(#"{"adminOnProduction": 1}"#))
+    #expect(
+      Self.message { () throws(Failure) in _ = try admin.adminOnProduction() }
+        == "the store's \"adminOnProduction\" is 1, not \"warn\" or \"block\"; fix it by hand")
+    let marker = try JSON.parse(#"{"productionFalse": "yes"}"#)
+    #expect(Self.message { () throws(Failure) in _ = try Store(json: marker) } == #""productionFalse" is "yes", not "explicit""#)
+  }
+
+  /// What is at the store's path.
+  @Test func theStorePath() throws {
+    let s = try Sandbox()
+    try FileManager.default.createDirectory(atPath: s.storePath, withIntermediateDirectories: true)
+    #expect(
+      Self.message { () throws(Failure) in try StoreFile(path: s.storePath).checkKind() }
+        == "the profile store path \(s.storePath) is a directory, not a file; move it away, or point CONDUCTOR_PROFILE_STORE at a file (nothing was read or changed)"
+    )
+    let loop = s.root.appendingPathComponent("loop").path
+    try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+    #expect(
+      Self.message { () throws(Failure) in _ = try StoreFile(path: loop).writeTarget() }
+        == "the profile store path \(loop) is a loop of symbolic links; point it at a file")
+  }
 }
