@@ -484,4 +484,74 @@ import Testing
       Self.message { () throws(Failure) in _ = try StoreFile(path: loop).writeTarget() }
         == "the profile store path \(loop) is a loop of symbolic links; point it at a file")
   }
+
+  /// Each file, document and setting rule throws the case that says what was wrong, with what; a name or
+  /// profile refused inside a file keeps its own failure.
+  @Test func fileAndSettingRulesThrowTheirCases() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("file.json").path
+    func write(_ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) }
+    func imported(_ text: String) throws -> Invalid? {
+      try write(text)
+      return Self.invalid { () throws(Failure) in _ = try ImportCommand.readExport(path: path, context: Self.quietContext()) }
+    }
+    let none = #"{"server": "https://x", "auth": {"kind": "none"}}"#
+    #expect(try imported("[]") == .importFile(path: path, .notAnObject))
+    #expect(try imported(#"{"version": "1", "profiles": {}}"#) == .importFile(path: path, .version))
+    #expect(try imported(#"{"version": 2, "profiles": {}}"#) == .importFile(path: path, .newerVersion(2)))
+    #expect(try imported(#"{"profiles": []}"#) == .importFile(path: path, .noProfilesObject))
+    #expect(try imported(#"{"profiles": {}}"#) == .importFile(path: path, .noProfiles))
+    #expect(
+      try imported(#"{"profiles": {"a b": \#(none)}}"#) == .importFile(path: path, .profile(.invalid(.nameCharacters("a b")))))
+    #expect(
+      try imported(#"{"profiles": {"p": {"server": "https://x?q", "auth": {"kind": "none"}}}}"#)
+        == .importFile(path: path, .profile(.profile("p", problem: .invalid(.server("https://x?q", .query))))))
+    #expect(
+      try imported(
+        #"{"profiles": {"p": {"server": "https://x", "auth": {"kind": "user-token", "secretStore": "command", "secretCommand": ["x"]}}}}"#
+      ) == .importFile(path: path, .secretCommand("p")))
+    try write(#"{"profiles": {"ok": \#(none)}}"#)
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try ImportCommand.readExport(path: path, context: Self.quietContext()) } == nil)
+
+    func catalog(_ text: String) throws -> Invalid? {
+      try write(text)
+      return Self.invalid { () throws(Failure) in _ = try Catalog.read(path) }
+    }
+    #expect(try catalog("1") == .catalog(path: path, .notAnObject))
+    #expect(
+      try catalog(#"{"profiles": {"p": {"auth": {"token": "t"}}}}"#) == .catalog(path: path, .secret("profiles.p.auth.token")))
+    #expect(try catalog(#"{"version": -1, "profiles": {}}"#) == .catalog(path: path, .version))
+    #expect(try catalog(#"{"version": 9, "profiles": {}}"#) == .catalog(path: path, .newerVersion(9)))
+    #expect(try catalog(#"{"profiles": "p"}"#) == .catalog(path: path, .noProfilesObject))
+    #expect(try catalog(#"{"profiles": {"-p": \#(none)}}"#) == .catalog(path: path, .profile(.invalid(.nameStart("-p")))))
+    #expect(
+      try catalog(#"{"profiles": {"p": {"server": "https://x", "auth": {"kind": "oauth"}}}}"#)
+        == .catalog(path: path, .profile(.profile("p", problem: .invalid(.stored(.authKind("oauth")))))))
+    #expect(try catalog(#"{"profiles": {"p": \#(none)}}"#) == nil)
+
+    try s.writeStore(#"{"profiles": {}, "version": 1}"#)
+    let trust = TrustFile(store: StoreFile(path: s.storePath))
+    try Data("{}".utf8).write(to: URL(fileURLWithPath: trust.path))
+    try FileManager.default.setAttributes([.posixPermissions: 0o602], ofItemAtPath: trust.path)
+    #expect(Self.invalid { () throws(Failure) in _ = try trust.load() } == .trustFileWritable(path: trust.path))
+    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: trust.path)
+    #expect(Self.invalid { () throws(Failure) in _ = try trust.load() } == nil)
+
+    #expect(Self.invalid { () throws(Failure) in try UICommand.validateWorkflowID(".x") } == .workflowID(".x"))
+    let settings = try Store(json: try JSON.parse(#"{"keyMaxAge": 90, "adminOnProduction": "loud"}"#))
+    #expect(Self.invalid { () throws(Failure) in _ = try settings.keyMaxAge() } == .store(.keyMaxAge("90")))
+    #expect(Self.invalid { () throws(Failure) in _ = try settings.adminOnProduction() } == .store(.adminOnProduction(#""loud""#)))
+    let marker = try JSON.parse(#"{"productionFalse": true}"#)
+    #expect(Self.invalid { () throws(Failure) in _ = try Store(json: marker) } == .store(.falseMarker("true")))
+
+    let loop = s.root.appendingPathComponent("loop").path
+    try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+    #expect(Self.invalid { () throws(Failure) in _ = try StoreFile(path: loop).writeTarget() } == .storePathLoop(path: loop))
+    // Its fix is said apart (doctor shows the problem with its own fix).
+    #expect(throws: Failure.invalid(.storePathNotAFile(path: s.root.path, what: "a directory"))) {
+      try StoreFile(path: s.root.path).checkKind()
+    }
+    #expect(StoreFile(path: s.root.path).kindProblem() == "the profile store path \(s.root.path) is a directory, not a file")
+  }
 }

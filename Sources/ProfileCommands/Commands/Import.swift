@@ -172,20 +172,14 @@ enum ImportCommand {
     } catch {
       throw .document(.importFile(path: path), .syntax(error))
     }
-    func bad(_ why: String) -> Failure {
-      .error("\(path): \(why); nothing was imported. Give a file that conductor-profile export --reveal wrote")
-    }
-    guard let object = json.objectValue else { throw bad("it is not a JSON object") }
+    func bad(_ fault: ImportFault) -> Failure { .invalid(.importFile(path: path, fault)) }
+    guard let object = json.objectValue else { throw bad(.notAnObject) }
     if let v = object["version"] {
-      guard let version = v.integerValue, version >= 1 else { throw bad("\"version\" is not a whole number of 1 or more") }
-      if version > Store.supportedVersion {
-        throw .error(
-          "\(path) is a version \(version) export, newer than this conductor-profile understands (version \(Store.supportedVersion)); upgrade conductor-profile. Nothing was imported"
-        )
-      }
+      guard let version = v.integerValue, version >= 1 else { throw bad(.version) }
+      if version > Store.supportedVersion { throw bad(.newerVersion(version)) }
     }
-    guard let profiles = object["profiles"]?.objectValue else { throw bad("it has no \"profiles\" object") }
-    guard !profiles.isEmpty else { throw .error("\(path) has no profiles; nothing was imported") }
+    guard let profiles = object["profiles"]?.objectValue else { throw bad(.noProfilesObject) }
+    guard !profiles.isEmpty else { throw bad(.noProfiles) }
     var incoming: [Incoming] = []
     var holdsSecrets = false
     for name in profiles.keys.sorted(by: { utf8Precedes($0, $1) }) {
@@ -193,19 +187,17 @@ enum ImportCommand {
       do throws(Failure) {
         valid = try ProfileName(validating: name)
       } catch {
-        throw bad(error.description)
+        throw bad(.profile(error))
       }
       let profile: Profile
       do throws(Failure) {
         profile = try Profile(json: profiles[name]!, name: name, secretsOptional: true)
       } catch {
-        throw bad(error.description)
+        throw bad(.profile(error))
       }
       // A shared file must not bring a program for this machine to run at the next switch.
       if profile.secretStore?.kind == .command {
-        throw bad(
-          "profile '\(name)' gets its secret by running a command (secretStore command), and an imported file never brings a command to run; add that profile yourself: conductor-profile add \(name) --server URL --key-id ID --secret-store command -- COMMAND"
-        )
+        throw bad(.secretCommand(name))
       }
       if case .none = profile.credential {} else if !profile.isRedacted { holdsSecrets = true }
       incoming.append(Incoming(name: valid, profile: profile, origin: path))

@@ -1,6 +1,15 @@
+import ShellOutput
+
 /// Why the model refused a value: one case a rule, carrying what was wrong and with what. Tests match the
 /// cases; the words are made here and nowhere else (`description`), and `Failure.invalid` carries them to
 /// the command line (exit 1), or into `Failure.profile` for a profile of the store.
+///
+/// To add a rule: add a case here (or to the sub-enum of its subject: `ServerFault`, `StoreFault`,
+/// `ImportFault`, …) carrying the value it judged and what it was judged against, write its words in that
+/// enum's `description` (and `fix`, when the fix is said apart), and `throw .invalid(.yourCase(…))` where the
+/// rule is checked. A rule that finds a failure inside (a name or a profile in a file) carries that failure,
+/// never its text. Record a golden of the message in `ValidationFailureTests` first, and assert the case there;
+/// never `throw .error(String)` for a value, file, document or setting judged invalid.
 public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   // A profile name (`ProfileName`): 1–64 of [A-Za-z0-9._-], starting with a letter or digit.
   case nameEmpty
@@ -42,11 +51,26 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case directoryFileName(path: String)
   // What one switch exports (`Limits.checkSwitchSize`).
   case switchTooLarge(profile: String, bytes: Int, limit: Int)
+  /// A file given to `import file` (`path` as given).
+  case importFile(path: String, ImportFault)
+  /// A team catalog (`Catalog.read`).
+  case catalog(path: String, CatalogFault)
+  /// The trust file of directory profiles (`TrustFile`) can be written by group or others.
+  case trustFileWritable(path: String)
+  /// A workflow id given to `ui`.
+  case workflowID(String)
+  /// What is at the store's path is not a regular file (`what`: a directory, a FIFO, …).
+  case storePathNotAFile(path: String, what: String)
+  /// The store's path is a loop of symbolic links.
+  case storePathLoop(path: String)
 
   /// How to mend it, when that is said apart from what was wrong (a report such as doctor's gives its own).
   public var fix: String? {
-    if case .setting = self { return "fix or remove it" }
-    return nil
+    switch self {
+    case .setting: return "fix or remove it"
+    case .storePathNotAFile: return "move it away, or point CONDUCTOR_PROFILE_STORE at a file (nothing was read or changed)"
+    default: return nil
+    }
   }
 
   public var description: String {
@@ -96,6 +120,80 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .switchTooLarge(let name, let bytes, let limit):
       return
         "profile '\(name)' would export \(bytes) bytes of variables, more than a shell can pass on to the programs it starts (\(limit) bytes); shorten its extra variables"
+    case .importFile(let path, .newerVersion(let version)):
+      return
+        "\(path) is a version \(version) export, newer than this conductor-profile understands (version \(Store.supportedVersion)); upgrade conductor-profile. Nothing was imported"
+    case .importFile(let path, .noProfiles): return "\(path) has no profiles; nothing was imported"
+    case .importFile(let path, let fault):
+      return "\(path): \(fault); nothing was imported. Give a file that conductor-profile export --reveal wrote"
+    case .catalog(let path, .secret(let field)):
+      return
+        "the catalog \(shownText(path)) holds a secret at \(field); a catalog is shared, so it is refused whole and nothing was changed. Remove every secret from it (export writes them as null): each person sets their own with conductor-profile set NAME --secret (or --user-token)"
+    case .catalog(let path, .newerVersion(let version)):
+      return
+        "the catalog \(shownText(path)) is version \(version), newer than this conductor-profile understands; upgrade conductor-profile"
+    case .catalog(let path, let fault):
+      return
+        "the catalog \(shownText(path)) \(fault); nothing was changed. A catalog is {\"version\": 1, \"profiles\": {NAME: {…}}}, as conductor-profile export writes it, without secrets"
+    case .trustFileWritable(let path):
+      return
+        "the trust file \(shownText(path)) can be written by group or others, so it is not used; fix it with: chmod 600 \(shellWord(path))"
+    case .workflowID(let id):
+      return
+        "invalid workflow id \(quoted(id)): use the execution's id as the UI shows it (1 to 128 letters, digits, '-', '_', '.', ':')"
+    case .storePathNotAFile(let path, let what): return "the profile store path \(path) is \(what), not a file"
+    case .storePathLoop(let path): return "the profile store path \(path) is a loop of symbolic links; point it at a file"
+    }
+  }
+}
+
+/// What is wrong with a file given to `import file` (`Invalid.importFile`).
+public indirect enum ImportFault: Equatable, Sendable, CustomStringConvertible {
+  case notAnObject
+  case version
+  /// A version newer than `Store.supportedVersion`.
+  case newerVersion(Int64)
+  case noProfilesObject
+  case noProfiles
+  /// A profile's name or the profile itself is not valid: the failure its own rule gave.
+  case profile(Failure)
+  /// The profile (its name) gets its secret by running a command, which an imported file never brings.
+  case secretCommand(String)
+
+  public var description: String {
+    switch self {
+    case .notAnObject: "it is not a JSON object"
+    case .version: "\"version\" is not a whole number of 1 or more"
+    case .newerVersion(let version): "it is a version \(version) export"
+    case .noProfilesObject: "it has no \"profiles\" object"
+    case .noProfiles: "it has no profiles"
+    case .profile(let failure): failure.description
+    case .secretCommand(let name):
+      "profile '\(name)' gets its secret by running a command (secretStore command), and an imported file never brings a command to run; add that profile yourself: conductor-profile add \(name) --server URL --key-id ID --secret-store command -- COMMAND"
+    }
+  }
+}
+
+/// What is wrong with a team catalog (`Invalid.catalog`).
+public indirect enum CatalogFault: Equatable, Sendable, CustomStringConvertible {
+  case notAnObject
+  /// Where it holds a secret (a member path such as `profiles.p.auth.keySecret`).
+  case secret(String)
+  case version
+  /// A version newer than `Store.supportedVersion`.
+  case newerVersion(Int64)
+  case noProfilesObject
+  /// A profile's name or the profile itself is not valid: the failure its own rule gave.
+  case profile(Failure)
+
+  public var description: String {
+    switch self {
+    case .notAnObject: "is not a JSON object"
+    case .secret(let field): "holds a secret at \(field)"
+    case .version: "has a \"version\" that is not a whole number of 1 or more"
+    case .newerVersion(let version): "is version \(version)"
+    case .noProfilesObject: "has no \"profiles\" object"
+    case .profile(let failure): "has an invalid profile: \(failure.description)"
     }
   }
 }
@@ -154,6 +252,12 @@ public enum StoreFault: Equatable, Sendable, CustomStringConvertible {
   /// `guard`, as its JSON text.
   case guardMode(String)
   case profilesNotAnObject
+  /// `productionFalse` (the marker of an explicit `"production": false`), as its JSON text.
+  case falseMarker(String)
+  /// `keyMaxAge`, as its JSON text.
+  case keyMaxAge(String)
+  /// `adminOnProduction`, as its JSON text.
+  case adminOnProduction(String)
 
   public var description: String {
     switch self {
@@ -162,6 +266,10 @@ public enum StoreFault: Equatable, Sendable, CustomStringConvertible {
     case .defaultNotString: "\"default\" is not a string"
     case .guardMode(let json): "\"guard\" is \(json), not \"warn\" or \"block\""
     case .profilesNotAnObject: "\"profiles\" is not an object"
+    case .falseMarker(let json): "\"\(Store.falseMarkerKey)\" is \(json), not \"\(Store.falseMarkerValue)\""
+    case .keyMaxAge(let json):
+      "the store's \"keyMaxAge\" is \(json), not a duration; write a whole number and a unit (s, m, h, d or w), such as \"90d\""
+    case .adminOnProduction(let json): "the store's \"adminOnProduction\" is \(json), not \"warn\" or \"block\"; fix it by hand"
     }
   }
 }

@@ -68,7 +68,7 @@ public struct Store: Sendable {
     }
     if let marker = object.removeValue(forKey: Store.falseMarkerKey) {
       guard marker == .string(Store.falseMarkerValue) else {
-        throw .error("\"\(Store.falseMarkerKey)\" is \(marker.compact()), not \"\(Store.falseMarkerValue)\"")
+        throw .invalid(.store(.falseMarker(marker.compact())))
       }
       falseIsExplicit = true
     }
