@@ -554,4 +554,132 @@ import Testing
     }
     #expect(StoreFile(path: s.root.path).kindProblem() == "the profile store path \(s.root.path) is a directory, not a file")
   }
+
+  // MARK: Secret stores, names taken, the hook's variables, the conductor CLI and the environment
+
+  /// Store-level settings of the secret stores.
+  @Test func secretStoreSettings() throws {
+    let command = try Store(json: try JSON.parse(#"{"secretStore": "command"}"#))
+    #expect(
+      Self.message { () throws(Failure) in _ = try command.defaultSecretStore() }
+        == #"the store's "secretStore" is "command", not one of file, secret-service, pass or keychain (command needs a command for each profile: give it with add --secret-store command -- COMMAND)"#
+    )
+    let timeout = try Store(json: try JSON.parse(#"{"helperTimeout": "forever"}"#))
+    do throws(Failure) {
+      _ = try timeout.helperTimeout(path: "/s/p.json")
+      Issue.record("helperTimeout was read")
+    } catch {
+      #expect(
+        error.problem
+          == #""helperTimeout" in /s/p.json is "forever", not a duration such as 10s, 30s or 2m (at most 10m) in quotes"#)
+      #expect(error.fix == "fix or remove it (the default is 10s)")
+    }
+  }
+
+  /// Where `set` may keep a secret.
+  @Test func secretPlacements() throws {
+    let none = try Profile(json: try JSON.parse(#"{"server": "https://x", "auth": {"kind": "none"}}"#), name: "p")
+    #expect(
+      Self.message { () throws(Failure) in
+        try SecretPlacement.checkWritable(.some(nil), name: "p", current: none, newSecret: false)
+      } == "profile 'p' has no secret (auth none), so --secret-store has nothing to move")
+    let command = try Profile(
+      json: try JSON.parse(
+        #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k", "secretStore": "command", "secretCommand": ["get", "a b"]}}"#
+      ), name: "p")
+    #expect(
+      Self.message { () throws(Failure) in try SecretPlacement.checkWritable(.none, name: "p", current: command, newSecret: true)
+      }
+        == "profile 'p' reads its secret from command 'get a b', which is read-only; put the new secret where that command reads it, or name another store with --secret-store"
+    )
+  }
+
+  /// A name already taken, as add, rename and import env say it.
+  @Test func aNameTaken() throws {
+    #expect(
+      AddCommand.exists("p").description
+        == "a profile named 'p' already exists; change it with: conductor-profile set p …, or replace it with add --force")
+    let s = try Sandbox()
+    try s.addKey("a")
+    try s.addKey("b")
+    let before = s.storeBytes()
+    let renamed = try s.run(["rename", "a", "b"])
+    #expect(renamed.status == 1 && renamed.stdout == "", "\(renamed)")
+    #expect(renamed.stderr == "error: a profile named 'b' already exists; remove it first or choose another name\n")
+    let imported = try s.run(["import", "env", "a"], env: ["CONDUCTOR_SERVER_URL": "https://x"])
+    #expect(imported.status == 1 && imported.stdout == "", "\(imported)")
+    #expect(
+      imported.stderr == "error: a profile named 'a' already exists; choose another name, or replace it with --force\n")
+    let removed = try s.run(["set", "a", "--unset-env", "X"])
+    #expect(removed.status == 1 && removed.stderr == "error: profile 'a' has no extra variable 'X'; its variables: \n")
+    #expect(s.storeBytes() == before)
+  }
+
+  /// The variables the hook passes to the program.
+  @Test func theHooksVariables() {
+    #expect(
+      Self.message { () throws(Failure) in
+        _ = try Seatbelt.previous(Self.quietContext([SwitchCommands.previousVariable: "dev 0"]))
+      } == "_CONDUCTOR_PROFILE_PREVIOUS is 'dev 0', which no switch writes; switch by name")
+    #expect(
+      Self.message { () throws(Failure) in
+        _ = try SwitchCommands.hookShell(Self.quietContext([SwitchCommands.hookShellVariable: "sh"]), command: .use)
+      } == "_CONDUCTOR_PROFILE_SHELL is 'sh', not bash, zsh or fish; reload the hook with init")
+    #expect(
+      Self.message { () throws(Failure) in
+        _ = try DirectorySwitch(Self.quietContext([DirectorySwitch.fileVariable: "tree/.conductor-profile"]))
+      } == "_CONDUCTOR_PROFILE_DIRFILE is not an absolute path")
+  }
+
+  /// A conductor CLI config file: the line at fault, and the value's own rule.
+  @Test func conductorCLIFiles() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("config.yaml").path
+    func message(_ text: String) throws -> String? {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      return Self.message { () throws(Failure) in _ = try ImportCommand.readConductorCLIFile(path, context: Self.quietContext()) }
+    }
+    #expect(
+      try message("server: ftp://x\n")
+        == "\(path):1: invalid server 'ftp://x': the scheme 'ftp' is not http or https\(Self.urlHint); nothing was imported")
+    #expect(
+      try message("server: https://x\nauth-token: a.b\n")
+        == "\(path):2: the user token is not a JWT: it has 2 dot-separated segments, not 3\(Self.copyToken); nothing was imported"
+    )
+    #expect(
+      try message("auth-key: a b\nauth-secret: s\n")
+        == "\(path):1: invalid key id 'a b': it contains whitespace or a control character; copy the key id again; nothing was imported"
+    )
+    #expect(
+      try message("auth-key: k\n")
+        == "\(path):1: auth-key has no auth-secret beside it; add auth-secret, or remove auth-key for a server without authentication; nothing was imported"
+    )
+    #expect(
+      try message("\nauth-secret: s\n") == "\(path):2: auth-secret has no auth-key beside it; add auth-key; nothing was imported")
+  }
+
+  /// The variables `import env` reads.
+  @Test func importedVariables() {
+    func message(_ environment: [String: String]) -> String? {
+      Self.message { () throws(Failure) in
+        _ = try ImportCommand.readEnvironment(name: "p", context: Self.quietContext(environment))
+      }
+    }
+    #expect(
+      message(["CONDUCTOR_SERVER_URL": "https://x#f"])
+        == "CONDUCTOR_SERVER_URL: invalid server 'https://x#f': it has a fragment ('#…'), which a server address cannot carry\(Self.urlHint)"
+    )
+    #expect(
+      message(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_KEY": "k", "CONDUCTOR_AUTH_SECRET": "a\tb"])
+        == "CONDUCTOR_AUTH_SECRET: the key secret contains a control character (a line break or tab?); give it on one line")
+    #expect(
+      message(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_TOKEN": "x"])
+        == "CONDUCTOR_AUTH_TOKEN: the user token is not a JWT: it has 1 dot-separated segment, not 3\(Self.copyToken)")
+    #expect(
+      message(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_KEY": "k"])
+        == "CONDUCTOR_AUTH_KEY is set without CONDUCTOR_AUTH_SECRET; set both, or unset the one that is set")
+    #expect(
+      message(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_SECRET": "s"])
+        == "CONDUCTOR_AUTH_SECRET is set without CONDUCTOR_AUTH_KEY; set both, or unset the one that is set")
+  }
 }
