@@ -682,4 +682,84 @@ import Testing
       message(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_SECRET": "s"])
         == "CONDUCTOR_AUTH_SECRET is set without CONDUCTOR_AUTH_KEY; set both, or unset the one that is set")
   }
+
+  /// Each of these rules throws its case; a value refused inside a file or a variable keeps its own failure.
+  @Test func secretNameHookAndImportRulesThrowTheirCases() throws {
+    let settings = try Store(json: try JSON.parse(#"{"secretStore": "vault", "helperTimeout": "11m"}"#))
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try settings.defaultSecretStore() } == .store(.defaultSecretStore(#""vault""#)))
+    #expect(throws: Failure.invalid(.setting("helperTimeout", value: #""11m""#, in: "/p", expected: .helperTimeout))) {
+      try settings.helperTimeout(path: "/p")
+    }
+    let none = try Profile(json: try JSON.parse(#"{"server": "https://x", "auth": {"kind": "none"}}"#), name: "p")
+    let pass = SecretReference(kind: .pass)
+    #expect(
+      Self.invalid { () throws(Failure) in
+        try SecretPlacement.checkWritable(.some(pass), name: "p", current: none, newSecret: false)
+      }
+        == .noSecretToMove(profile: "p"))
+    let command = try Profile(
+      json: try JSON.parse(
+        #"{"server": "https://x", "auth": {"kind": "user-token", "secretStore": "command", "secretCommand": ["get"]}}"#),
+      name: "p")
+    #expect(
+      Self.invalid { () throws(Failure) in try SecretPlacement.checkWritable(.none, name: "p", current: command, newSecret: true)
+      }
+        == .readOnlySecretStore(profile: "p", label: "command 'get'"))
+    #expect(AddCommand.exists("p") == .invalid(.nameTaken("p", by: .add)))
+    #expect(
+      Self.invalid { () throws(Failure) in
+        _ = try Seatbelt.previous(Self.quietContext([SwitchCommands.previousVariable: "dev x"]))
+      } == .previousState(variable: SwitchCommands.previousVariable, value: "dev x"))
+    #expect(
+      Self.invalid { () throws(Failure) in
+        _ = try SwitchCommands.hookShell(Self.quietContext([SwitchCommands.hookShellVariable: "csh"]), command: .off)
+      } == .hookShell(variable: SwitchCommands.hookShellVariable, value: "csh"))
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try DirectorySwitch(Self.quietContext([DirectorySwitch.fileVariable: "x"])) }
+        == .directoryFileVariable(variable: DirectorySwitch.fileVariable))
+
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("config-x.yaml").path
+    func cli(_ text: String) throws -> Invalid? {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      return Self.invalid { () throws(Failure) in _ = try ImportCommand.readConductorCLIFile(path, context: Self.quietContext()) }
+    }
+    #expect(try cli("server: x\n") == .conductorCLIFile(path: path, line: 1, .value(.invalid(.server("x", .noScheme)))))
+    #expect(try cli("auth-token: \n") == nil)
+    #expect(try cli("\n\nauth-token: Bearer x\n") == .conductorCLIFile(path: path, line: 3, .value(.invalid(.token(.bearer)))))
+    #expect(try cli("auth-secret: s\n") == .conductorCLIFile(path: path, line: 1, .secretWithoutKey))
+    #expect(try cli("x: 1\nauth-key: k\n") == .conductorCLIFile(path: path, line: 2, .keyWithoutSecret))
+
+    func env(_ environment: [String: String]) -> Invalid? {
+      Self.invalid { () throws(Failure) in
+        _ = try ImportCommand.readEnvironment(name: "p", context: Self.quietContext(environment))
+      }
+    }
+    #expect(env(["CONDUCTOR_SERVER_URL": "x"]) == .importedVariable("CONDUCTOR_SERVER_URL", .invalid(.server("x", .noScheme))))
+    #expect(
+      env(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_KEY": "a b", "CONDUCTOR_AUTH_SECRET": "s"])
+        == .importedVariable("CONDUCTOR_AUTH_KEY", .invalid(.keyIDCharacters("a b"))))
+    #expect(
+      env(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_TOKEN": "a.b.c.d"])
+        == .importedVariable("CONDUCTOR_AUTH_TOKEN", .invalid(.token(.segments(4)))))
+    #expect(
+      env(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_KEY": "k"])
+        == .importedKeyHalf(given: "CONDUCTOR_AUTH_KEY", missing: "CONDUCTOR_AUTH_SECRET"))
+    #expect(env(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_KEY": "k", "CONDUCTOR_AUTH_SECRET": "s"]) == nil)
+
+    // The commands, in process, on a store that has 'a' and 'b'.
+    try s.addKey("a")
+    try s.addKey("b")
+    let before = s.storeBytes()
+    func dispatch(_ arguments: [String], _ extra: [String: String] = [:]) -> Invalid? {
+      Self.invalid { () throws(Failure) in
+        try CLI.dispatch(arguments, context: Self.quietContext(s.environment.merging(extra) { $1 }))
+      }
+    }
+    #expect(dispatch(["rename", "a", "b"]) == .nameTaken("b", by: .rename))
+    #expect(dispatch(["import", "env", "b"], ["CONDUCTOR_SERVER_URL": "https://x"]) == .nameTaken("b", by: .importing))
+    #expect(dispatch(["set", "a", "--unset-env", "Y"]) == .noSuchVariable("Y", profile: "a", has: []))
+    #expect(s.storeBytes() == before)
+  }
 }

@@ -117,8 +117,7 @@ enum ImportCommand {
         let exists = store.contains(item.name.value)
         if exists && !force {
           guard again != nil else {
-            throw .error(
-              "a profile named '\(item.name)' already exists; choose another name, or replace it with --force")
+            throw .invalid(.nameTaken(item.name.value, by: .importing))
           }
           kept.append(item)
           continue
@@ -272,36 +271,32 @@ enum ImportCommand {
     for entry in entries {
       if let value = entry.value, !value.isEmpty { values[entry.key] = (value, entry.line) }
     }
-    func fail(_ line: Int?, _ why: String) -> Failure {
-      .error("\(path)\(line.map { ":\($0)" } ?? ""): \(why); nothing was imported")
-    }
+    func fail(_ line: Int?, _ fault: ConductorCLIFault) -> Failure { .invalid(.conductorCLIFile(path: path, line: line, fault)) }
     let server: Server
     do throws(Failure) {
       server = try Server(validating: values["server"]?.value ?? conductorCLIDefaultServer)
     } catch {
-      throw fail(values["server"]?.line, error.description)
+      throw fail(values["server"]?.line, .value(error))
     }
     let credential: Credential
     if let token = values["auth-token"] {
       do throws(Failure) {
         credential = .userToken(try JWT(validating: token.value))
       } catch {
-        throw fail(token.line, error.description)
+        throw fail(token.line, .value(error))
       }
       if values["auth-key"] != nil {
         context.note(
           "note: \(path) has both auth-token and auth-key; the conductor CLI uses the token, so this is a user-token profile")
       }
     } else if let key = values["auth-key"], let secret = values["auth-secret"] {
-      do throws(Failure) { try validateKeyID(key.value) } catch { throw fail(key.line, error.description) }
-      do throws(Failure) { try validateKeySecret(secret.value) } catch { throw fail(secret.line, error.description) }
+      do throws(Failure) { try validateKeyID(key.value) } catch { throw fail(key.line, .value(error)) }
+      do throws(Failure) { try validateKeySecret(secret.value) } catch { throw fail(secret.line, .value(error)) }
       credential = .key(id: key.value, secret: Secret(secret.value))
     } else if let key = values["auth-key"] {
-      throw fail(
-        key.line, "auth-key has no auth-secret beside it; add auth-secret, or remove auth-key for a server without authentication"
-      )
+      throw fail(key.line, .keyWithoutSecret)
     } else if let secret = values["auth-secret"] {
-      throw fail(secret.line, "auth-secret has no auth-key beside it; add auth-key")
+      throw fail(secret.line, .secretWithoutKey)
     } else {
       credential = .none
     }
@@ -332,7 +327,7 @@ enum ImportCommand {
         "CONDUCTOR_SERVER_URL is not set, so there is nothing to import; set it (with CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET, or CONDUCTOR_AUTH_TOKEN), or add the profile with: conductor-profile add \(name) --server URL …"
       )
     }
-    func named(_ variable: String, _ error: Failure) -> Failure { .error("\(variable): \(error.description)") }
+    func named(_ variable: String, _ error: Failure) -> Failure { .invalid(.importedVariable(variable, error)) }
     let server: Server
     do throws(Failure) { server = try Server(validating: url) } catch { throw named(ManagedVariable.serverURL, error) }
     let credential: Credential
@@ -345,9 +340,10 @@ enum ImportCommand {
       credential = .key(id: key, secret: Secret(secret))
       if token != nil { context.note("note: CONDUCTOR_AUTH_TOKEN was not imported: the access key is the better credential") }
     } else if key != nil || secret != nil {
-      throw .error(
-        "\(key == nil ? "CONDUCTOR_AUTH_SECRET is set without CONDUCTOR_AUTH_KEY" : "CONDUCTOR_AUTH_KEY is set without CONDUCTOR_AUTH_SECRET"); set both, or unset the one that is set"
-      )
+      throw .invalid(
+        key == nil
+          ? .importedKeyHalf(given: ManagedVariable.authSecret, missing: ManagedVariable.authKey)
+          : .importedKeyHalf(given: ManagedVariable.authKey, missing: ManagedVariable.authSecret))
     } else if let token {
       if TokenCache(environment: env).isMinted(token) {
         throw .error(

@@ -63,10 +63,31 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case storePathNotAFile(path: String, what: String)
   /// The store's path is a loop of symbolic links.
   case storePathLoop(path: String)
+  /// `set --secret-store` for a profile (its name) without a secret.
+  case noSecretToMove(profile: String)
+  /// A new secret for a profile whose secret store (`label`, as shown) is read-only.
+  case readOnlySecretStore(profile: String, label: String)
+  /// A profile name already taken; `by` is the command, for its way out.
+  case nameTaken(String, by: NameTakenBy)
+  /// `set --unset-env` names a variable the profile does not have (`has`: the ones it has).
+  case noSuchVariable(String, profile: String, has: [String])
+  /// The hook's record of the state before the last switch (`variable`), which no switch writes.
+  case previousState(variable: String, value: String)
+  /// The hook's shell (`variable`) is not bash, zsh or fish.
+  case hookShell(variable: String, value: String)
+  /// The hook's `.conductor-profile` path (`variable`) is not absolute.
+  case directoryFileVariable(variable: String)
+  /// A conductor CLI config file given to `import conductor-cli` (`line`: the line at fault, when one is).
+  case conductorCLIFile(path: String, line: Int?, ConductorCLIFault)
+  /// A variable `import env` read (its name) holds a value its rule refused: that failure.
+  case importedVariable(String, Failure)
+  /// `import env`: one of a key's two variables is set without the other.
+  case importedKeyHalf(given: String, missing: String)
 
   /// How to mend it, when that is said apart from what was wrong (a report such as doctor's gives its own).
   public var fix: String? {
     switch self {
+    case .setting(_, _, _, .helperTimeout): return "fix or remove it (the default is 10s)"
     case .setting: return "fix or remove it"
     case .storePathNotAFile: return "move it away, or point CONDUCTOR_PROFILE_STORE at a file (nothing was read or changed)"
     default: return nil
@@ -143,6 +164,55 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
         "invalid workflow id \(quoted(id)): use the execution's id as the UI shows it (1 to 128 letters, digits, '-', '_', '.', ':')"
     case .storePathNotAFile(let path, let what): return "the profile store path \(path) is \(what), not a file"
     case .storePathLoop(let path): return "the profile store path \(path) is a loop of symbolic links; point it at a file"
+    case .noSecretToMove(let name): return "profile '\(name)' has no secret (auth none), so --secret-store has nothing to move"
+    case .readOnlySecretStore(let name, let label):
+      return
+        "profile '\(name)' reads its secret from \(label), which is read-only; put the new secret where that command reads it, or name another store with --secret-store"
+    case .nameTaken(let name, let by):
+      return "a profile named '\(name)' already exists; \(by.wayOut(name))"
+    case .noSuchVariable(let variable, let name, let has):
+      return "profile '\(name)' has no extra variable \(quoted(variable)); its variables: \(has.joined(separator: " "))"
+    case .previousState(let variable, let value): return "\(variable) is \(quoted(value)), which no switch writes; switch by name"
+    case .hookShell(let variable, let value):
+      return "\(variable) is \(quoted(value)), not bash, zsh or fish; reload the hook with init"
+    case .directoryFileVariable(let variable): return "\(variable) is not an absolute path"
+    case .conductorCLIFile(let path, let line, let fault):
+      return "\(path)\(line.map { ":\($0)" } ?? ""): \(fault); nothing was imported"
+    case .importedVariable(let variable, let failure): return "\(variable): \(failure.description)"
+    case .importedKeyHalf(let given, let missing):
+      return "\(given) is set without \(missing); set both, or unset the one that is set"
+    }
+  }
+}
+
+/// The command that found a profile name taken (`Invalid.nameTaken`), for the way out it offers.
+public enum NameTakenBy: Equatable, Sendable {
+  case add, rename
+  /// `import env` (an import that cannot replace with a suggested command).
+  case importing
+
+  func wayOut(_ name: String) -> String {
+    switch self {
+    case .add: "change it with: conductor-profile set \(name) …, or replace it with add --force"
+    case .rename: "remove it first or choose another name"
+    case .importing: "choose another name, or replace it with --force"
+    }
+  }
+}
+
+/// What is wrong in a conductor CLI config file (`Invalid.conductorCLIFile`).
+public indirect enum ConductorCLIFault: Equatable, Sendable, CustomStringConvertible {
+  /// A value its own rule refused (a server, a key id or secret, a token): that failure.
+  case value(Failure)
+  case keyWithoutSecret
+  case secretWithoutKey
+
+  public var description: String {
+    switch self {
+    case .value(let failure): failure.description
+    case .keyWithoutSecret:
+      "auth-key has no auth-secret beside it; add auth-secret, or remove auth-key for a server without authentication"
+    case .secretWithoutKey: "auth-secret has no auth-key beside it; add auth-key"
     }
   }
 }
@@ -203,6 +273,8 @@ public enum SettingKind: Equatable, Sendable, CustomStringConvertible {
   case boolean
   /// A duration in quotes (`durationHelp`).
   case duration
+  /// A secret store helper's time limit: a duration of at most 10 minutes, in quotes (its fix names the default).
+  case helperTimeout
 
   /// What a duration is, as the store and the command line (`--for`) take it.
   public static let durationHelp = "a duration such as 30s, 15m, 1h or 1h30m (at most 168h)"
@@ -211,6 +283,7 @@ public enum SettingKind: Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .boolean: "true or false"
     case .duration: "\(SettingKind.durationHelp) in quotes"
+    case .helperTimeout: "a duration such as 10s, 30s or 2m (at most 10m) in quotes"
     }
   }
 }
@@ -258,6 +331,8 @@ public enum StoreFault: Equatable, Sendable, CustomStringConvertible {
   case keyMaxAge(String)
   /// `adminOnProduction`, as its JSON text.
   case adminOnProduction(String)
+  /// `secretStore` (where new secrets go), as its JSON text.
+  case defaultSecretStore(String)
 
   public var description: String {
     switch self {
@@ -270,6 +345,8 @@ public enum StoreFault: Equatable, Sendable, CustomStringConvertible {
     case .keyMaxAge(let json):
       "the store's \"keyMaxAge\" is \(json), not a duration; write a whole number and a unit (s, m, h, d or w), such as \"90d\""
     case .adminOnProduction(let json): "the store's \"adminOnProduction\" is \(json), not \"warn\" or \"block\"; fix it by hand"
+    case .defaultSecretStore(let json):
+      "the store's \"secretStore\" is \(json), not one of file, secret-service, pass or keychain (command needs a command for each profile: give it with add --secret-store command -- COMMAND)"
     }
   }
 }

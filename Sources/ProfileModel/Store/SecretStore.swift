@@ -187,9 +187,7 @@ extension Store {
   package func defaultSecretStore() throws(Failure) -> SecretStoreKind {
     guard let value = unknown["secretStore"] else { return .file }
     guard let text = value.stringValue, let kind = SecretStoreKind(rawValue: text), kind != .command else {
-      throw .error(
-        "the store's \"secretStore\" is \(value.compact()), not one of file, secret-service, pass or keychain (command needs a command for each profile: give it with add --secret-store command -- COMMAND)"
-      )
+      throw .invalid(.store(.defaultSecretStore(value.compact())))
     }
     return kind
   }
@@ -198,9 +196,7 @@ extension Store {
   package func helperTimeout(path: String) throws(Failure) -> Int64 {
     guard let value = unknown["helperTimeout"], value != .null else { return SecretHelper.defaultTimeout }
     guard let text = value.stringValue, let seconds = DurationText.seconds(text, longest: SecretHelper.longestTimeout) else {
-      throw .error(
-        "\"helperTimeout\" in \(path) is \(value.compact()), not a duration such as 10s, 30s or 2m (at most 10m) in quotes",
-        fix: "fix or remove it (the default is 10s)")
+      throw .invalid(.setting("helperTimeout", value: value.compact(), in: path, expected: .helperTimeout))
     }
     return seconds
   }
