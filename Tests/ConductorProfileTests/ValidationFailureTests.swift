@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import ConductorNetwork
 @testable import ProfileCommands
 @testable import ProfileModel
 @testable import ShellOutput
@@ -761,5 +762,81 @@ import Testing
     #expect(dispatch(["import", "env", "b"], ["CONDUCTOR_SERVER_URL": "https://x"]) == .nameTaken("b", by: .importing))
     #expect(dispatch(["set", "a", "--unset-env", "Y"]) == .noSuchVariable("Y", profile: "a", has: []))
     #expect(s.storeBytes() == before)
+  }
+
+  // MARK: The store's permissions and version, an import without secrets, what a server request can carry
+
+  /// The store's directory and file modes: the problem, then the fix (doctor shows the problem with its own).
+  @Test func theStoresPermissions() throws {
+    let s = try Sandbox()
+    try s.writeStore(#"{"profiles": {}, "version": 1}"#, mode: 0o640)
+    let file = StoreFile(path: s.storePath)
+    do throws(Failure) {
+      try file.checkFileMode(0o100640)
+      Issue.record("a mode of 0640 was taken")
+    } catch {
+      #expect(
+        error.description
+          == "the profile store \(s.storePath) can be read or written by group or others (mode 0640); it holds secrets, so it is refused. Fix it with: chmod 600 \(s.storePath) (or run conductor-profile doctor --fix)"
+      )
+    }
+    #expect(
+      file.permissionProblems().map(\.problem) == [
+        "the profile store \(s.storePath) can be read or written by group or others (mode 0640)"
+      ])
+    let directory = file.directory
+    try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory)
+    defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory) }
+    #expect(
+      Self.message { () throws(Failure) in try file.checkDirectory() }
+        == "the directory \(directory) can be written by others; it holds secrets, so it is refused. Fix it with: chmod o-w \(directory) (or run conductor-profile doctor --fix)"
+    )
+    #expect(file.permissionProblems().first?.problem == "the directory \(directory) can be written by others")
+    #expect(file.permissionProblems().first?.fix == ["chmod", "o-w", directory])
+  }
+
+  @Test func aNewerStoreIsNotChanged() throws {
+    let store = try Store(json: try JSON.parse(#"{"version": 2}"#))
+    #expect(
+      Self.message { () throws(Failure) in try store.checkWritable(path: "/s/p.json") }
+        == "/s/p.json is a version 2 store, newer than this conductor-profile understands (version 1); it can be read but not changed: upgrade conductor-profile"
+    )
+  }
+
+  /// A file export wrote without --reveal: its secrets are null.
+  @Test func anImportWithoutSecrets() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("export.json").path
+    let key = #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k", "keySecret": null}}"#
+    for (names, text) in [(["a"], "profile 'a' has no secret"), (["a", "b"], "profiles 'a', 'b' have no secret")] {
+      let profiles = names.map { #""\#($0)": \#(key)"# }.joined(separator: ", ")
+      try Data(#"{"profiles": {\#(profiles)}}"#.utf8).write(to: URL(fileURLWithPath: path))
+      let r = try s.run(["import", "file", path])
+      #expect(r.status == 1 && r.stdout == "", "\(r)")
+      #expect(
+        r.stderr
+          == "error: \(path): \(text) (null: the file was written by export without --reveal); nothing was imported. Export again with: conductor-profile export --reveal, or leave \(names.count == 1 ? "it" : "them") out of the file\n"
+      )
+    }
+    #expect(s.storeBytes() == nil)
+  }
+
+  /// What a request to a server can carry, and a variable a dotenv file cannot hold.
+  @Test func requestValuesAndDotenv() throws {
+    #expect(
+      Self.message { () throws(Failure) in _ = try HTTP.quote("a\u{1}b") }
+        == "cannot send a value with a control character (\\x1) to the server")
+    let api = ApplicationAPI(server: try Server(validating: "https://x"), token: "t", environment: [:])
+    for text in ["", "..", "a/b", "a b"] {
+      #expect(
+        Self.message { () throws(Failure) in _ = try api.segment(text) }
+          == "\(quoted(text)) cannot be part of a request path (only letters, digits and - _ . : @); check the application id, key id or role"
+      )
+    }
+    #expect(Self.message { () throws(Failure) in _ = try api.segment("app-1:x@y.z") } == nil)
+    #expect(
+      Self.message { () throws(Failure) in _ = try FileFormat.dotenv.render([Variable("X", "a\rb")]) }
+        == "X cannot be written to a dotenv file that sh, python-dotenv and docker compose all read back exactly: its value has a carriage return; use --format json, or --shell sh for a file to source (docs/security.md#dotenv-files)"
+    )
   }
 }
