@@ -839,4 +839,44 @@ import Testing
         == "X cannot be written to a dotenv file that sh, python-dotenv and docker compose all read back exactly: its value has a carriage return; use --format json, or --shell sh for a file to source (docs/security.md#dotenv-files)"
     )
   }
+
+  /// The store's permissions and version, an import without secrets, a request's values and a dotenv
+  /// file's variables throw their cases; the permission cases carry the chmod that mends them.
+  @Test func permissionVersionRequestAndDotenvRulesThrowTheirCases() throws {
+    let s = try Sandbox()
+    try s.writeStore(#"{"profiles": {}, "version": 1}"#, mode: 0o604)
+    let file = StoreFile(path: s.storePath)
+    #expect(throws: Failure.invalid(.storeFileMode(path: s.storePath, mode: 0o604))) { try file.checkFileMode(0o100604) }
+    #expect(throws: Never.self) { try file.checkFileMode(0o100600) }
+    #expect(Invalid.storeFileMode(path: "/p", mode: 0o604).chmod == ["chmod", "600", "/p"])
+    #expect(Invalid.storeDirectoryWritable(directory: "/d").chmod == ["chmod", "o-w", "/d"])
+    #expect(Invalid.storeTooNew(path: "/p", version: 2).chmod == nil)
+    #expect(
+      Failure.invalid(.storeDirectoryWritable(directory: "/d x")).description
+        == "the directory /d x can be written by others; it holds secrets, so it is refused. Fix it with: chmod o-w '/d x' (or run conductor-profile doctor --fix)"
+    )
+    let newer = try Store(json: try JSON.parse(#"{"version": 3}"#))
+    #expect(Self.invalid { () throws(Failure) in try newer.checkWritable(path: "/p") } == .storeTooNew(path: "/p", version: 3))
+    #expect(Self.invalid { () throws(Failure) in try Store().checkWritable(path: "/p") } == nil)
+
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: s.storePath)
+    let path = s.root.appendingPathComponent("export.json").path
+    let redacted = #"{"server": "https://x", "auth": {"kind": "user-token", "token": null}}"#
+    let key = #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k", "keySecret": "s"}}"#
+    try Data(#"{"profiles": {"b": \#(redacted), "a": \#(key), "c": \#(redacted)}}"#.utf8).write(to: URL(fileURLWithPath: path))
+    let before = s.storeBytes()
+    #expect(
+      Self.invalid { () throws(Failure) in
+        try CLI.dispatch(["import", "file", path], context: Self.quietContext(s.environment))
+      } == .importFile(path: path, .noSecrets(["b", "c"])))
+    #expect(s.storeBytes() == before)
+
+    #expect(Self.invalid { () throws(Failure) in _ = try HTTP.quote("a\u{7F}") } == .requestControlCharacter(0x7F))
+    #expect(Self.invalid { () throws(Failure) in _ = try HTTP.quote("a\tb\n") } == nil)
+    let api = ApplicationAPI(server: try Server(validating: "https://x"), token: "t", environment: [:])
+    #expect(Self.invalid { () throws(Failure) in _ = try api.segment("a?b") } == .requestPathSegment("a?b"))
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try FileFormat.dotenv.render([Variable("X", "${HOME}")]) }
+        == .dotenv(DotenvRefusal(name: "X", why: "has '${', which python-dotenv expands")))
+  }
 }

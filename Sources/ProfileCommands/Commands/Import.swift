@@ -129,10 +129,7 @@ enum ImportCommand {
         written.append((item, exists))
       }
       if !missingSecrets.isEmpty {
-        let names = missingSecrets.map { "'\($0.name)'" }.joined(separator: ", ")
-        throw .error(
-          "\(missingSecrets[0].origin): profile\(missingSecrets.count == 1 ? "" : "s") \(names) \(missingSecrets.count == 1 ? "has" : "have") no secret (null: the file was written by export without --reveal); nothing was imported. Export again with: conductor-profile export --reveal, or leave \(missingSecrets.count == 1 ? "it" : "them") out of the file"
-        )
+        throw .invalid(.importFile(path: missingSecrets[0].origin, .noSecrets(missingSecrets.map(\.name.value))))
       }
       for (item, _) in written { store.setProfile(item.profile, named: item.name) }
       return (written, kept, store)

@@ -83,6 +83,18 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case importedVariable(String, Failure)
   /// `import env`: one of a key's two variables is set without the other.
   case importedKeyHalf(given: String, missing: String)
+  /// The store's directory can be written by others (and is not sticky).
+  case storeDirectoryWritable(directory: String)
+  /// The store file can be read or written by group or others (`mode`: its permission bits).
+  case storeFileMode(path: String, mode: UInt32)
+  /// The store is of a version newer than this binary writes (`Store.supportedVersion`).
+  case storeTooNew(path: String, version: Int64)
+  /// A value for a server request holds a control character (its scalar value) a request cannot carry.
+  case requestControlCharacter(UInt32)
+  /// An id or role that cannot be one segment of a request path.
+  case requestPathSegment(String)
+  /// A variable a dotenv file cannot hold exactly.
+  case dotenv(DotenvRefusal)
 
   /// How to mend it, when that is said apart from what was wrong (a report such as doctor's gives its own).
   public var fix: String? {
@@ -90,7 +102,19 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .setting(_, _, _, .helperTimeout): return "fix or remove it (the default is 10s)"
     case .setting: return "fix or remove it"
     case .storePathNotAFile: return "move it away, or point CONDUCTOR_PROFILE_STORE at a file (nothing was read or changed)"
+    case .storeDirectoryWritable, .storeFileMode:
+      return
+        "it holds secrets, so it is refused. Fix it with: \((chmod ?? []).map(shellWord).joined(separator: " ")) (or run conductor-profile doctor --fix)"
     default: return nil
+    }
+  }
+
+  /// The `chmod` that mends a permission case (`doctor --fix` runs it).
+  public var chmod: [String]? {
+    switch self {
+    case .storeDirectoryWritable(let directory): ["chmod", "o-w", directory]
+    case .storeFileMode(let path, _): ["chmod", "600", path]
+    default: nil
     }
   }
 
@@ -145,6 +169,10 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
       return
         "\(path) is a version \(version) export, newer than this conductor-profile understands (version \(Store.supportedVersion)); upgrade conductor-profile. Nothing was imported"
     case .importFile(let path, .noProfiles): return "\(path) has no profiles; nothing was imported"
+    case .importFile(let path, .noSecrets(let names)):
+      let one = names.count == 1
+      return
+        "\(path): profile\(one ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")) \(one ? "has" : "have") no secret (null: the file was written by export without --reveal); nothing was imported. Export again with: conductor-profile export --reveal, or leave \(one ? "it" : "them") out of the file"
     case .importFile(let path, let fault):
       return "\(path): \(fault); nothing was imported. Give a file that conductor-profile export --reveal wrote"
     case .catalog(let path, .secret(let field)):
@@ -181,6 +209,20 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .importedVariable(let variable, let failure): return "\(variable): \(failure.description)"
     case .importedKeyHalf(let given, let missing):
       return "\(given) is set without \(missing); set both, or unset the one that is set"
+    case .storeDirectoryWritable(let directory): return "the directory \(directory) can be written by others"
+    case .storeFileMode(let path, let mode):
+      let octal = String(mode, radix: 8)
+      return
+        "the profile store \(path) can be read or written by group or others (mode \(String(repeating: "0", count: max(0, 4 - octal.count)) + octal))"
+    case .storeTooNew(let path, let version):
+      return
+        "\(path) is a version \(version) store, newer than this conductor-profile understands (version \(Store.supportedVersion)); it can be read but not changed: upgrade conductor-profile"
+    case .requestControlCharacter(let scalar):
+      return "cannot send a value with a control character (\\x\(String(scalar, radix: 16))) to the server"
+    case .requestPathSegment(let text):
+      return
+        "\(quoted(text)) cannot be part of a request path (only letters, digits and - _ . : @); check the application id, key id or role"
+    case .dotenv(let refusal): return refusal.message
     }
   }
 }
@@ -229,6 +271,8 @@ public indirect enum ImportFault: Equatable, Sendable, CustomStringConvertible {
   case profile(Failure)
   /// The profile (its name) gets its secret by running a command, which an imported file never brings.
   case secretCommand(String)
+  /// These profiles (their names) have no secret: export wrote the file without --reveal.
+  case noSecrets([String])
 
   public var description: String {
     switch self {
@@ -238,6 +282,7 @@ public indirect enum ImportFault: Equatable, Sendable, CustomStringConvertible {
     case .noProfilesObject: "it has no \"profiles\" object"
     case .noProfiles: "it has no profiles"
     case .profile(let failure): failure.description
+    case .noSecrets(let names): "no secret in \(names.map { "'\($0)'" }.joined(separator: ", "))"
     case .secretCommand(let name):
       "profile '\(name)' gets its secret by running a command (secretStore command), and an imported file never brings a command to run; add that profile yourself: conductor-profile add \(name) --server URL --key-id ID --secret-store command -- COMMAND"
     }

@@ -417,9 +417,7 @@ public struct Store: Sendable {
   /// Fails unless this binary may write a store of this version.
   func checkWritable(path: String) throws(Failure) {
     if version > Store.supportedVersion {
-      throw .error(
-        "\(path) is a version \(version) store, newer than this conductor-profile understands (version \(Store.supportedVersion)); it can be read but not changed: upgrade conductor-profile"
-      )
+      throw .invalid(.storeTooNew(path: path, version: version))
     }
   }
 }
