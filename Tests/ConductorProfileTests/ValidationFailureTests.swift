@@ -879,4 +879,46 @@ import Testing
       Self.invalid { () throws(Failure) in _ = try FileFormat.dotenv.render([Variable("X", "${HOME}")]) }
         == .dotenv(DotenvRefusal(name: "X", why: "has '${', which python-dotenv expands")))
   }
+
+  // MARK: A catalog's JSON, a conductor CLI file's YAML, a secret too long for the keychain
+
+  @Test func aCatalogThatIsNotJSON() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("team.json").path
+    try Data("{\n  \"profiles\": [1,]\n}".utf8).write(to: URL(fileURLWithPath: path))
+    let syntax: JSONSyntaxError
+    do throws(JSONSyntaxError) {
+      _ = try JSON.parse(Array("{\n  \"profiles\": [1,]\n}".utf8))
+      Issue.record("parsed")
+      return
+    } catch {
+      syntax = error
+    }
+    #expect(
+      Self.message { () throws(Failure) in _ = try Catalog.read(path) }
+        == "the catalog \(path) is not valid JSON: \(syntax.description)")
+    #expect(syntax.description.hasPrefix("line 2, column "))
+  }
+
+  @Test func aConductorCLIFileThatIsNotFlatYAML() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("config.yaml").path
+    try Data("server: https://x\n  nested: 1\n".utf8).write(to: URL(fileURLWithPath: path))
+    #expect(
+      Self.message { () throws(Failure) in _ = try ImportCommand.readConductorCLIFile(path, context: Self.quietContext()) }
+        == "\(path):2: an indented line (nested YAML) is not supported; keep one key: value a line; nothing was imported. Fix the file, or move it aside"
+    )
+  }
+
+  @Test func aSecretTooLongForTheKeychain() {
+    let secret = String(repeating: "s", count: 4001)
+    #expect(
+      Self.message { () throws(Failure) in
+        _ = try SecretHelper.run(
+          SecretReference(kind: .keychain), .write(secret), profile: "m", doing: "store the secret of",
+          context: Self.quietContext())
+      }
+        == "cannot store the secret of profile 'm' in the keychain: security -i reads lines of at most 4096 bytes, and this secret is too long; keep it in another store (--secret-store)"
+    )
+  }
 }
