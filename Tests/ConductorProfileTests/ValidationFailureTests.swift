@@ -921,4 +921,26 @@ import Testing
         == "cannot store the secret of profile 'm' in the keychain: security -i reads lines of at most 4096 bytes, and this secret is too long; keep it in another store (--secret-store)"
     )
   }
+
+  @Test func syntaxAndKeychainRulesThrowTheirCases() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("file").path
+    try Data("[1 2]".utf8).write(to: URL(fileURLWithPath: path))
+    let invalid = Self.invalid { () throws(Failure) in _ = try Catalog.read(path) }
+    guard case .catalog(path, .syntax(let syntax)) = invalid else {
+      Issue.record("\(String(describing: invalid))")
+      return
+    }
+    #expect(syntax.line == 1)
+    try Data("a: 1\n- b\n".utf8).write(to: URL(fileURLWithPath: path))
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try ImportCommand.readConductorCLIFile(path, context: Self.quietContext()) }
+        == .conductorCLIFile(path: path, line: 2, .syntax("a list item is not supported; keep one key: value a line")))
+    #expect(
+      Self.invalid { () throws(Failure) in
+        _ = try SecretHelper.run(
+          SecretReference(kind: .keychain), .write(String(repeating: "s", count: 5000)), profile: "k", doing: "store",
+          context: Self.quietContext())
+      } == .keychainSecretTooLong(profile: "k", action: "store"))
+  }
 }

@@ -262,7 +262,7 @@ enum ImportCommand {
     do throws(FlatYAML.SyntaxError) {
       entries = try FlatYAML.parse(bytes)
     } catch {
-      throw .error("\(path):\(error.line): \(error.reason); nothing was imported. Fix the file, or move it aside")
+      throw .invalid(.conductorCLIFile(path: path, line: error.line, .syntax(error.reason)))
     }
     var values: [String: (value: String, line: Int)] = [:]
     for entry in entries {

@@ -95,6 +95,8 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case requestPathSegment(String)
   /// A variable a dotenv file cannot hold exactly.
   case dotenv(DotenvRefusal)
+  /// A secret longer than the line `security -i` reads (`action`: what was being done, e.g. "store the secret of").
+  case keychainSecretTooLong(profile: String, action: String)
 
   /// How to mend it, when that is said apart from what was wrong (a report such as doctor's gives its own).
   public var fix: String? {
@@ -178,6 +180,7 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .catalog(let path, .secret(let field)):
       return
         "the catalog \(shownText(path)) holds a secret at \(field); a catalog is shared, so it is refused whole and nothing was changed. Remove every secret from it (export writes them as null): each person sets their own with conductor-profile set NAME --secret (or --user-token)"
+    case .catalog(let path, .syntax(let error)): return "the catalog \(shownText(path)) is not valid JSON: \(error.description)"
     case .catalog(let path, .newerVersion(let version)):
       return
         "the catalog \(shownText(path)) is version \(version), newer than this conductor-profile understands; upgrade conductor-profile"
@@ -204,6 +207,8 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .hookShell(let variable, let value):
       return "\(variable) is \(quoted(value)), not bash, zsh or fish; reload the hook with init"
     case .directoryFileVariable(let variable): return "\(variable) is not an absolute path"
+    case .conductorCLIFile(let path, let line, .syntax(let reason)):
+      return "\(path):\(line ?? 1): \(reason); nothing was imported. Fix the file, or move it aside"
     case .conductorCLIFile(let path, let line, let fault):
       return "\(path)\(line.map { ":\($0)" } ?? ""): \(fault); nothing was imported"
     case .importedVariable(let variable, let failure): return "\(variable): \(failure.description)"
@@ -223,6 +228,9 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
       return
         "\(quoted(text)) cannot be part of a request path (only letters, digits and - _ . : @); check the application id, key id or role"
     case .dotenv(let refusal): return refusal.message
+    case .keychainSecretTooLong(let name, let action):
+      return
+        "cannot \(action) profile '\(name)' in the keychain: security -i reads lines of at most 4096 bytes, and this secret is too long; keep it in another store (--secret-store)"
     }
   }
 }
@@ -248,6 +256,8 @@ public indirect enum ConductorCLIFault: Equatable, Sendable, CustomStringConvert
   case value(Failure)
   case keyWithoutSecret
   case secretWithoutKey
+  /// The file is not the flat `key: value` YAML the conductor CLI writes (`FlatYAML`): why.
+  case syntax(String)
 
   public var description: String {
     switch self {
@@ -255,6 +265,7 @@ public indirect enum ConductorCLIFault: Equatable, Sendable, CustomStringConvert
     case .keyWithoutSecret:
       "auth-key has no auth-secret beside it; add auth-secret, or remove auth-key for a server without authentication"
     case .secretWithoutKey: "auth-secret has no auth-key beside it; add auth-key"
+    case .syntax(let reason): reason
     }
   }
 }
@@ -300,9 +311,12 @@ public indirect enum CatalogFault: Equatable, Sendable, CustomStringConvertible 
   case noProfilesObject
   /// A profile's name or the profile itself is not valid: the failure its own rule gave.
   case profile(Failure)
+  /// It is not JSON.
+  case syntax(JSONSyntaxError)
 
   public var description: String {
     switch self {
+    case .syntax(let error): "is not valid JSON: \(error.description)"
     case .notAnObject: "is not a JSON object"
     case .secret(let field): "holds a secret at \(field)"
     case .version: "has a \"version\" that is not a whole number of 1 or more"

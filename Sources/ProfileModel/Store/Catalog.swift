@@ -40,7 +40,7 @@ package struct Catalog {
     do throws(JSONSyntaxError) {
       json = try JSON.parse(bytes)
     } catch {
-      throw .error("the catalog \(shown) is not valid JSON: \(error.description)")
+      throw .invalid(.catalog(path: path, .syntax(error)))
     }
     func bad(_ fault: CatalogFault) -> Failure { .invalid(.catalog(path: path, fault)) }
     guard let object = json.objectValue else { throw bad(.notAnObject) }

@@ -309,9 +309,7 @@ package enum SecretHelper {
     try CommandApproval.require(reference, profile: name, context: context)
     let (argv, input) = invocation(reference, operation, profile: name)
     if reference.kind == .keychain, input.count > keychainLineLimit {
-      throw .error(
-        "cannot \(what) profile '\(name)' in the keychain: security -i reads lines of at most 4096 bytes, and this secret is too long; keep it in another store (--secret-store)"
-      )
+      throw .invalid(.keychainSecretTooLong(profile: name, action: what))
     }
     let program = argv[0]
     guard let path = locate(program, environment: context.environment) else {
