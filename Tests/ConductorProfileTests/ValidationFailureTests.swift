@@ -944,3 +944,16 @@ import Testing
       } == .keychainSecretTooLong(profile: "k", action: "store"))
   }
 }
+
+extension Sandbox {
+  /// The failure `arguments` end in, run in process (`CLI.dispatch`) on this sandbox's store and environment:
+  /// the rule's case, where a run of the program shows its words, its exit code and the store unchanged.
+  func failure(_ arguments: [String], env extra: [String: String] = [:]) -> Failure? {
+    do throws(Failure) {
+      try CLI.dispatch(arguments, context: ValidationFailureTests.quietContext(environment.merging(extra) { $1 }))
+      return nil
+    } catch {
+      return error
+    }
+  }
+}
