@@ -943,6 +943,29 @@ import Testing
           context: Self.quietContext())
       } == .keychainSecretTooLong(profile: "k", action: "store"))
   }
+
+  // MARK: A secret a helper gave
+
+  /// A helper's answer its value's rule refuses: the helper named, the rule's own words after it.
+  @Test func aSecretAHelperGave() throws {
+    let (sandbox, _, script) = try SecretStoreTests().commandSandbox()
+    let dir = sandbox.environment["SECRETS"]!
+    try "good\n".write(toFile: dir + "/k", atomically: true, encoding: .utf8)
+    let add = [
+      "add", "c", "--server", "https://c.example.com", "--key-id", "cid", "--secret-store", "command", "--", script, "k",
+    ]
+    let added = try sandbox.run(add)
+    try #require(added.status == 0, "\(added)")
+    try "a\tb\n".write(toFile: dir + "/k", atomically: true, encoding: .utf8)
+    let before = sandbox.storeBytes()
+    let r = try sandbox.run(["env", "c"])
+    #expect(r.status == 1 && r.stdout == "", "\(r)")
+    #expect(
+      r.stderr
+        == "error: the secret that command '\(script) k' gave for profile 'c' is not a valid key secret: the key secret contains a control character (a line break or tab?); give it on one line\n"
+    )
+    #expect(sandbox.storeBytes() == before)
+  }
 }
 
 extension Sandbox {
