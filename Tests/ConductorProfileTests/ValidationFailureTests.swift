@@ -964,6 +964,9 @@ import Testing
       r.stderr
         == "error: the secret that command '\(script) k' gave for profile 'c' is not a valid key secret: the key secret contains a control character (a line break or tab?); give it on one line\n"
     )
+    #expect(
+      sandbox.failure(["env", "c"])
+        == .invalid(.helperSecret(label: "command '\(script) k'", profile: "c", isKey: true, .invalid(.keySecretControl))))
     #expect(sandbox.storeBytes() == before)
   }
 }

@@ -95,6 +95,9 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case requestPathSegment(String)
   /// A variable a dotenv file cannot hold exactly.
   case dotenv(DotenvRefusal)
+  /// The secret a secret store's helper (`label`, as shown) gave for a profile is refused by its value's own
+  /// rule (`failure`); `isKey`: a key secret, else a user token.
+  case helperSecret(label: String, profile: String, isKey: Bool, Failure)
   /// A secret longer than the line `security -i` reads (`action`: what was being done, e.g. "store the secret of").
   case keychainSecretTooLong(profile: String, action: String)
 
@@ -228,6 +231,9 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
       return
         "\(quoted(text)) cannot be part of a request path (only letters, digits and - _ . : @); check the application id, key id or role"
     case .dotenv(let refusal): return refusal.message
+    case .helperSecret(let label, let name, let isKey, let failure):
+      return
+        "the secret that \(label) gave for profile '\(name)' is not a valid \(isKey ? "key secret" : "user token"): \(failure.description)"
     case .keychainSecretTooLong(let name, let action):
       return
         "cannot \(action) profile '\(name)' in the keychain: security -i reads lines of at most 4096 bytes, and this secret is too long; keep it in another store (--secret-store)"

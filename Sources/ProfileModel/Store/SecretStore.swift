@@ -175,9 +175,7 @@ extension Profile {
     do throws(Failure) {
       return try withSecret(secret)
     } catch {
-      throw .error(
-        "the secret that \(reference.label) gave for profile '\(name)' is not a valid \(credential.kind == .key ? "key secret" : "user token"): \(error.description)"
-      )
+      throw .invalid(.helperSecret(label: reference.label, profile: name, isKey: credential.kind == .key, error))
     }
   }
 }
