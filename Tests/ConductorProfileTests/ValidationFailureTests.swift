@@ -969,6 +969,21 @@ import Testing
         == .invalid(.helperSecret(label: "command '\(script) k'", profile: "c", isKey: true, .invalid(.keySecretControl))))
     #expect(sandbox.storeBytes() == before)
   }
+
+  /// promote's new profile name, already taken.
+  @Test func promoteToANameTaken() throws {
+    let s = try Sandbox()
+    try s.addKey("dev")
+    try s.addToken("play", token: "e30.e30.")
+    let before = s.storeBytes()
+    let r = try s.run(["promote", "play", "--to", "dev"])
+    #expect(r.status == 1 && r.stdout == "", "\(r)")
+    #expect(
+      r.stderr
+        == "error: a profile named 'dev' already exists; choose another name with --to NEW, or replace 'play' itself with --to play\n"
+    )
+    #expect(s.storeBytes() == before)
+  }
 }
 
 extension Sandbox {
