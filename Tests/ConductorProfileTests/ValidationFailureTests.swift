@@ -982,6 +982,7 @@ import Testing
       r.stderr
         == "error: a profile named 'dev' already exists; choose another name with --to NEW, or replace 'play' itself with --to play\n"
     )
+    #expect(s.failure(["promote", "play", "--to", "dev"]) == .invalid(.nameTaken("dev", by: .promote(from: "play"))))
     #expect(s.storeBytes() == before)
   }
 }

@@ -246,12 +246,15 @@ public enum NameTakenBy: Equatable, Sendable {
   case add, rename
   /// `import env` (an import that cannot replace with a suggested command).
   case importing
+  /// `promote --to` (the profile promoted, which `--to` may name to replace itself).
+  case promote(from: String)
 
   func wayOut(_ name: String) -> String {
     switch self {
     case .add: "change it with: conductor-profile set \(name) …, or replace it with add --force"
     case .rename: "remove it first or choose another name"
     case .importing: "choose another name, or replace it with --force"
+    case .promote(let from): "choose another name with --to NEW, or replace '\(from)' itself with --to \(from)"
     }
   }
 }
