@@ -209,9 +209,7 @@ package struct ApplicationAPI {
         || c == "@"
     }
     guard allowed, !text.isEmpty, text != ".", text != ".." else {
-      throw .error(
-        "\(quoted(text)) cannot be part of a request path (only letters, digits and - _ . : @); check the application id, key id or role"
-      )
+      throw .invalid(.requestPathSegment(text))
     }
     return text
   }

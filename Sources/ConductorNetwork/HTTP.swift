@@ -139,7 +139,7 @@ package enum HTTP {
       case "\r": out += "\\r"
       default:
         if scalar.value < 0x20 || scalar.value == 0x7F {
-          throw .error("cannot send a value with a control character (\\x\(String(scalar.value, radix: 16))) to the server")
+          throw .invalid(.requestControlCharacter(scalar.value))
         }
         out.unicodeScalars.append(scalar)
       }

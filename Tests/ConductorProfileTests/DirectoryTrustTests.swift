@@ -255,6 +255,9 @@ import Testing
       try directorySwitch(sandbox, project),
       containing: ["the trust file \(path) can be written by group or others, so it is not used; fix it with: chmod 600 \(path)"])
     expectError(try run(sandbox, ["allow"], in: project), containing: ["chmod 600"])
+    #expect(throws: Failure.invalid(.trustFileWritable(path: path))) {
+      try TrustFile(store: StoreFile(path: sandbox.storePath)).load()
+    }
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
   }
 

@@ -147,6 +147,7 @@ private func playToken() -> String { makeJWT(["email": "ana@example.com", "exp":
     let r = try b.run(["import", "file", file])
     #expect(r.status == 1, "\(r)")
     #expect(r.stderr.contains("profiles 'dev', 'play' have no secret"))
+    #expect(b.failure(["import", "file", file]) == .invalid(.importFile(path: file, .noSecrets(["dev", "play"]))))
     #expect(r.stderr.contains("export --reveal"))
     #expect(b.storeBytes() == before)
   }
@@ -317,10 +318,16 @@ private func playToken() -> String { makeJWT(["email": "ana@example.com", "exp":
     let exists = try s.run(["import", "env", "ci"], env: ["CONDUCTOR_SERVER_URL": "https://x.example.com"])
     #expect(exists.status == 1)
     #expect(exists.stderr.contains("a profile named 'ci' already exists"))
+    #expect(
+      s.failure(["import", "env", "ci"], env: ["CONDUCTOR_SERVER_URL": "https://x.example.com"])
+        == .invalid(.nameTaken("ci", by: .importing)))
     let half = try s.run(
       ["import", "env", "other"], env: ["CONDUCTOR_SERVER_URL": "https://x.example.com", "CONDUCTOR_AUTH_KEY": "k"])
     #expect(half.status == 1)
     #expect(half.stderr.contains("CONDUCTOR_AUTH_KEY is set without CONDUCTOR_AUTH_SECRET"))
+    #expect(
+      s.failure(["import", "env", "other"], env: ["CONDUCTOR_SERVER_URL": "https://x.example.com", "CONDUCTOR_AUTH_KEY": "k"])
+        == .invalid(.importedKeyHalf(given: "CONDUCTOR_AUTH_KEY", missing: "CONDUCTOR_AUTH_SECRET")))
     let badName = try s.run(["import", "env", "-x-"], env: ["CONDUCTOR_SERVER_URL": "https://x.example.com"])
     #expect(badName.status != 0)
     #expect(s.storeBytes() == before)

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ProfileModel
+
 /// add, set, list, show, rename, copy, remove, default through the built program.
 @Suite struct ManageCommandTests {
   /// A token that expired on 2001-09-09 01:46 UTC: its dates print the same whenever the test runs.
@@ -41,6 +43,8 @@ import Testing
     let before = s.storeBytes()
     var r = try s.run(["add", "dev", "--server", "https://other.example.com", "--no-auth"])
     expectError(r, containing: ["'dev' already exists", "conductor-profile set dev", "--force"])
+    #expect(
+      s.failure(["add", "dev", "--server", "https://other.example.com", "--no-auth"]) == .invalid(.nameTaken("dev", by: .add)))
     #expect(s.storeBytes() == before)
     r = try s.run(["add", "dev", "--server", "https://other.example.com", "--no-auth", "--force"])
     #expect(r.status == 0, "\(r)")
@@ -339,6 +343,8 @@ import Testing
     let before = s.storeBytes()
     expectError(try s.run(["rename", "dev", "prod"]), containing: ["'prod' already exists"])
     expectError(try s.run(["copy", "dev", "prod"]), containing: ["'prod' already exists"])
+    #expect(s.failure(["rename", "dev", "prod"]) == .invalid(.nameTaken("prod", by: .rename)))
+    #expect(s.failure(["copy", "dev", "prod"]) == .invalid(.nameTaken("prod", by: .rename)))
     expectError(try s.run(["rename", "dev", "--", "-bad"]), containing: ["invalid profile name '-bad'"])
     expectError(try s.run(["copy", "dev", "a b"]), containing: ["invalid profile name 'a b'"])
     expectUsageError(try s.run(["rename", "dev", "-bad"]), command: "rename", containing: "unknown option '-bad'")

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ProfileModel
+
 /// What is at the store path: a symbolic link is written through, anything but a file is an error that
 /// says what is there, and a directory sync that fails is an error.
 @Suite struct StorePathTests {
@@ -44,6 +46,7 @@ import Testing
       let r = try s.run(arguments)
       #expect(r.status == 1, "\(arguments): \(r)")
       #expect(r.stderr.contains("\(s.storePath) is a directory, not a file"), "\(r)")
+      #expect(s.failure(arguments) == .invalid(.storePathNotAFile(path: s.storePath, what: "a directory")), "\(arguments)")
       #expect(!r.stderr.contains("chmod"), "\(r)")
     }
     let doctor = try s.run(["doctor", "--fix"])

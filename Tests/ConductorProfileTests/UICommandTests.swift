@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ProfileModel
+
 /// `ui [NAME] [WORKFLOW_ID]`: the URL, and the opener it runs (a stub xdg-open on PATH records its arguments).
 @Suite struct UICommandTests {
   func fixture() throws -> (Sandbox, bin: String) {
@@ -48,6 +50,7 @@ import Testing
     #expect(r.status != 0 && r.stdout == "", "\(r)")
     if !id.hasPrefix("-") {
       #expect(r.status == 1 && r.stderr.hasPrefix("error: invalid workflow id "), "\(r)")
+      #expect(s.failure(["ui", "dev", id]) == .invalid(.workflowID(id)))
       #expect(!r.stderr.contains("\u{1B}"), "control characters are escaped")
     }
     #expect(!FileManager.default.fileExists(atPath: record), "the opener never ran")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import ConductorNetwork
 @testable import ProfileCommands
 @testable import ProfileModel
 @testable import ShellOutput
@@ -357,5 +358,644 @@ import Testing
     #expect(
       Self.message { () throws(Failure) in _ = try DirectoryFile.read(dir.path) }
         == "\(dir.path) is not a regular file; a .conductor-profile file holds one profile name")
+  }
+
+  // MARK: Files, documents and settings judged invalid
+
+  static func quietContext(_ environment: [String: String] = [:]) -> Context {
+    Context(
+      environment: environment, now: 0, stdinIsTerminal: false, stdoutIsTerminal: false, writeOut: { _ in },
+      writeErr: { _ in }, readInput: { [] })
+  }
+
+  static let importHint = "; nothing was imported. Give a file that conductor-profile export --reveal wrote"
+
+  /// A file given to `import file`: its shape, a name or profile in it (the inner rule's own words), a
+  /// command it would bring.
+  @Test func importFiles() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("export.json").path
+    func message(_ text: String) throws -> String? {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      return Self.message { () throws(Failure) in _ = try ImportCommand.readExport(path: path, context: Self.quietContext()) }
+    }
+    #expect(try message("[]") == "\(path): it is not a JSON object\(Self.importHint)")
+    #expect(
+      try message(#"{"version": 0, "profiles": {}}"#)
+        == "\(path): \"version\" is not a whole number of 1 or more\(Self.importHint)"
+    )
+    #expect(
+      try message(#"{"version": 2, "profiles": {}}"#)
+        == "\(path) is a version 2 export, newer than this conductor-profile understands (version 1); upgrade conductor-profile. Nothing was imported"
+    )
+    #expect(try message(#"{"version": 1}"#) == "\(path): it has no \"profiles\" object\(Self.importHint)")
+    #expect(try message(#"{"profiles": {}}"#) == "\(path) has no profiles; nothing was imported")
+    #expect(
+      try message(#"{"profiles": {"-x": {"server": "https://x", "auth": {"kind": "none"}}}}"#)
+        == "\(path): invalid profile name '-x': \(Self.nameRule)\(Self.importHint)")
+    #expect(
+      try message(#"{"profiles": {"p": {"server": "ftp://x", "auth": {"kind": "none"}}}}"#)
+        == "\(path): profile 'p': invalid server 'ftp://x': the scheme 'ftp' is not http or https\(Self.urlHint)\(Self.importHint)"
+    )
+    #expect(
+      try message(
+        #"{"profiles": {"p": {"server": "https://x", "auth": {"kind": "key", "keyId": "k", "secretStore": "command", "secretCommand": ["x"]}}}}"#
+      )
+        == "\(path): profile 'p' gets its secret by running a command (secretStore command), and an imported file never brings a command to run; add that profile yourself: conductor-profile add p --server URL --key-id ID --secret-store command -- COMMAND\(Self.importHint)"
+    )
+  }
+
+  static let catalogHint =
+    "; nothing was changed. A catalog is {\"version\": 1, \"profiles\": {NAME: {…}}}, as conductor-profile export writes it, without secrets"
+
+  /// A team catalog: its shape, a secret in it, a profile in it.
+  @Test func catalogs() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("team.json").path
+    func message(_ text: String) throws -> String? {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      return Self.message { () throws(Failure) in _ = try Catalog.read(path) }
+    }
+    #expect(try message("[]") == "the catalog \(path) is not a JSON object\(Self.catalogHint)")
+    #expect(
+      try message(#"{"profiles": {"p": {"server": "https://x", "auth": {"kind": "key", "keyId": "k", "keySecret": "s"}}}}"#)
+        == "the catalog \(path) holds a secret at profiles.p.auth.keySecret; a catalog is shared, so it is refused whole and nothing was changed. Remove every secret from it (export writes them as null): each person sets their own with conductor-profile set NAME --secret (or --user-token)"
+    )
+    #expect(
+      try message(#"{"version": 0, "profiles": {}}"#)
+        == "the catalog \(path) has a \"version\" that is not a whole number of 1 or more\(Self.catalogHint)")
+    #expect(
+      try message(#"{"version": 3, "profiles": {}}"#)
+        == "the catalog \(path) is version 3, newer than this conductor-profile understands; upgrade conductor-profile")
+    #expect(try message(#"{"version": 1}"#) == "the catalog \(path) has no \"profiles\" object\(Self.catalogHint)")
+    #expect(
+      try message(#"{"profiles": {"p": {"server": "https://x"}}}"#)
+        == "the catalog \(path) has an invalid profile: profile 'p': has no \"auth\" object\(Self.catalogHint)")
+  }
+
+  /// The trust file of directory profiles, writable by others.
+  @Test func aTrustFileOthersCanWrite() throws {
+    let s = try Sandbox()
+    try s.writeStore(#"{"profiles": {}, "version": 1}"#)
+    let trust = TrustFile(store: StoreFile(path: s.storePath))
+    try Data("{}".utf8).write(to: URL(fileURLWithPath: trust.path))
+    try FileManager.default.setAttributes([.posixPermissions: 0o620], ofItemAtPath: trust.path)
+    #expect(
+      Self.message { () throws(Failure) in _ = try trust.load() }
+        == "the trust file \(trust.path) can be written by group or others, so it is not used; fix it with: chmod 600 \(shellWord(trust.path))"
+    )
+  }
+
+  @Test func workflowIDs() {
+    for id in ["", "-x", ".x", "a b", String(repeating: "a", count: 129)] {
+      #expect(
+        Self.message { () throws(Failure) in try UICommand.validateWorkflowID(id) }
+          == "invalid workflow id \(quoted(id)): use the execution's id as the UI shows it (1 to 128 letters, digits, '-', '_', '.', ':')"
+      )
+    }
+    #expect(Self.message { () throws(Failure) in try UICommand.validateWorkflowID("a:b.c_d-1") } == nil)
+  }
+
+  /// Store-level settings read beside the profiles.
+  @Test func storeSettings() throws {
+    let age = try Store(json: try JSON.parse(#"{"keyMaxAge": "ninety"}"#))
+    #expect(
+      Self.message { () throws(Failure) in _ = try age.keyMaxAge() }
+        == "the store's \"keyMaxAge\" is \"ninety\", not a duration; write a whole number and a unit (s, m, h, d or w), such as \"90d\""
+    )
+    let admin = try Store(json: try JSON.parse(#"{"adminOnProduction": 1}"#))
+    #expect(
+      Self.message { () throws(Failure) in _ = try admin.adminOnProduction() }
+        == "the store's \"adminOnProduction\" is 1, not \"warn\" or \"block\"; fix it by hand")
+    let marker = try JSON.parse(#"{"productionFalse": "yes"}"#)
+    #expect(Self.message { () throws(Failure) in _ = try Store(json: marker) } == #""productionFalse" is "yes", not "explicit""#)
+  }
+
+  /// What is at the store's path.
+  @Test func theStorePath() throws {
+    let s = try Sandbox()
+    try FileManager.default.createDirectory(atPath: s.storePath, withIntermediateDirectories: true)
+    #expect(
+      Self.message { () throws(Failure) in try StoreFile(path: s.storePath).checkKind() }
+        == "the profile store path \(s.storePath) is a directory, not a file; move it away, or point CONDUCTOR_PROFILE_STORE at a file (nothing was read or changed)"
+    )
+    let loop = s.root.appendingPathComponent("loop").path
+    try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+    #expect(
+      Self.message { () throws(Failure) in _ = try StoreFile(path: loop).writeTarget() }
+        == "the profile store path \(loop) is a loop of symbolic links; point it at a file")
+  }
+
+  /// Each file, document and setting rule throws the case that says what was wrong, with what; a name or
+  /// profile refused inside a file keeps its own failure.
+  @Test func fileAndSettingRulesThrowTheirCases() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("file.json").path
+    func write(_ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) }
+    func imported(_ text: String) throws -> Invalid? {
+      try write(text)
+      return Self.invalid { () throws(Failure) in _ = try ImportCommand.readExport(path: path, context: Self.quietContext()) }
+    }
+    let none = #"{"server": "https://x", "auth": {"kind": "none"}}"#
+    #expect(try imported("[]") == .importFile(path: path, .notAnObject))
+    #expect(try imported(#"{"version": "1", "profiles": {}}"#) == .importFile(path: path, .version))
+    #expect(try imported(#"{"version": 2, "profiles": {}}"#) == .importFile(path: path, .newerVersion(2)))
+    #expect(try imported(#"{"profiles": []}"#) == .importFile(path: path, .noProfilesObject))
+    #expect(try imported(#"{"profiles": {}}"#) == .importFile(path: path, .noProfiles))
+    #expect(
+      try imported(#"{"profiles": {"a b": \#(none)}}"#) == .importFile(path: path, .profile(.invalid(.nameCharacters("a b")))))
+    #expect(
+      try imported(#"{"profiles": {"p": {"server": "https://x?q", "auth": {"kind": "none"}}}}"#)
+        == .importFile(path: path, .profile(.profile("p", problem: .invalid(.server("https://x?q", .query))))))
+    #expect(
+      try imported(
+        #"{"profiles": {"p": {"server": "https://x", "auth": {"kind": "user-token", "secretStore": "command", "secretCommand": ["x"]}}}}"#
+      ) == .importFile(path: path, .secretCommand("p")))
+    try write(#"{"profiles": {"ok": \#(none)}}"#)
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try ImportCommand.readExport(path: path, context: Self.quietContext()) } == nil)
+
+    func catalog(_ text: String) throws -> Invalid? {
+      try write(text)
+      return Self.invalid { () throws(Failure) in _ = try Catalog.read(path) }
+    }
+    #expect(try catalog("1") == .catalog(path: path, .notAnObject))
+    #expect(
+      try catalog(#"{"profiles": {"p": {"auth": {"token": "t"}}}}"#) == .catalog(path: path, .secret("profiles.p.auth.token")))
+    #expect(try catalog(#"{"version": -1, "profiles": {}}"#) == .catalog(path: path, .version))
+    #expect(try catalog(#"{"version": 9, "profiles": {}}"#) == .catalog(path: path, .newerVersion(9)))
+    #expect(try catalog(#"{"profiles": "p"}"#) == .catalog(path: path, .noProfilesObject))
+    #expect(try catalog(#"{"profiles": {"-p": \#(none)}}"#) == .catalog(path: path, .profile(.invalid(.nameStart("-p")))))
+    #expect(
+      try catalog(#"{"profiles": {"p": {"server": "https://x", "auth": {"kind": "oauth"}}}}"#)
+        == .catalog(path: path, .profile(.profile("p", problem: .invalid(.stored(.authKind("oauth")))))))
+    #expect(try catalog(#"{"profiles": {"p": \#(none)}}"#) == nil)
+
+    try s.writeStore(#"{"profiles": {}, "version": 1}"#)
+    let trust = TrustFile(store: StoreFile(path: s.storePath))
+    try Data("{}".utf8).write(to: URL(fileURLWithPath: trust.path))
+    try FileManager.default.setAttributes([.posixPermissions: 0o602], ofItemAtPath: trust.path)
+    #expect(Self.invalid { () throws(Failure) in _ = try trust.load() } == .trustFileWritable(path: trust.path))
+    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: trust.path)
+    #expect(Self.invalid { () throws(Failure) in _ = try trust.load() } == nil)
+
+    #expect(Self.invalid { () throws(Failure) in try UICommand.validateWorkflowID(".x") } == .workflowID(".x"))
+    let settings = try Store(json: try JSON.parse(#"{"keyMaxAge": 90, "adminOnProduction": "loud"}"#))
+    #expect(Self.invalid { () throws(Failure) in _ = try settings.keyMaxAge() } == .store(.keyMaxAge("90")))
+    #expect(Self.invalid { () throws(Failure) in _ = try settings.adminOnProduction() } == .store(.adminOnProduction(#""loud""#)))
+    let marker = try JSON.parse(#"{"productionFalse": true}"#)
+    #expect(Self.invalid { () throws(Failure) in _ = try Store(json: marker) } == .store(.falseMarker("true")))
+
+    let loop = s.root.appendingPathComponent("loop").path
+    try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+    #expect(Self.invalid { () throws(Failure) in _ = try StoreFile(path: loop).writeTarget() } == .storePathLoop(path: loop))
+    // Its fix is said apart (doctor shows the problem with its own fix).
+    #expect(throws: Failure.invalid(.storePathNotAFile(path: s.root.path, what: "a directory"))) {
+      try StoreFile(path: s.root.path).checkKind()
+    }
+    #expect(StoreFile(path: s.root.path).kindProblem() == "the profile store path \(s.root.path) is a directory, not a file")
+  }
+
+  // MARK: Secret stores, names taken, the hook's variables, the conductor CLI and the environment
+
+  /// Store-level settings of the secret stores.
+  @Test func secretStoreSettings() throws {
+    let command = try Store(json: try JSON.parse(#"{"secretStore": "command"}"#))
+    #expect(
+      Self.message { () throws(Failure) in _ = try command.defaultSecretStore() }
+        == #"the store's "secretStore" is "command", not one of file, secret-service, pass or keychain (command needs a command for each profile: give it with add --secret-store command -- COMMAND)"#
+    )
+    let timeout = try Store(json: try JSON.parse(#"{"helperTimeout": "forever"}"#))
+    do throws(Failure) {
+      _ = try timeout.helperTimeout(path: "/s/p.json")
+      Issue.record("helperTimeout was read")
+    } catch {
+      #expect(
+        error.problem
+          == #""helperTimeout" in /s/p.json is "forever", not a duration such as 10s, 30s or 2m (at most 10m) in quotes"#)
+      #expect(error.fix == "fix or remove it (the default is 10s)")
+    }
+  }
+
+  /// Where `set` may keep a secret.
+  @Test func secretPlacements() throws {
+    let none = try Profile(json: try JSON.parse(#"{"server": "https://x", "auth": {"kind": "none"}}"#), name: "p")
+    #expect(
+      Self.message { () throws(Failure) in
+        try SecretPlacement.checkWritable(.some(nil), name: "p", current: none, newSecret: false)
+      } == "profile 'p' has no secret (auth none), so --secret-store has nothing to move")
+    let command = try Profile(
+      json: try JSON.parse(
+        #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k", "secretStore": "command", "secretCommand": ["get", "a b"]}}"#
+      ), name: "p")
+    #expect(
+      Self.message { () throws(Failure) in try SecretPlacement.checkWritable(.none, name: "p", current: command, newSecret: true)
+      }
+        == "profile 'p' reads its secret from command 'get a b', which is read-only; put the new secret where that command reads it, or name another store with --secret-store"
+    )
+  }
+
+  /// A name already taken, as add, rename and import env say it.
+  @Test func aNameTaken() throws {
+    #expect(
+      AddCommand.exists("p").description
+        == "a profile named 'p' already exists; change it with: conductor-profile set p …, or replace it with add --force")
+    let s = try Sandbox()
+    try s.addKey("a")
+    try s.addKey("b")
+    let before = s.storeBytes()
+    let renamed = try s.run(["rename", "a", "b"])
+    #expect(renamed.status == 1 && renamed.stdout == "", "\(renamed)")
+    #expect(renamed.stderr == "error: a profile named 'b' already exists; remove it first or choose another name\n")
+    let imported = try s.run(["import", "env", "a"], env: ["CONDUCTOR_SERVER_URL": "https://x"])
+    #expect(imported.status == 1 && imported.stdout == "", "\(imported)")
+    #expect(
+      imported.stderr == "error: a profile named 'a' already exists; choose another name, or replace it with --force\n")
+    let removed = try s.run(["set", "a", "--unset-env", "X"])
+    #expect(removed.status == 1 && removed.stderr == "error: profile 'a' has no extra variable 'X'; its variables: \n")
+    #expect(s.storeBytes() == before)
+  }
+
+  /// The variables the hook passes to the program.
+  @Test func theHooksVariables() {
+    #expect(
+      Self.message { () throws(Failure) in
+        _ = try Seatbelt.previous(Self.quietContext([SwitchCommands.previousVariable: "dev 0"]))
+      } == "_CONDUCTOR_PROFILE_PREVIOUS is 'dev 0', which no switch writes; switch by name")
+    #expect(
+      Self.message { () throws(Failure) in
+        _ = try SwitchCommands.hookShell(Self.quietContext([SwitchCommands.hookShellVariable: "sh"]), command: .use)
+      } == "_CONDUCTOR_PROFILE_SHELL is 'sh', not bash, zsh or fish; reload the hook with init")
+    #expect(
+      Self.message { () throws(Failure) in
+        _ = try DirectorySwitch(Self.quietContext([DirectorySwitch.fileVariable: "tree/.conductor-profile"]))
+      } == "_CONDUCTOR_PROFILE_DIRFILE is not an absolute path")
+  }
+
+  /// A conductor CLI config file: the line at fault, and the value's own rule.
+  @Test func conductorCLIFiles() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("config.yaml").path
+    func message(_ text: String) throws -> String? {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      return Self.message { () throws(Failure) in _ = try ImportCommand.readConductorCLIFile(path, context: Self.quietContext()) }
+    }
+    #expect(
+      try message("server: ftp://x\n")
+        == "\(path):1: invalid server 'ftp://x': the scheme 'ftp' is not http or https\(Self.urlHint); nothing was imported")
+    #expect(
+      try message("server: https://x\nauth-token: a.b\n")
+        == "\(path):2: the user token is not a JWT: it has 2 dot-separated segments, not 3\(Self.copyToken); nothing was imported"
+    )
+    #expect(
+      try message("auth-key: a b\nauth-secret: s\n")
+        == "\(path):1: invalid key id 'a b': it contains whitespace or a control character; copy the key id again; nothing was imported"
+    )
+    #expect(
+      try message("auth-key: k\n")
+        == "\(path):1: auth-key has no auth-secret beside it; add auth-secret, or remove auth-key for a server without authentication; nothing was imported"
+    )
+    #expect(
+      try message("\nauth-secret: s\n") == "\(path):2: auth-secret has no auth-key beside it; add auth-key; nothing was imported")
+  }
+
+  /// The variables `import env` reads.
+  @Test func importedVariables() {
+    func message(_ environment: [String: String]) -> String? {
+      Self.message { () throws(Failure) in
+        _ = try ImportCommand.readEnvironment(name: "p", context: Self.quietContext(environment))
+      }
+    }
+    #expect(
+      message(["CONDUCTOR_SERVER_URL": "https://x#f"])
+        == "CONDUCTOR_SERVER_URL: invalid server 'https://x#f': it has a fragment ('#…'), which a server address cannot carry\(Self.urlHint)"
+    )
+    #expect(
+      message(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_KEY": "k", "CONDUCTOR_AUTH_SECRET": "a\tb"])
+        == "CONDUCTOR_AUTH_SECRET: the key secret contains a control character (a line break or tab?); give it on one line")
+    #expect(
+      message(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_TOKEN": "x"])
+        == "CONDUCTOR_AUTH_TOKEN: the user token is not a JWT: it has 1 dot-separated segment, not 3\(Self.copyToken)")
+    #expect(
+      message(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_KEY": "k"])
+        == "CONDUCTOR_AUTH_KEY is set without CONDUCTOR_AUTH_SECRET; set both, or unset the one that is set")
+    #expect(
+      message(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_SECRET": "s"])
+        == "CONDUCTOR_AUTH_SECRET is set without CONDUCTOR_AUTH_KEY; set both, or unset the one that is set")
+  }
+
+  /// Each of these rules throws its case; a value refused inside a file or a variable keeps its own failure.
+  @Test func secretNameHookAndImportRulesThrowTheirCases() throws {
+    let settings = try Store(json: try JSON.parse(#"{"secretStore": "vault", "helperTimeout": "11m"}"#))
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try settings.defaultSecretStore() } == .store(.defaultSecretStore(#""vault""#)))
+    #expect(throws: Failure.invalid(.setting("helperTimeout", value: #""11m""#, in: "/p", expected: .helperTimeout))) {
+      try settings.helperTimeout(path: "/p")
+    }
+    let none = try Profile(json: try JSON.parse(#"{"server": "https://x", "auth": {"kind": "none"}}"#), name: "p")
+    let pass = SecretReference(kind: .pass)
+    #expect(
+      Self.invalid { () throws(Failure) in
+        try SecretPlacement.checkWritable(.some(pass), name: "p", current: none, newSecret: false)
+      }
+        == .noSecretToMove(profile: "p"))
+    let command = try Profile(
+      json: try JSON.parse(
+        #"{"server": "https://x", "auth": {"kind": "user-token", "secretStore": "command", "secretCommand": ["get"]}}"#),
+      name: "p")
+    #expect(
+      Self.invalid { () throws(Failure) in try SecretPlacement.checkWritable(.none, name: "p", current: command, newSecret: true)
+      }
+        == .readOnlySecretStore(profile: "p", label: "command 'get'"))
+    #expect(AddCommand.exists("p") == .invalid(.nameTaken("p", by: .add)))
+    #expect(
+      Self.invalid { () throws(Failure) in
+        _ = try Seatbelt.previous(Self.quietContext([SwitchCommands.previousVariable: "dev x"]))
+      } == .previousState(variable: SwitchCommands.previousVariable, value: "dev x"))
+    #expect(
+      Self.invalid { () throws(Failure) in
+        _ = try SwitchCommands.hookShell(Self.quietContext([SwitchCommands.hookShellVariable: "csh"]), command: .off)
+      } == .hookShell(variable: SwitchCommands.hookShellVariable, value: "csh"))
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try DirectorySwitch(Self.quietContext([DirectorySwitch.fileVariable: "x"])) }
+        == .directoryFileVariable(variable: DirectorySwitch.fileVariable))
+
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("config-x.yaml").path
+    func cli(_ text: String) throws -> Invalid? {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      return Self.invalid { () throws(Failure) in _ = try ImportCommand.readConductorCLIFile(path, context: Self.quietContext()) }
+    }
+    #expect(try cli("server: x\n") == .conductorCLIFile(path: path, line: 1, .value(.invalid(.server("x", .noScheme)))))
+    #expect(try cli("auth-token: \n") == nil)
+    #expect(try cli("\n\nauth-token: Bearer x\n") == .conductorCLIFile(path: path, line: 3, .value(.invalid(.token(.bearer)))))
+    #expect(try cli("auth-secret: s\n") == .conductorCLIFile(path: path, line: 1, .secretWithoutKey))
+    #expect(try cli("x: 1\nauth-key: k\n") == .conductorCLIFile(path: path, line: 2, .keyWithoutSecret))
+
+    func env(_ environment: [String: String]) -> Invalid? {
+      Self.invalid { () throws(Failure) in
+        _ = try ImportCommand.readEnvironment(name: "p", context: Self.quietContext(environment))
+      }
+    }
+    #expect(env(["CONDUCTOR_SERVER_URL": "x"]) == .importedVariable("CONDUCTOR_SERVER_URL", .invalid(.server("x", .noScheme))))
+    #expect(
+      env(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_KEY": "a b", "CONDUCTOR_AUTH_SECRET": "s"])
+        == .importedVariable("CONDUCTOR_AUTH_KEY", .invalid(.keyIDCharacters("a b"))))
+    #expect(
+      env(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_TOKEN": "a.b.c.d"])
+        == .importedVariable("CONDUCTOR_AUTH_TOKEN", .invalid(.token(.segments(4)))))
+    #expect(
+      env(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_KEY": "k"])
+        == .importedKeyHalf(given: "CONDUCTOR_AUTH_KEY", missing: "CONDUCTOR_AUTH_SECRET"))
+    #expect(env(["CONDUCTOR_SERVER_URL": "https://x", "CONDUCTOR_AUTH_KEY": "k", "CONDUCTOR_AUTH_SECRET": "s"]) == nil)
+
+    // The commands, in process, on a store that has 'a' and 'b'.
+    try s.addKey("a")
+    try s.addKey("b")
+    let before = s.storeBytes()
+    func dispatch(_ arguments: [String], _ extra: [String: String] = [:]) -> Invalid? {
+      Self.invalid { () throws(Failure) in
+        try CLI.dispatch(arguments, context: Self.quietContext(s.environment.merging(extra) { $1 }))
+      }
+    }
+    #expect(dispatch(["rename", "a", "b"]) == .nameTaken("b", by: .rename))
+    #expect(dispatch(["import", "env", "b"], ["CONDUCTOR_SERVER_URL": "https://x"]) == .nameTaken("b", by: .importing))
+    #expect(dispatch(["set", "a", "--unset-env", "Y"]) == .noSuchVariable("Y", profile: "a", has: []))
+    #expect(s.storeBytes() == before)
+  }
+
+  // MARK: The store's permissions and version, an import without secrets, what a server request can carry
+
+  /// The store's directory and file modes: the problem, then the fix (doctor shows the problem with its own).
+  @Test func theStoresPermissions() throws {
+    let s = try Sandbox()
+    try s.writeStore(#"{"profiles": {}, "version": 1}"#, mode: 0o640)
+    let file = StoreFile(path: s.storePath)
+    do throws(Failure) {
+      try file.checkFileMode(0o100640)
+      Issue.record("a mode of 0640 was taken")
+    } catch {
+      #expect(
+        error.description
+          == "the profile store \(s.storePath) can be read or written by group or others (mode 0640); it holds secrets, so it is refused. Fix it with: chmod 600 \(s.storePath) (or run conductor-profile doctor --fix)"
+      )
+    }
+    #expect(
+      file.permissionProblems().map(\.problem) == [
+        "the profile store \(s.storePath) can be read or written by group or others (mode 0640)"
+      ])
+    let directory = file.directory
+    try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory)
+    defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory) }
+    #expect(
+      Self.message { () throws(Failure) in try file.checkDirectory() }
+        == "the directory \(directory) can be written by others; it holds secrets, so it is refused. Fix it with: chmod o-w \(directory) (or run conductor-profile doctor --fix)"
+    )
+    #expect(file.permissionProblems().first?.problem == "the directory \(directory) can be written by others")
+    #expect(file.permissionProblems().first?.fix == ["chmod", "o-w", directory])
+  }
+
+  @Test func aNewerStoreIsNotChanged() throws {
+    let store = try Store(json: try JSON.parse(#"{"version": 2}"#))
+    #expect(
+      Self.message { () throws(Failure) in try store.checkWritable(path: "/s/p.json") }
+        == "/s/p.json is a version 2 store, newer than this conductor-profile understands (version 1); it can be read but not changed: upgrade conductor-profile"
+    )
+  }
+
+  /// A file export wrote without --reveal: its secrets are null.
+  @Test func anImportWithoutSecrets() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("export.json").path
+    let key = #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k", "keySecret": null}}"#
+    for (names, text) in [(["a"], "profile 'a' has no secret"), (["a", "b"], "profiles 'a', 'b' have no secret")] {
+      let profiles = names.map { #""\#($0)": \#(key)"# }.joined(separator: ", ")
+      try Data(#"{"profiles": {\#(profiles)}}"#.utf8).write(to: URL(fileURLWithPath: path))
+      let r = try s.run(["import", "file", path])
+      #expect(r.status == 1 && r.stdout == "", "\(r)")
+      #expect(
+        r.stderr
+          == "error: \(path): \(text) (null: the file was written by export without --reveal); nothing was imported. Export again with: conductor-profile export --reveal, or leave \(names.count == 1 ? "it" : "them") out of the file\n"
+      )
+    }
+    #expect(s.storeBytes() == nil)
+  }
+
+  /// What a request to a server can carry, and a variable a dotenv file cannot hold.
+  @Test func requestValuesAndDotenv() throws {
+    #expect(
+      Self.message { () throws(Failure) in _ = try HTTP.quote("a\u{1}b") }
+        == "cannot send a value with a control character (\\x1) to the server")
+    let api = ApplicationAPI(server: try Server(validating: "https://x"), token: "t", environment: [:])
+    for text in ["", "..", "a/b", "a b"] {
+      #expect(
+        Self.message { () throws(Failure) in _ = try api.segment(text) }
+          == "\(quoted(text)) cannot be part of a request path (only letters, digits and - _ . : @); check the application id, key id or role"
+      )
+    }
+    #expect(Self.message { () throws(Failure) in _ = try api.segment("app-1:x@y.z") } == nil)
+    #expect(
+      Self.message { () throws(Failure) in _ = try FileFormat.dotenv.render([Variable("X", "a\rb")]) }
+        == "X cannot be written to a dotenv file that sh, python-dotenv and docker compose all read back exactly: its value has a carriage return; use --format json, or --shell sh for a file to source (docs/security.md#dotenv-files)"
+    )
+  }
+
+  /// The store's permissions and version, an import without secrets, a request's values and a dotenv
+  /// file's variables throw their cases; the permission cases carry the chmod that mends them.
+  @Test func permissionVersionRequestAndDotenvRulesThrowTheirCases() throws {
+    let s = try Sandbox()
+    try s.writeStore(#"{"profiles": {}, "version": 1}"#, mode: 0o604)
+    let file = StoreFile(path: s.storePath)
+    #expect(throws: Failure.invalid(.storeFileMode(path: s.storePath, mode: 0o604))) { try file.checkFileMode(0o100604) }
+    #expect(throws: Never.self) { try file.checkFileMode(0o100600) }
+    #expect(Invalid.storeFileMode(path: "/p", mode: 0o604).chmod == ["chmod", "600", "/p"])
+    #expect(Invalid.storeDirectoryWritable(directory: "/d").chmod == ["chmod", "o-w", "/d"])
+    #expect(Invalid.storeTooNew(path: "/p", version: 2).chmod == nil)
+    #expect(
+      Failure.invalid(.storeDirectoryWritable(directory: "/d x")).description
+        == "the directory /d x can be written by others; it holds secrets, so it is refused. Fix it with: chmod o-w '/d x' (or run conductor-profile doctor --fix)"
+    )
+    let newer = try Store(json: try JSON.parse(#"{"version": 3}"#))
+    #expect(Self.invalid { () throws(Failure) in try newer.checkWritable(path: "/p") } == .storeTooNew(path: "/p", version: 3))
+    #expect(Self.invalid { () throws(Failure) in try Store().checkWritable(path: "/p") } == nil)
+
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: s.storePath)
+    let path = s.root.appendingPathComponent("export.json").path
+    let redacted = #"{"server": "https://x", "auth": {"kind": "user-token", "token": null}}"#
+    let key = #"{"server": "https://x", "auth": {"kind": "key", "keyId": "k", "keySecret": "s"}}"#
+    try Data(#"{"profiles": {"b": \#(redacted), "a": \#(key), "c": \#(redacted)}}"#.utf8).write(to: URL(fileURLWithPath: path))
+    let before = s.storeBytes()
+    #expect(
+      Self.invalid { () throws(Failure) in
+        try CLI.dispatch(["import", "file", path], context: Self.quietContext(s.environment))
+      } == .importFile(path: path, .noSecrets(["b", "c"])))
+    #expect(s.storeBytes() == before)
+
+    #expect(Self.invalid { () throws(Failure) in _ = try HTTP.quote("a\u{7F}") } == .requestControlCharacter(0x7F))
+    #expect(Self.invalid { () throws(Failure) in _ = try HTTP.quote("a\tb\n") } == nil)
+    let api = ApplicationAPI(server: try Server(validating: "https://x"), token: "t", environment: [:])
+    #expect(Self.invalid { () throws(Failure) in _ = try api.segment("a?b") } == .requestPathSegment("a?b"))
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try FileFormat.dotenv.render([Variable("X", "${HOME}")]) }
+        == .dotenv(DotenvRefusal(name: "X", why: "has '${', which python-dotenv expands")))
+  }
+
+  // MARK: A catalog's JSON, a conductor CLI file's YAML, a secret too long for the keychain
+
+  @Test func aCatalogThatIsNotJSON() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("team.json").path
+    try Data("{\n  \"profiles\": [1,]\n}".utf8).write(to: URL(fileURLWithPath: path))
+    let syntax: JSONSyntaxError
+    do throws(JSONSyntaxError) {
+      _ = try JSON.parse(Array("{\n  \"profiles\": [1,]\n}".utf8))
+      Issue.record("parsed")
+      return
+    } catch {
+      syntax = error
+    }
+    #expect(
+      Self.message { () throws(Failure) in _ = try Catalog.read(path) }
+        == "the catalog \(path) is not valid JSON: \(syntax.description)")
+    #expect(syntax.description.hasPrefix("line 2, column "))
+  }
+
+  @Test func aConductorCLIFileThatIsNotFlatYAML() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("config.yaml").path
+    try Data("server: https://x\n  nested: 1\n".utf8).write(to: URL(fileURLWithPath: path))
+    #expect(
+      Self.message { () throws(Failure) in _ = try ImportCommand.readConductorCLIFile(path, context: Self.quietContext()) }
+        == "\(path):2: an indented line (nested YAML) is not supported; keep one key: value a line; nothing was imported. Fix the file, or move it aside"
+    )
+  }
+
+  @Test func aSecretTooLongForTheKeychain() {
+    let secret = String(repeating: "s", count: 4001)
+    #expect(
+      Self.message { () throws(Failure) in
+        _ = try SecretHelper.run(
+          SecretReference(kind: .keychain), .write(secret), profile: "m", doing: "store the secret of",
+          context: Self.quietContext())
+      }
+        == "cannot store the secret of profile 'm' in the keychain: security -i reads lines of at most 4096 bytes, and this secret is too long; keep it in another store (--secret-store)"
+    )
+  }
+
+  @Test func syntaxAndKeychainRulesThrowTheirCases() throws {
+    let s = try Sandbox()
+    let path = s.root.appendingPathComponent("file").path
+    try Data("[1 2]".utf8).write(to: URL(fileURLWithPath: path))
+    let invalid = Self.invalid { () throws(Failure) in _ = try Catalog.read(path) }
+    guard case .catalog(path, .syntax(let syntax)) = invalid else {
+      Issue.record("\(String(describing: invalid))")
+      return
+    }
+    #expect(syntax.line == 1)
+    try Data("a: 1\n- b\n".utf8).write(to: URL(fileURLWithPath: path))
+    #expect(
+      Self.invalid { () throws(Failure) in _ = try ImportCommand.readConductorCLIFile(path, context: Self.quietContext()) }
+        == .conductorCLIFile(path: path, line: 2, .syntax("a list item is not supported; keep one key: value a line")))
+    #expect(
+      Self.invalid { () throws(Failure) in
+        _ = try SecretHelper.run(
+          SecretReference(kind: .keychain), .write(String(repeating: "s", count: 5000)), profile: "k", doing: "store",
+          context: Self.quietContext())
+      } == .keychainSecretTooLong(profile: "k", action: "store"))
+  }
+
+  // MARK: A secret a helper gave
+
+  /// A helper's answer its value's rule refuses: the helper named, the rule's own words after it.
+  @Test func aSecretAHelperGave() throws {
+    let (sandbox, _, script) = try SecretStoreTests().commandSandbox()
+    let dir = sandbox.environment["SECRETS"]!
+    try "good\n".write(toFile: dir + "/k", atomically: true, encoding: .utf8)
+    let add = [
+      "add", "c", "--server", "https://c.example.com", "--key-id", "cid", "--secret-store", "command", "--", script, "k",
+    ]
+    let added = try sandbox.run(add)
+    try #require(added.status == 0, "\(added)")
+    try "a\tb\n".write(toFile: dir + "/k", atomically: true, encoding: .utf8)
+    let before = sandbox.storeBytes()
+    let r = try sandbox.run(["env", "c"])
+    #expect(r.status == 1 && r.stdout == "", "\(r)")
+    #expect(
+      r.stderr
+        == "error: the secret that command '\(script) k' gave for profile 'c' is not a valid key secret: the key secret contains a control character (a line break or tab?); give it on one line\n"
+    )
+    #expect(
+      sandbox.failure(["env", "c"])
+        == .invalid(.helperSecret(label: "command '\(script) k'", profile: "c", isKey: true, .invalid(.keySecretControl))))
+    #expect(sandbox.storeBytes() == before)
+  }
+
+  /// promote's new profile name, already taken.
+  @Test func promoteToANameTaken() throws {
+    let s = try Sandbox()
+    try s.addKey("dev")
+    try s.addToken("play", token: "e30.e30.")
+    let before = s.storeBytes()
+    let r = try s.run(["promote", "play", "--to", "dev"])
+    #expect(r.status == 1 && r.stdout == "", "\(r)")
+    #expect(
+      r.stderr
+        == "error: a profile named 'dev' already exists; choose another name with --to NEW, or replace 'play' itself with --to play\n"
+    )
+    #expect(s.failure(["promote", "play", "--to", "dev"]) == .invalid(.nameTaken("dev", by: .promote(from: "play"))))
+    #expect(s.storeBytes() == before)
+  }
+}
+
+extension Sandbox {
+  /// The failure `arguments` end in, run in process (`CLI.dispatch`) on this sandbox's store and environment:
+  /// the rule's case, where a run of the program shows its words, its exit code and the store unchanged.
+  func failure(_ arguments: [String], env extra: [String: String] = [:]) -> Failure? {
+    do throws(Failure) {
+      try CLI.dispatch(arguments, context: ValidationFailureTests.quietContext(environment.merging(extra) { $1 }))
+      return nil
+    } catch {
+      return error
+    }
   }
 }

@@ -149,7 +149,6 @@ enum AddCommand {
   }
 
   static func exists(_ name: String) -> Failure {
-    .error(
-      "a profile named '\(name)' already exists; change it with: conductor-profile set \(name) …, or replace it with add --force")
+    .invalid(.nameTaken(name, by: .add))
   }
 }

@@ -14,7 +14,7 @@ struct DirectorySwitch {
   /// cannot be read, is not trusted, or changed since it was allowed.
   init?(_ context: Context) throws(Failure) {
     guard let path = context.environment[DirectorySwitch.fileVariable], !path.isEmpty else { return nil }
-    guard path.hasPrefix("/") else { throw .error("\(DirectorySwitch.fileVariable) is not an absolute path") }
+    guard path.hasPrefix("/") else { throw .invalid(.directoryFileVariable(variable: DirectorySwitch.fileVariable)) }
     // Type, size and trust before a byte of the file is interpreted: an untrusted file's content reaches
     // no message (nor, from the hook, any argument: the hook hands over the path alone).
     let contents = try DirectoryFile.load(path)

@@ -15,7 +15,7 @@ public enum FileFormat: String, CaseIterable, Sendable {
       do throws(DotenvRefusal) {
         return try Dotenv.render(variables)
       } catch {
-        throw .error(error.message)
+        throw .invalid(.dotenv(error))
       }
     }
   }

@@ -117,8 +117,7 @@ enum ImportCommand {
         let exists = store.contains(item.name.value)
         if exists && !force {
           guard again != nil else {
-            throw .error(
-              "a profile named '\(item.name)' already exists; choose another name, or replace it with --force")
+            throw .invalid(.nameTaken(item.name.value, by: .importing))
           }
           kept.append(item)
           continue
@@ -130,10 +129,7 @@ enum ImportCommand {
         written.append((item, exists))
       }
       if !missingSecrets.isEmpty {
-        let names = missingSecrets.map { "'\($0.name)'" }.joined(separator: ", ")
-        throw .error(
-          "\(missingSecrets[0].origin): profile\(missingSecrets.count == 1 ? "" : "s") \(names) \(missingSecrets.count == 1 ? "has" : "have") no secret (null: the file was written by export without --reveal); nothing was imported. Export again with: conductor-profile export --reveal, or leave \(missingSecrets.count == 1 ? "it" : "them") out of the file"
-        )
+        throw .invalid(.importFile(path: missingSecrets[0].origin, .noSecrets(missingSecrets.map(\.name.value))))
       }
       for (item, _) in written { store.setProfile(item.profile, named: item.name) }
       return (written, kept, store)
@@ -172,20 +168,14 @@ enum ImportCommand {
     } catch {
       throw .document(.importFile(path: path), .syntax(error))
     }
-    func bad(_ why: String) -> Failure {
-      .error("\(path): \(why); nothing was imported. Give a file that conductor-profile export --reveal wrote")
-    }
-    guard let object = json.objectValue else { throw bad("it is not a JSON object") }
+    func bad(_ fault: ImportFault) -> Failure { .invalid(.importFile(path: path, fault)) }
+    guard let object = json.objectValue else { throw bad(.notAnObject) }
     if let v = object["version"] {
-      guard let version = v.integerValue, version >= 1 else { throw bad("\"version\" is not a whole number of 1 or more") }
-      if version > Store.supportedVersion {
-        throw .error(
-          "\(path) is a version \(version) export, newer than this conductor-profile understands (version \(Store.supportedVersion)); upgrade conductor-profile. Nothing was imported"
-        )
-      }
+      guard let version = v.integerValue, version >= 1 else { throw bad(.version) }
+      if version > Store.supportedVersion { throw bad(.newerVersion(version)) }
     }
-    guard let profiles = object["profiles"]?.objectValue else { throw bad("it has no \"profiles\" object") }
-    guard !profiles.isEmpty else { throw .error("\(path) has no profiles; nothing was imported") }
+    guard let profiles = object["profiles"]?.objectValue else { throw bad(.noProfilesObject) }
+    guard !profiles.isEmpty else { throw bad(.noProfiles) }
     var incoming: [Incoming] = []
     var holdsSecrets = false
     for name in profiles.keys.sorted(by: { utf8Precedes($0, $1) }) {
@@ -193,19 +183,17 @@ enum ImportCommand {
       do throws(Failure) {
         valid = try ProfileName(validating: name)
       } catch {
-        throw bad(error.description)
+        throw bad(.profile(error))
       }
       let profile: Profile
       do throws(Failure) {
         profile = try Profile(json: profiles[name]!, name: name, secretsOptional: true)
       } catch {
-        throw bad(error.description)
+        throw bad(.profile(error))
       }
       // A shared file must not bring a program for this machine to run at the next switch.
       if profile.secretStore?.kind == .command {
-        throw bad(
-          "profile '\(name)' gets its secret by running a command (secretStore command), and an imported file never brings a command to run; add that profile yourself: conductor-profile add \(name) --server URL --key-id ID --secret-store command -- COMMAND"
-        )
+        throw bad(.secretCommand(name))
       }
       if case .none = profile.credential {} else if !profile.isRedacted { holdsSecrets = true }
       incoming.append(Incoming(name: valid, profile: profile, origin: path))
@@ -274,42 +262,38 @@ enum ImportCommand {
     do throws(FlatYAML.SyntaxError) {
       entries = try FlatYAML.parse(bytes)
     } catch {
-      throw .error("\(path):\(error.line): \(error.reason); nothing was imported. Fix the file, or move it aside")
+      throw .invalid(.conductorCLIFile(path: path, line: error.line, .syntax(error.reason)))
     }
     var values: [String: (value: String, line: Int)] = [:]
     for entry in entries {
       if let value = entry.value, !value.isEmpty { values[entry.key] = (value, entry.line) }
     }
-    func fail(_ line: Int?, _ why: String) -> Failure {
-      .error("\(path)\(line.map { ":\($0)" } ?? ""): \(why); nothing was imported")
-    }
+    func fail(_ line: Int?, _ fault: ConductorCLIFault) -> Failure { .invalid(.conductorCLIFile(path: path, line: line, fault)) }
     let server: Server
     do throws(Failure) {
       server = try Server(validating: values["server"]?.value ?? conductorCLIDefaultServer)
     } catch {
-      throw fail(values["server"]?.line, error.description)
+      throw fail(values["server"]?.line, .value(error))
     }
     let credential: Credential
     if let token = values["auth-token"] {
       do throws(Failure) {
         credential = .userToken(try JWT(validating: token.value))
       } catch {
-        throw fail(token.line, error.description)
+        throw fail(token.line, .value(error))
       }
       if values["auth-key"] != nil {
         context.note(
           "note: \(path) has both auth-token and auth-key; the conductor CLI uses the token, so this is a user-token profile")
       }
     } else if let key = values["auth-key"], let secret = values["auth-secret"] {
-      do throws(Failure) { try validateKeyID(key.value) } catch { throw fail(key.line, error.description) }
-      do throws(Failure) { try validateKeySecret(secret.value) } catch { throw fail(secret.line, error.description) }
+      do throws(Failure) { try validateKeyID(key.value) } catch { throw fail(key.line, .value(error)) }
+      do throws(Failure) { try validateKeySecret(secret.value) } catch { throw fail(secret.line, .value(error)) }
       credential = .key(id: key.value, secret: Secret(secret.value))
     } else if let key = values["auth-key"] {
-      throw fail(
-        key.line, "auth-key has no auth-secret beside it; add auth-secret, or remove auth-key for a server without authentication"
-      )
+      throw fail(key.line, .keyWithoutSecret)
     } else if let secret = values["auth-secret"] {
-      throw fail(secret.line, "auth-secret has no auth-key beside it; add auth-key")
+      throw fail(secret.line, .secretWithoutKey)
     } else {
       credential = .none
     }
@@ -340,7 +324,7 @@ enum ImportCommand {
         "CONDUCTOR_SERVER_URL is not set, so there is nothing to import; set it (with CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET, or CONDUCTOR_AUTH_TOKEN), or add the profile with: conductor-profile add \(name) --server URL …"
       )
     }
-    func named(_ variable: String, _ error: Failure) -> Failure { .error("\(variable): \(error.description)") }
+    func named(_ variable: String, _ error: Failure) -> Failure { .invalid(.importedVariable(variable, error)) }
     let server: Server
     do throws(Failure) { server = try Server(validating: url) } catch { throw named(ManagedVariable.serverURL, error) }
     let credential: Credential
@@ -353,9 +337,10 @@ enum ImportCommand {
       credential = .key(id: key, secret: Secret(secret))
       if token != nil { context.note("note: CONDUCTOR_AUTH_TOKEN was not imported: the access key is the better credential") }
     } else if key != nil || secret != nil {
-      throw .error(
-        "\(key == nil ? "CONDUCTOR_AUTH_SECRET is set without CONDUCTOR_AUTH_KEY" : "CONDUCTOR_AUTH_KEY is set without CONDUCTOR_AUTH_SECRET"); set both, or unset the one that is set"
-      )
+      throw .invalid(
+        key == nil
+          ? .importedKeyHalf(given: ManagedVariable.authSecret, missing: ManagedVariable.authKey)
+          : .importedKeyHalf(given: ManagedVariable.authKey, missing: ManagedVariable.authSecret))
     } else if let token {
       if TokenCache(environment: env).isMinted(token) {
         throw .error(

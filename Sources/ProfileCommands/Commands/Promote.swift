@@ -109,9 +109,7 @@ enum PromoteCommand {
     let target = options.target ?? "\(name)-key"
     let targetName = try ProfileName(validating: target)
     if target != name, store.contains(target) {
-      throw .error(
-        "a profile named '\(target)' already exists; choose another name with --to NEW, or replace '\(name)' itself with --to \(name)"
-      )
+      throw .invalid(.nameTaken(target, by: .promote(from: name)))
     }
     let kind: SecretStoreKind
     if let text = options.secretStore {

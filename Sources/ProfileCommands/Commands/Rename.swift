@@ -30,7 +30,7 @@ enum RenameCommand {
     let current = try context.loadStore()
     if !current.contains(source) { throw context.noSuchProfile(source, in: current, command: command) }
     if current.contains(target) {
-      throw .error("a profile named '\(target)' already exists; remove it first or choose another name")
+      throw .invalid(.nameTaken(target, by: .rename))
     }
     let placement = try SecretPlacement.forMove(
       source: source, target: target, keepSource: keepSource, store: current, context: context)
@@ -39,7 +39,7 @@ enum RenameCommand {
     try context.store().update { (store: inout Store) throws(Failure) in
       guard let raw = store.rawProfile(named: source) else { throw context.noSuchProfile(source, in: store, command: command) }
       if store.contains(target) {
-        throw .error("a profile named '\(target)' already exists; remove it first or choose another name")
+        throw .invalid(.nameTaken(target, by: .rename))
       }
       store.setRawProfile(raw, named: options.target)
       if !keepSource {

@@ -25,7 +25,7 @@ enum Seatbelt {
     let words = previous.split(separator: " ", maxSplits: 1)
     guard words.count == 2 else { return .profile(previous, session: nil) }
     guard let length = Int64(words[1]), length > 0, length <= longestSession else {
-      throw .error("\(SwitchCommands.previousVariable) is \(quoted(previous)), which no switch writes; switch by name")
+      throw .invalid(.previousState(variable: SwitchCommands.previousVariable, value: previous))
     }
     return .profile(String(words[0]), session: length)
   }

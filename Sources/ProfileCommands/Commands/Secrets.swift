@@ -167,14 +167,12 @@ extension SecretPlacement {
     var target = current.secretStore
     if case .some(let r) = requested {
       if current.credential.kind == .none && !newSecret {
-        throw .error("profile '\(name)' has no secret (auth none), so --secret-store has nothing to move")
+        throw .invalid(.noSecretToMove(profile: name))
       }
       target = r
     }
     if let target, target.kind == .command, newSecret {
-      throw .error(
-        "profile '\(name)' reads its secret from \(target.label), which is read-only; put the new secret where that command reads it, or name another store with --secret-store"
-      )
+      throw .invalid(.readOnlySecretStore(profile: name, label: target.label))
     }
     return target
   }

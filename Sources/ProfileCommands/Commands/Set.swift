@@ -145,9 +145,7 @@ enum SetCommand {
       token = try JWT(validating: try context.readSecret(prompt: "User token for \(name): "))
     }
     for r in removals where current.env?[r] == nil {
-      throw .error(
-        "profile '\(name)' has no extra variable \(quoted(r)); its variables: \(current.extraVariables.map(\.name).joined(separator: " "))"
-      )
+      throw .invalid(.noSuchVariable(r, profile: name, has: current.extraVariables.map(\.name)))
     }
     let placement = try SecretPlacement.forSet(
       options.secretStore, name: name, current: current, newSecret: secret ?? token?.raw, context: context)

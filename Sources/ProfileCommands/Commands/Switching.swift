@@ -83,7 +83,7 @@ enum SwitchCommands {
         """)
     }
     guard let shell = ShellSyntax(rawValue: text), shell != .sh else {
-      throw .error("\(hookShellVariable) is \(quoted(text)), not bash, zsh or fish; reload the hook with init")
+      throw .invalid(.hookShell(variable: hookShellVariable, value: text))
     }
     return shell
   }

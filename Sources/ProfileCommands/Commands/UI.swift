@@ -46,11 +46,7 @@ enum UICommand {
         ProfileName.isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
           || $0 == UInt8(ascii: ":")
       }
-    guard ok else {
-      throw .error(
-        "invalid workflow id \(quoted(id)): use the execution's id as the UI shows it (1 to 128 letters, digits, '-', '_', '.', ':')"
-      )
-    }
+    guard ok else { throw .invalid(.workflowID(id)) }
   }
 
   static func run(_ options: Options, _ context: Context) throws(Failure) {

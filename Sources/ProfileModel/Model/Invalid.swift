@@ -1,6 +1,15 @@
+import ShellOutput
+
 /// Why the model refused a value: one case a rule, carrying what was wrong and with what. Tests match the
 /// cases; the words are made here and nowhere else (`description`), and `Failure.invalid` carries them to
 /// the command line (exit 1), or into `Failure.profile` for a profile of the store.
+///
+/// To add a rule: add a case here (or to the sub-enum of its subject: `ServerFault`, `StoreFault`,
+/// `ImportFault`, …) carrying the value it judged and what it was judged against, write its words in that
+/// enum's `description` (and `fix`, when the fix is said apart), and `throw .invalid(.yourCase(…))` where the
+/// rule is checked. A rule that finds a failure inside (a name or a profile in a file) carries that failure,
+/// never its text. Record a golden of the message in `ValidationFailureTests` first, and assert the case there;
+/// never `throw .error(String)` for a value, file, document or setting judged invalid.
 public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   // A profile name (`ProfileName`): 1–64 of [A-Za-z0-9._-], starting with a letter or digit.
   case nameEmpty
@@ -42,11 +51,76 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case directoryFileName(path: String)
   // What one switch exports (`Limits.checkSwitchSize`).
   case switchTooLarge(profile: String, bytes: Int, limit: Int)
+  /// A file given to `import file` (`path` as given).
+  case importFile(path: String, ImportFault)
+  /// A team catalog (`Catalog.read`).
+  case catalog(path: String, CatalogFault)
+  /// The trust file of directory profiles (`TrustFile`) can be written by group or others.
+  case trustFileWritable(path: String)
+  /// A workflow id given to `ui`.
+  case workflowID(String)
+  /// What is at the store's path is not a regular file (`what`: a directory, a FIFO, …).
+  case storePathNotAFile(path: String, what: String)
+  /// The store's path is a loop of symbolic links.
+  case storePathLoop(path: String)
+  /// `set --secret-store` for a profile (its name) without a secret.
+  case noSecretToMove(profile: String)
+  /// A new secret for a profile whose secret store (`label`, as shown) is read-only.
+  case readOnlySecretStore(profile: String, label: String)
+  /// A profile name already taken; `by` is the command, for its way out.
+  case nameTaken(String, by: NameTakenBy)
+  /// `set --unset-env` names a variable the profile does not have (`has`: the ones it has).
+  case noSuchVariable(String, profile: String, has: [String])
+  /// The hook's record of the state before the last switch (`variable`), which no switch writes.
+  case previousState(variable: String, value: String)
+  /// The hook's shell (`variable`) is not bash, zsh or fish.
+  case hookShell(variable: String, value: String)
+  /// The hook's `.conductor-profile` path (`variable`) is not absolute.
+  case directoryFileVariable(variable: String)
+  /// A conductor CLI config file given to `import conductor-cli` (`line`: the line at fault, when one is).
+  case conductorCLIFile(path: String, line: Int?, ConductorCLIFault)
+  /// A variable `import env` read (its name) holds a value its rule refused: that failure.
+  case importedVariable(String, Failure)
+  /// `import env`: one of a key's two variables is set without the other.
+  case importedKeyHalf(given: String, missing: String)
+  /// The store's directory can be written by others (and is not sticky).
+  case storeDirectoryWritable(directory: String)
+  /// The store file can be read or written by group or others (`mode`: its permission bits).
+  case storeFileMode(path: String, mode: UInt32)
+  /// The store is of a version newer than this binary writes (`Store.supportedVersion`).
+  case storeTooNew(path: String, version: Int64)
+  /// A value for a server request holds a control character (its scalar value) a request cannot carry.
+  case requestControlCharacter(UInt32)
+  /// An id or role that cannot be one segment of a request path.
+  case requestPathSegment(String)
+  /// A variable a dotenv file cannot hold exactly.
+  case dotenv(DotenvRefusal)
+  /// The secret a secret store's helper (`label`, as shown) gave for a profile is refused by its value's own
+  /// rule (`failure`); `isKey`: a key secret, else a user token.
+  case helperSecret(label: String, profile: String, isKey: Bool, Failure)
+  /// A secret longer than the line `security -i` reads (`action`: what was being done, e.g. "store the secret of").
+  case keychainSecretTooLong(profile: String, action: String)
 
   /// How to mend it, when that is said apart from what was wrong (a report such as doctor's gives its own).
   public var fix: String? {
-    if case .setting = self { return "fix or remove it" }
-    return nil
+    switch self {
+    case .setting(_, _, _, .helperTimeout): return "fix or remove it (the default is 10s)"
+    case .setting: return "fix or remove it"
+    case .storePathNotAFile: return "move it away, or point CONDUCTOR_PROFILE_STORE at a file (nothing was read or changed)"
+    case .storeDirectoryWritable, .storeFileMode:
+      return
+        "it holds secrets, so it is refused. Fix it with: \((chmod ?? []).map(shellWord).joined(separator: " ")) (or run conductor-profile doctor --fix)"
+    default: return nil
+    }
+  }
+
+  /// The `chmod` that mends a permission case (`doctor --fix` runs it).
+  public var chmod: [String]? {
+    switch self {
+    case .storeDirectoryWritable(let directory): ["chmod", "o-w", directory]
+    case .storeFileMode(let path, _): ["chmod", "600", path]
+    default: nil
+    }
   }
 
   public var description: String {
@@ -96,6 +170,168 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .switchTooLarge(let name, let bytes, let limit):
       return
         "profile '\(name)' would export \(bytes) bytes of variables, more than a shell can pass on to the programs it starts (\(limit) bytes); shorten its extra variables"
+    case .importFile(let path, .newerVersion(let version)):
+      return
+        "\(path) is a version \(version) export, newer than this conductor-profile understands (version \(Store.supportedVersion)); upgrade conductor-profile. Nothing was imported"
+    case .importFile(let path, .noProfiles): return "\(path) has no profiles; nothing was imported"
+    case .importFile(let path, .noSecrets(let names)):
+      let one = names.count == 1
+      return
+        "\(path): profile\(one ? "" : "s") \(names.map { "'\($0)'" }.joined(separator: ", ")) \(one ? "has" : "have") no secret (null: the file was written by export without --reveal); nothing was imported. Export again with: conductor-profile export --reveal, or leave \(one ? "it" : "them") out of the file"
+    case .importFile(let path, let fault):
+      return "\(path): \(fault); nothing was imported. Give a file that conductor-profile export --reveal wrote"
+    case .catalog(let path, .secret(let field)):
+      return
+        "the catalog \(shownText(path)) holds a secret at \(field); a catalog is shared, so it is refused whole and nothing was changed. Remove every secret from it (export writes them as null): each person sets their own with conductor-profile set NAME --secret (or --user-token)"
+    case .catalog(let path, .syntax(let error)): return "the catalog \(shownText(path)) is not valid JSON: \(error.description)"
+    case .catalog(let path, .newerVersion(let version)):
+      return
+        "the catalog \(shownText(path)) is version \(version), newer than this conductor-profile understands; upgrade conductor-profile"
+    case .catalog(let path, let fault):
+      return
+        "the catalog \(shownText(path)) \(fault); nothing was changed. A catalog is {\"version\": 1, \"profiles\": {NAME: {…}}}, as conductor-profile export writes it, without secrets"
+    case .trustFileWritable(let path):
+      return
+        "the trust file \(shownText(path)) can be written by group or others, so it is not used; fix it with: chmod 600 \(shellWord(path))"
+    case .workflowID(let id):
+      return
+        "invalid workflow id \(quoted(id)): use the execution's id as the UI shows it (1 to 128 letters, digits, '-', '_', '.', ':')"
+    case .storePathNotAFile(let path, let what): return "the profile store path \(path) is \(what), not a file"
+    case .storePathLoop(let path): return "the profile store path \(path) is a loop of symbolic links; point it at a file"
+    case .noSecretToMove(let name): return "profile '\(name)' has no secret (auth none), so --secret-store has nothing to move"
+    case .readOnlySecretStore(let name, let label):
+      return
+        "profile '\(name)' reads its secret from \(label), which is read-only; put the new secret where that command reads it, or name another store with --secret-store"
+    case .nameTaken(let name, let by):
+      return "a profile named '\(name)' already exists; \(by.wayOut(name))"
+    case .noSuchVariable(let variable, let name, let has):
+      return "profile '\(name)' has no extra variable \(quoted(variable)); its variables: \(has.joined(separator: " "))"
+    case .previousState(let variable, let value): return "\(variable) is \(quoted(value)), which no switch writes; switch by name"
+    case .hookShell(let variable, let value):
+      return "\(variable) is \(quoted(value)), not bash, zsh or fish; reload the hook with init"
+    case .directoryFileVariable(let variable): return "\(variable) is not an absolute path"
+    case .conductorCLIFile(let path, let line, .syntax(let reason)):
+      return "\(path):\(line ?? 1): \(reason); nothing was imported. Fix the file, or move it aside"
+    case .conductorCLIFile(let path, let line, let fault):
+      return "\(path)\(line.map { ":\($0)" } ?? ""): \(fault); nothing was imported"
+    case .importedVariable(let variable, let failure): return "\(variable): \(failure.description)"
+    case .importedKeyHalf(let given, let missing):
+      return "\(given) is set without \(missing); set both, or unset the one that is set"
+    case .storeDirectoryWritable(let directory): return "the directory \(directory) can be written by others"
+    case .storeFileMode(let path, let mode):
+      let octal = String(mode, radix: 8)
+      return
+        "the profile store \(path) can be read or written by group or others (mode \(String(repeating: "0", count: max(0, 4 - octal.count)) + octal))"
+    case .storeTooNew(let path, let version):
+      return
+        "\(path) is a version \(version) store, newer than this conductor-profile understands (version \(Store.supportedVersion)); it can be read but not changed: upgrade conductor-profile"
+    case .requestControlCharacter(let scalar):
+      return "cannot send a value with a control character (\\x\(String(scalar, radix: 16))) to the server"
+    case .requestPathSegment(let text):
+      return
+        "\(quoted(text)) cannot be part of a request path (only letters, digits and - _ . : @); check the application id, key id or role"
+    case .dotenv(let refusal): return refusal.message
+    case .helperSecret(let label, let name, let isKey, let failure):
+      return
+        "the secret that \(label) gave for profile '\(name)' is not a valid \(isKey ? "key secret" : "user token"): \(failure.description)"
+    case .keychainSecretTooLong(let name, let action):
+      return
+        "cannot \(action) profile '\(name)' in the keychain: security -i reads lines of at most 4096 bytes, and this secret is too long; keep it in another store (--secret-store)"
+    }
+  }
+}
+
+/// The command that found a profile name taken (`Invalid.nameTaken`), for the way out it offers.
+public enum NameTakenBy: Equatable, Sendable {
+  case add, rename
+  /// `import env` (an import that cannot replace with a suggested command).
+  case importing
+  /// `promote --to` (the profile promoted, which `--to` may name to replace itself).
+  case promote(from: String)
+
+  func wayOut(_ name: String) -> String {
+    switch self {
+    case .add: "change it with: conductor-profile set \(name) …, or replace it with add --force"
+    case .rename: "remove it first or choose another name"
+    case .importing: "choose another name, or replace it with --force"
+    case .promote(let from): "choose another name with --to NEW, or replace '\(from)' itself with --to \(from)"
+    }
+  }
+}
+
+/// What is wrong in a conductor CLI config file (`Invalid.conductorCLIFile`).
+public indirect enum ConductorCLIFault: Equatable, Sendable, CustomStringConvertible {
+  /// A value its own rule refused (a server, a key id or secret, a token): that failure.
+  case value(Failure)
+  case keyWithoutSecret
+  case secretWithoutKey
+  /// The file is not the flat `key: value` YAML the conductor CLI writes (`FlatYAML`): why.
+  case syntax(String)
+
+  public var description: String {
+    switch self {
+    case .value(let failure): failure.description
+    case .keyWithoutSecret:
+      "auth-key has no auth-secret beside it; add auth-secret, or remove auth-key for a server without authentication"
+    case .secretWithoutKey: "auth-secret has no auth-key beside it; add auth-key"
+    case .syntax(let reason): reason
+    }
+  }
+}
+
+/// What is wrong with a file given to `import file` (`Invalid.importFile`).
+public indirect enum ImportFault: Equatable, Sendable, CustomStringConvertible {
+  case notAnObject
+  case version
+  /// A version newer than `Store.supportedVersion`.
+  case newerVersion(Int64)
+  case noProfilesObject
+  case noProfiles
+  /// A profile's name or the profile itself is not valid: the failure its own rule gave.
+  case profile(Failure)
+  /// The profile (its name) gets its secret by running a command, which an imported file never brings.
+  case secretCommand(String)
+  /// These profiles (their names) have no secret: export wrote the file without --reveal.
+  case noSecrets([String])
+
+  public var description: String {
+    switch self {
+    case .notAnObject: "it is not a JSON object"
+    case .version: "\"version\" is not a whole number of 1 or more"
+    case .newerVersion(let version): "it is a version \(version) export"
+    case .noProfilesObject: "it has no \"profiles\" object"
+    case .noProfiles: "it has no profiles"
+    case .profile(let failure): failure.description
+    case .noSecrets(let names): "no secret in \(names.map { "'\($0)'" }.joined(separator: ", "))"
+    case .secretCommand(let name):
+      "profile '\(name)' gets its secret by running a command (secretStore command), and an imported file never brings a command to run; add that profile yourself: conductor-profile add \(name) --server URL --key-id ID --secret-store command -- COMMAND"
+    }
+  }
+}
+
+/// What is wrong with a team catalog (`Invalid.catalog`).
+public indirect enum CatalogFault: Equatable, Sendable, CustomStringConvertible {
+  case notAnObject
+  /// Where it holds a secret (a member path such as `profiles.p.auth.keySecret`).
+  case secret(String)
+  case version
+  /// A version newer than `Store.supportedVersion`.
+  case newerVersion(Int64)
+  case noProfilesObject
+  /// A profile's name or the profile itself is not valid: the failure its own rule gave.
+  case profile(Failure)
+  /// It is not JSON.
+  case syntax(JSONSyntaxError)
+
+  public var description: String {
+    switch self {
+    case .syntax(let error): "is not valid JSON: \(error.description)"
+    case .notAnObject: "is not a JSON object"
+    case .secret(let field): "holds a secret at \(field)"
+    case .version: "has a \"version\" that is not a whole number of 1 or more"
+    case .newerVersion(let version): "is version \(version)"
+    case .noProfilesObject: "has no \"profiles\" object"
+    case .profile(let failure): "has an invalid profile: \(failure.description)"
     }
   }
 }
@@ -105,6 +341,8 @@ public enum SettingKind: Equatable, Sendable, CustomStringConvertible {
   case boolean
   /// A duration in quotes (`durationHelp`).
   case duration
+  /// A secret store helper's time limit: a duration of at most 10 minutes, in quotes (its fix names the default).
+  case helperTimeout
 
   /// What a duration is, as the store and the command line (`--for`) take it.
   public static let durationHelp = "a duration such as 30s, 15m, 1h or 1h30m (at most 168h)"
@@ -113,6 +351,7 @@ public enum SettingKind: Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .boolean: "true or false"
     case .duration: "\(SettingKind.durationHelp) in quotes"
+    case .helperTimeout: "a duration such as 10s, 30s or 2m (at most 10m) in quotes"
     }
   }
 }
@@ -154,6 +393,14 @@ public enum StoreFault: Equatable, Sendable, CustomStringConvertible {
   /// `guard`, as its JSON text.
   case guardMode(String)
   case profilesNotAnObject
+  /// `productionFalse` (the marker of an explicit `"production": false`), as its JSON text.
+  case falseMarker(String)
+  /// `keyMaxAge`, as its JSON text.
+  case keyMaxAge(String)
+  /// `adminOnProduction`, as its JSON text.
+  case adminOnProduction(String)
+  /// `secretStore` (where new secrets go), as its JSON text.
+  case defaultSecretStore(String)
 
   public var description: String {
     switch self {
@@ -162,6 +409,12 @@ public enum StoreFault: Equatable, Sendable, CustomStringConvertible {
     case .defaultNotString: "\"default\" is not a string"
     case .guardMode(let json): "\"guard\" is \(json), not \"warn\" or \"block\""
     case .profilesNotAnObject: "\"profiles\" is not an object"
+    case .falseMarker(let json): "\"\(Store.falseMarkerKey)\" is \(json), not \"\(Store.falseMarkerValue)\""
+    case .keyMaxAge(let json):
+      "the store's \"keyMaxAge\" is \(json), not a duration; write a whole number and a unit (s, m, h, d or w), such as \"90d\""
+    case .adminOnProduction(let json): "the store's \"adminOnProduction\" is \(json), not \"warn\" or \"block\"; fix it by hand"
+    case .defaultSecretStore(let json):
+      "the store's \"secretStore\" is \(json), not one of file, secret-service, pass or keychain (command needs a command for each profile: give it with add --secret-store command -- COMMAND)"
     }
   }
 }

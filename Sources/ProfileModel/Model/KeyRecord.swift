@@ -240,9 +240,7 @@ extension Store {
   public func keyMaxAge() throws(Failure) -> Int64? {
     guard let value = unknown["keyMaxAge"], value != .null else { return nil }
     guard let text = value.stringValue, let seconds = StoreDuration.seconds(text) else {
-      throw .error(
-        "the store's \"keyMaxAge\" is \(value.compact()), not a duration; write a whole number and a unit (s, m, h, d or w), such as \"90d\""
-      )
+      throw .invalid(.store(.keyMaxAge(value.compact())))
     }
     return seconds
   }
@@ -251,7 +249,7 @@ extension Store {
   public func adminOnProduction() throws(Failure) -> AdminOnProduction? {
     guard let value = unknown["adminOnProduction"], value != .null else { return nil }
     guard let text = value.stringValue, let mode = AdminOnProduction(rawValue: text) else {
-      throw .error("the store's \"adminOnProduction\" is \(value.compact()), not \"warn\" or \"block\"; fix it by hand")
+      throw .invalid(.store(.adminOnProduction(value.compact())))
     }
     return mode
   }

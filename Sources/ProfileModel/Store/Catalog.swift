@@ -40,29 +40,16 @@ package struct Catalog {
     do throws(JSONSyntaxError) {
       json = try JSON.parse(bytes)
     } catch {
-      throw .error("the catalog \(shown) is not valid JSON: \(error.description)")
+      throw .invalid(.catalog(path: path, .syntax(error)))
     }
-    func bad(_ why: String) -> Failure {
-      .error(
-        "the catalog \(shown) \(why); nothing was changed. A catalog is {\"version\": 1, \"profiles\": {NAME: {…}}}, as conductor-profile export writes it, without secrets"
-      )
-    }
-    guard let object = json.objectValue else { throw bad("is not a JSON object") }
-    if let field = secretField(in: json, at: "") {
-      throw .error(
-        "the catalog \(shown) holds a secret at \(field); a catalog is shared, so it is refused whole and nothing was changed. Remove every secret from it (export writes them as null): each person sets their own with conductor-profile set NAME --secret (or --user-token)"
-      )
-    }
+    func bad(_ fault: CatalogFault) -> Failure { .invalid(.catalog(path: path, fault)) }
+    guard let object = json.objectValue else { throw bad(.notAnObject) }
+    if let field = secretField(in: json, at: "") { throw bad(.secret(field)) }
     if let v = object["version"] {
-      guard let version = v.integerValue, version >= 1 else {
-        throw bad("has a \"version\" that is not a whole number of 1 or more")
-      }
-      if version > Store.supportedVersion {
-        throw .error(
-          "the catalog \(shown) is version \(version), newer than this conductor-profile understands; upgrade conductor-profile")
-      }
+      guard let version = v.integerValue, version >= 1 else { throw bad(.version) }
+      if version > Store.supportedVersion { throw bad(.newerVersion(version)) }
     }
-    guard let profiles = object["profiles"]?.objectValue else { throw bad("has no \"profiles\" object") }
+    guard let profiles = object["profiles"]?.objectValue else { throw bad(.noProfilesObject) }
     var definitions: [String: JSON] = [:]
     for (name, value) in profiles {
       do throws(Failure) {
@@ -70,7 +57,7 @@ package struct Catalog {
         let profile = try Profile(json: value, name: name, secretsOptional: true)
         definitions[name] = definition(of: profile.json(redactSecrets: true))
       } catch {
-        throw bad("has an invalid profile: \(error.description)")
+        throw bad(.profile(error))
       }
     }
     return Catalog(path: path, name: Catalog.name(of: path), hash: "sha256:" + SHA256.hex(bytes), definitions: definitions)

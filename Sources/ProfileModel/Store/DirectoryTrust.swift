@@ -126,9 +126,7 @@ package struct TrustFile {
     try store.checkDirectory()
     guard let bytes = try Posix.readFile(path, limit: .trustFile) else { return nil }
     if let mode = Posix.mode(of: path), mode & 0o022 != 0 {
-      throw .error(
-        "the trust file \(shownText(path)) can be written by group or others, so it is not used; fix it with: chmod 600 \(shellWord(path))"
-      )
+      throw .invalid(.trustFileWritable(path: path))
     }
     do throws(JSONSyntaxError) {
       return try JSON.parse(bytes)

@@ -175,9 +175,7 @@ extension Profile {
     do throws(Failure) {
       return try withSecret(secret)
     } catch {
-      throw .error(
-        "the secret that \(reference.label) gave for profile '\(name)' is not a valid \(credential.kind == .key ? "key secret" : "user token"): \(error.description)"
-      )
+      throw .invalid(.helperSecret(label: reference.label, profile: name, isKey: credential.kind == .key, error))
     }
   }
 }
@@ -187,9 +185,7 @@ extension Store {
   package func defaultSecretStore() throws(Failure) -> SecretStoreKind {
     guard let value = unknown["secretStore"] else { return .file }
     guard let text = value.stringValue, let kind = SecretStoreKind(rawValue: text), kind != .command else {
-      throw .error(
-        "the store's \"secretStore\" is \(value.compact()), not one of file, secret-service, pass or keychain (command needs a command for each profile: give it with add --secret-store command -- COMMAND)"
-      )
+      throw .invalid(.store(.defaultSecretStore(value.compact())))
     }
     return kind
   }
@@ -198,9 +194,7 @@ extension Store {
   package func helperTimeout(path: String) throws(Failure) -> Int64 {
     guard let value = unknown["helperTimeout"], value != .null else { return SecretHelper.defaultTimeout }
     guard let text = value.stringValue, let seconds = DurationText.seconds(text, longest: SecretHelper.longestTimeout) else {
-      throw .error(
-        "\"helperTimeout\" in \(path) is \(value.compact()), not a duration such as 10s, 30s or 2m (at most 10m) in quotes",
-        fix: "fix or remove it (the default is 10s)")
+      throw .invalid(.setting("helperTimeout", value: value.compact(), in: path, expected: .helperTimeout))
     }
     return seconds
   }
@@ -313,9 +307,7 @@ package enum SecretHelper {
     try CommandApproval.require(reference, profile: name, context: context)
     let (argv, input) = invocation(reference, operation, profile: name)
     if reference.kind == .keychain, input.count > keychainLineLimit {
-      throw .error(
-        "cannot \(what) profile '\(name)' in the keychain: security -i reads lines of at most 4096 bytes, and this secret is too long; keep it in another store (--secret-store)"
-      )
+      throw .invalid(.keychainSecretTooLong(profile: name, action: what))
     }
     let program = argv[0]
     guard let path = locate(program, environment: context.environment) else {

@@ -68,7 +68,7 @@ public struct Store: Sendable {
     }
     if let marker = object.removeValue(forKey: Store.falseMarkerKey) {
       guard marker == .string(Store.falseMarkerValue) else {
-        throw .error("\"\(Store.falseMarkerKey)\" is \(marker.compact()), not \"\(Store.falseMarkerValue)\"")
+        throw .invalid(.store(.falseMarker(marker.compact())))
       }
       falseIsExplicit = true
     }
@@ -417,9 +417,7 @@ public struct Store: Sendable {
   /// Fails unless this binary may write a store of this version.
   func checkWritable(path: String) throws(Failure) {
     if version > Store.supportedVersion {
-      throw .error(
-        "\(path) is a version \(version) store, newer than this conductor-profile understands (version \(Store.supportedVersion)); it can be read but not changed: upgrade conductor-profile"
-      )
+      throw .invalid(.storeTooNew(path: path, version: version))
     }
   }
 }

@@ -62,44 +62,24 @@ public struct StoreFile: Sendable {
 
   /// The problems with the store's permissions, each with the `chmod` that mends it.
   public func permissionProblems() -> [(problem: String, fix: [String])] {
-    var problems: [(String, [String])] = []
+    var problems: [Invalid] = []
     if let mode = Posix.mode(of: directory), mode & 0o002 != 0, mode & 0o1000 == 0 {
-      problems.append(("the directory \(directory) can be written by others", ["chmod", "o-w", directory]))
+      problems.append(.storeDirectoryWritable(directory: directory))
     }
     if kindProblem() == nil, let mode = Posix.mode(of: path), mode & 0o077 != 0 {
-      problems.append(
-        (
-          "the profile store \(path) can be read or written by group or others (mode \(octal(mode & 0o777)))",
-          ["chmod", "600", path]
-        )
-      )
+      problems.append(.storeFileMode(path: path, mode: mode & 0o777))
     }
-    return problems
-  }
-
-  private func octal(_ mode: FileMode) -> String {
-    let text = String(mode, radix: 8)
-    return String(repeating: "0", count: max(0, 4 - text.count)) + text
-  }
-
-  private func refusal(_ problem: String, _ fix: [String]) -> Failure {
-    .error(
-      "\(problem); it holds secrets, so it is refused. Fix it with: \(fix.map(shellWord).joined(separator: " ")) (or run conductor-profile doctor --fix)"
-    )
+    return problems.map { ($0.description, $0.chmod ?? []) }
   }
 
   func checkDirectory() throws(Failure) {
     if let mode = Posix.mode(of: directory), mode & 0o002 != 0, mode & 0o1000 == 0 {
-      throw refusal("the directory \(directory) can be written by others", ["chmod", "o-w", directory])
+      throw .invalid(.storeDirectoryWritable(directory: directory))
     }
   }
 
   func checkFileMode(_ mode: FileMode) throws(Failure) {
-    if mode & 0o077 != 0 {
-      throw refusal(
-        "the profile store \(path) can be read or written by group or others (mode \(octal(mode & 0o777)))",
-        ["chmod", "600", path])
-    }
+    if mode & 0o077 != 0 { throw .invalid(.storeFileMode(path: path, mode: mode & 0o777)) }
   }
 
   // MARK: Writing

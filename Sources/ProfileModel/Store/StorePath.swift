@@ -6,20 +6,20 @@ import Platform
 /// on a FIFO, or chmods what is not the store.
 extension StoreFile {
   /// Why the store path cannot hold a store (what is there), or nil when it can.
-  public func kindProblem() -> String? {
+  public func kindProblem() -> String? { kindInvalid()?.description }
+
+  /// What is at the store path when it cannot hold a store (`Invalid.storePathNotAFile`), or nil.
+  func kindInvalid() -> Invalid? {
     // Nothing there (a dangling link is written through to its target), or nothing to say.
     guard let mode = System.mode(of: path) else { return nil }
     let kind = FileKind(mode: mode)
     if kind == .regular { return nil }
-    return "the profile store path \(path) is \(kind.noun), not a file"
+    return .storePathNotAFile(path: path, what: kind.noun)
   }
 
   /// Fails when the store path holds something other than a regular file.
   func checkKind() throws(Failure) {
-    if let problem = kindProblem() {
-      throw .error(
-        "\(problem); move it away, or point CONDUCTOR_PROFILE_STORE at a file (nothing was read or changed)")
-    }
+    if let invalid = kindInvalid() { throw .invalid(invalid) }
   }
 
   /// The file a write replaces: the store path, or the file its symbolic links lead to (relative links
@@ -32,6 +32,6 @@ extension StoreFile {
       do throws(SystemError) { target = try System.readLink(current) } catch { throw Failure(error) }
       current = target.hasPrefix("/") ? target : Posix.dirname(of: current) + "/" + target
     }
-    throw .error("the profile store path \(path) is a loop of symbolic links; point it at a file")
+    throw .invalid(.storePathLoop(path: path))
   }
 }
