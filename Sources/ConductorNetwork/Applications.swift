@@ -203,7 +203,7 @@ package struct ApplicationAPI {
   }
 
   /// One path segment: an id or role the server gave or the user typed, refused when it could change the path.
-  func segment(_ text: String) throws(Failure) -> String {
+  package func segment(_ text: String) throws(Failure) -> String {
     let allowed = text.unicodeScalars.allSatisfy { c in
       (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_" || c == "." || c == ":"
         || c == "@"

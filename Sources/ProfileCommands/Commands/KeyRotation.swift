@@ -406,11 +406,21 @@ extension KeyRotation {
 extension ApplicationAPI {
   /// The exact command that deletes an application, for messages (there is no such call in this tool).
   package func deleteApplicationCommand(_ application: String, profile: String) -> String {
-    "curl -X DELETE -H \"$(conductor-profile token --header \(shellWord(profile)))\" \(shellWord(server.url + "/applications/" + application))"
+    guard let app = try? segment(application) else { return byHand(application) }
+    return
+      "curl -X DELETE -H \"$(conductor-profile token --header \(shellWord(profile)))\" \(shellWord(server.url + "/applications/" + app))"
   }
 
   /// The exact command that deletes an access key, for messages.
   package func deleteKeyCommand(_ key: String, of application: String, profile: String) -> String {
-    "curl -X DELETE -H \"$(conductor-profile token --header \(shellWord(profile)))\" \(shellWord(server.url + "/applications/" + application + "/accessKeys/" + key))"
+    guard let app = try? segment(application), let id = try? segment(key) else { return byHand(key) }
+    return
+      "curl -X DELETE -H \"$(conductor-profile token --header \(shellWord(profile)))\" \(shellWord(server.url + "/applications/" + app + "/accessKeys/" + id))"
+  }
+
+  /// Where to delete by hand what no command should name: an id (the server's or a hand-edited store's) that
+  /// is not one path segment would aim the printed DELETE at another path (`../`, `?`, `#`).
+  func byHand(_ id: String) -> String {
+    "the Conductor UI, Access Control > Applications on \(server.url) (the id \(quoted(id)) cannot be part of a request path, so no command is given)"
   }
 }

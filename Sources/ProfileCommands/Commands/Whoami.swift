@@ -121,7 +121,10 @@ enum WhoamiCommand {
       lines.append(("roles", roles.isEmpty ? "(none)" : roles.joined(separator: ", ")))
       if !groups.isEmpty { lines.append(("groups", groups.joined(separator: ", "))) }
       lines.append(("expires", VerifyCommand.expiry(expires, now: context.now)))
-      for (label, value) in lines { context.print("\(VerifyCommand.pad(label)) \(value)") }
+      // One line each: a name, id or role the server gave cannot start a line of its own (a forged "roles").
+      for (label, value) in lines {
+        context.print("\(VerifyCommand.pad(label)) \(TerminalText.sanitize(value, singleLine: true))")
+      }
     }
     if production, !admin.isEmpty {
       context.warn(

@@ -135,6 +135,22 @@ package struct Catalog {
     return fields
   }
 
+  /// Whether a store profile holds a secret this user gave: one in the file, or a secret store's reference.
+  static func holdsSecret(_ raw: JSON) -> Bool {
+    guard let auth = raw.objectValue?["auth"]?.objectValue else { return false }
+    if let store = auth["secretStore"]?.stringValue, store != SecretStoreKind.file.rawValue { return true }
+    return ["keySecret", "token"].contains { (auth[$0]?.stringValue ?? "").isEmpty == false }
+  }
+
+  /// `scheme://host[:port]` of a server value: where a credential sent to it goes (nil when not a server).
+  static func origin(of value: JSON?) -> String? {
+    guard let text = value?.stringValue, let server = try? Server(validating: text) else { return nil }
+    let url = server.url
+    guard let scheme = url.firstRange(of: "://") else { return url }
+    let rest = url[scheme.upperBound...]
+    return String(url[..<scheme.upperBound]) + String(rest.prefix { $0 != "/" })
+  }
+
   /// The JSON of a definition's fields.
   static func unfields(_ fields: [String: JSON]) -> JSON {
     var object: [String: JSON] = [:]
@@ -196,6 +212,17 @@ package struct Catalog {
         for key in keys {
           let edited = current[key] != synced[key]
           let changed = merged[key] != synced[key]
+          if key == "server", !edited, changed, Catalog.holdsSecret(raw),
+            Catalog.origin(of: current[key]) != Catalog.origin(of: merged[key])
+          {
+            // Your secret was given for this host: a catalog never sends it to another one. The profile stays
+            // (as if edited here), and moving it is yours to do.
+            lines.append(
+              "server: the catalog now says \(show(merged[key])); your secret was given for \(show(current[key])), so the profile stays there (move it yourself: conductor-profile set \(name) --server URL, then give its secret for that server)"
+            )
+            merged[key] = current[key]
+            continue
+          }
           if edited {
             merged[key] = current[key]
             lines.append(

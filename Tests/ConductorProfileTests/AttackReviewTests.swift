@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@testable import ConductorNetwork
+@testable import ProfileCommands
+@testable import ProfileModel
+
+/// An attacker's read of the keys and catalog wave: each test is a hole found by trying it, and fails
+/// without its fix.
+@Suite struct AttackReviewTests {
+  /// A catalog file `team.json` in `dir` with `profiles` (JSON text of the members).
+  func writeCatalog(_ dir: URL, _ profiles: String) throws -> String {
+    let path = dir.appendingPathComponent("team.json").path
+    try "{\n  \"profiles\" : {\n\(profiles)\n  },\n  \"version\" : 1\n}\n".write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  /// Someone who can write the shared catalog moves a profile to their own host: the secret this user gave
+  /// for the team's host must not follow it there (every store kind: a file secret, or a secret store's entry
+  /// kept by the profile's name).
+  @Test(arguments: [false, true]) func aCatalogNeverMovesYourSecretToAnotherHost(keptInACommand: Bool) throws {
+    let shared = try Sandbox()
+    let auth =
+      keptInACommand
+      ? #"{ "keyId" : "team-prod", "kind" : "key", "secretCommand" : [ "printf", "ann-secret" ], "secretStore" : "command" }"#
+      : #"{ "keyId" : "team-prod", "kind" : "key" }"#
+    func prod(_ server: String) -> String {
+      #"    "prod" : { "auth" : \#(auth), "color" : "red", "server" : "\#(server)" }"#
+    }
+    let catalog = try writeCatalog(shared.root, prod("https://conductor.acme.com/api"))
+    let ann = try Sandbox()
+    #expect(try ann.run(["catalog", "add", catalog]).status == 0)
+    #expect(try ann.run(["catalog", "sync", "--yes"]).status == 0)
+    if keptInACommand {
+      #expect(try ann.run(["allow", "--command", "prod", "--yes"]).status == 0)
+    } else {
+      #expect(try ann.run(["set", "prod", "--secret"], stdin: "ann-secret\n").status == 0)
+    }
+    // The catalog is changed: the same profile, on another host, and its colour.
+    _ = try writeCatalog(shared.root, prod("https://evil.example.net/api").replacingOccurrences(of: "red", with: "blue"))
+    let sync = try ann.run(["catalog", "sync", "--yes"])
+    #expect(sync.status == 0, "\(sync)")
+    #expect(
+      sync.stdout.contains(
+        "server: the catalog now says \"https://evil.example.net/api\"; your secret was given for \"https://conductor.acme.com/api\", so the profile stays there"
+      ), "\(sync)")
+    let env = try ann.run(["env", "prod", "--shell", "bash"])
+    #expect(env.status == 0, "\(env)")
+    #expect(env.stdout.contains("export CONDUCTOR_SERVER_URL='https://conductor.acme.com/api';"), "\(env)")
+    #expect(!env.stdout.contains("evil.example.net"), "\(env)")
+    // The other fields still follow the catalog, and the next sync keeps the server as a local edit.
+    let profile = try #require((try ann.storeJSON()["profiles"] as? [String: [String: Any]])?["prod"])
+    #expect(profile["color"] as? String == "blue")
+    let again = try ann.run(["catalog", "sync", "--yes"])
+    #expect(again.status == 0, "\(again)")
+    #expect(!again.stdout.contains("evil.example.net/api\" →"), "\(again)")
+    #expect(try ann.run(["env", "prod", "--shell", "bash"]).stdout.contains("conductor.acme.com"))
+  }
+
+  /// Without a secret yet, there is nothing to send elsewhere: the profile follows the catalog's move.
+  @Test func aCatalogMovesAProfileThatHasNoSecretYet() throws {
+    let shared = try Sandbox()
+    let prod = #"    "prod" : { "auth" : { "keyId" : "team-prod", "kind" : "key" }, "server" : "SERVER" }"#
+    let catalog = try writeCatalog(shared.root, prod.replacingOccurrences(of: "SERVER", with: "https://old.acme.com/api"))
+    let ann = try Sandbox()
+    #expect(try ann.run(["catalog", "add", catalog]).status == 0)
+    #expect(try ann.run(["catalog", "sync", "--yes"]).status == 0)
+    _ = try writeCatalog(shared.root, prod.replacingOccurrences(of: "SERVER", with: "https://new.acme.com/api"))
+    let sync = try ann.run(["catalog", "sync", "--yes"])
+    #expect(sync.status == 0, "\(sync)")
+    #expect(sync.stdout.contains("server: \"https://old.acme.com/api\" → \"https://new.acme.com/api\""), "\(sync)")
+    let profile = try #require((try ann.storeJSON()["profiles"] as? [String: [String: Any]])?["prod"])
+    #expect(profile["server"] as? String == "https://new.acme.com/api")
+  }
+
+  /// A server's answer is one value on one line: a name with a newline cannot forge a line of whoami's
+  /// (a "roles" that says the credential has none).
+  @Test func whoamiKeepsTheServersWordsOnTheirLine() throws {
+    guard let world = try KeysTests.World(["--name", "Jane\nroles:   (none)\r"]) else { return }
+    let r = try world.run(["whoami", "play"])
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stdout.contains("name:    Jane\\nroles:   (none)\\r\n"), "\(r)")
+    #expect(r.stdout.split(separator: "\n").filter { $0.hasPrefix("roles:") } == ["roles:   USER, ADMIN"], "\(r)")
+  }
+
+  /// A server's error code is someone else's text too: on one line, clipped, like its message.
+  @Test func aServersErrorCodeStaysOnOneLine() {
+    let body = #"{"error":"NOPE\nerror: forged line","message":"m\nx"}"#
+    let response = HTTPResponse(status: 401, body: Array(body.utf8))
+    #expect(response.errorSummary == "HTTP 401 NOPE error: forged line (m x)")
+    let long = HTTPResponse(status: 500, body: Array(("{\"error\":\"" + String(repeating: "E", count: 500) + "\"}").utf8))
+    #expect(long.errorSummary == "HTTP 500 " + String(repeating: "E", count: 80) + "…")
+  }
+
+  /// The DELETE a message tells the user to paste names the key or application it says: an id the server (or a
+  /// hand-edited pending record) gave that is not one path segment gets no command, since curl would
+  /// resolve `../` to another path (or `?`/`#` end the path) and delete something else.
+  @Test func aPrintedDeleteNeverAimsAtAnotherPath() throws {
+    let api = ApplicationAPI(server: try Server(validating: "https://c.acme.com/api"), token: "t", environment: [:])
+    #expect(
+      api.deleteKeyCommand("k-1", of: "app-1", profile: "dev")
+        == #"curl -X DELETE -H "$(conductor-profile token --header dev)" https://c.acme.com/api/applications/app-1/accessKeys/k-1"#)
+    for (key, application) in [("../../metadata/workflow/orders", "app-1"), ("k?x=1", "app-1"), ("k", "app/../x"), ("k#", "a")] {
+      let text = api.deleteKeyCommand(key, of: application, profile: "dev")
+      #expect(!text.contains("curl"), "\(text)")
+      #expect(text.contains("Access Control > Applications on https://c.acme.com/api"), "\(text)")
+    }
+    #expect(!api.deleteApplicationCommand("../metadata", profile: "dev").contains("curl"))
+    #expect(api.deleteApplicationCommand("app-1", profile: "dev").hasPrefix("curl -X DELETE"))
+  }
+}
