@@ -99,7 +99,8 @@ import Testing
     let api = ApplicationAPI(server: try Server(validating: "https://c.acme.com/api"), token: "t", environment: [:])
     #expect(
       api.deleteKeyCommand("k-1", of: "app-1", profile: "dev")
-        == #"curl -X DELETE -H "$(conductor-profile token --header dev)" https://c.acme.com/api/applications/app-1/accessKeys/k-1"#)
+        == #"curl -X DELETE -H "$(conductor-profile token --header dev)" https://c.acme.com/api/applications/app-1/accessKeys/k-1"#
+    )
     for (key, application) in [("../../metadata/workflow/orders", "app-1"), ("k?x=1", "app-1"), ("k", "app/../x"), ("k#", "a")] {
       let text = api.deleteKeyCommand(key, of: application, profile: "dev")
       #expect(!text.contains("curl"), "\(text)")

@@ -209,10 +209,17 @@ package struct Catalog {
         let current = Catalog.fields(Catalog.definition(of: raw))
         let synced = Catalog.fields(marker.synced)
         let keys = Set(current.keys).union(synced.keys).union(merged.keys).sorted { utf8Precedes($0, $1) }
+        // Whether the secret this user gave stays with the profile after this sync (`kept` below): the same
+        // kind and the same store (and command) once local edits are kept.
+        let secretStays =
+          Catalog.holdsSecret(raw)
+          && ["auth.kind", "auth.secretStore", "auth.secretCommand"].allSatisfy { key in
+            (current[key] != synced[key] ? current[key] : merged[key]) == current[key]
+          }
         for key in keys {
           let edited = current[key] != synced[key]
           let changed = merged[key] != synced[key]
-          if key == "server", !edited, changed, Catalog.holdsSecret(raw),
+          if key == "server", !edited, changed, secretStays,
             Catalog.origin(of: current[key]) != Catalog.origin(of: merged[key])
           {
             // Your secret was given for this host: a catalog never sends it to another one. The profile stays
