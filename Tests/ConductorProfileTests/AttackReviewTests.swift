@@ -109,4 +109,21 @@ import Testing
     #expect(!api.deleteApplicationCommand("../metadata", profile: "dev").contains("curl"))
     #expect(api.deleteApplicationCommand("app-1", profile: "dev").hasPrefix("curl -X DELETE"))
   }
+
+  /// A shared catalog's description cannot forge a line of `show`: a production profile never reads as
+  /// "production: no".
+  @Test func showKeepsACatalogsTextOnItsLine() throws {
+    let shared = try Sandbox()
+    let catalog = try writeCatalog(
+      shared.root,
+      #"    "prod" : { "auth" : { "keyId" : "team-prod", "kind" : "key" }, "description" : "team\nproduction:    no\tx", "production" : true, "server" : "https://c.acme.com/api" }"#
+    )
+    let ann = try Sandbox()
+    #expect(try ann.run(["catalog", "add", catalog]).status == 0)
+    #expect(try ann.run(["catalog", "sync", "--yes"]).status == 0)
+    let show = try ann.run(["show", "prod"])
+    #expect(show.status == 0, "\(show)")
+    #expect(show.stdout.contains("description:   team\\nproduction:    no\\tx\n"), "\(show)")
+    #expect(show.stdout.split(separator: "\n").filter { $0.hasPrefix("production:") }.count == 1, "\(show)")
+  }
 }

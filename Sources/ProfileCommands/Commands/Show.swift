@@ -107,7 +107,9 @@ enum ShowCommand {
     for v in profile.extraVariables { lines.append(("env", "\(v.name)=\(v.value)")) }
     lines.append(("default", summary.isDefault ? "yes" : "no"))
     lines.append(("active", summary.isActive ? "yes (in this shell)" : "no"))
-    for (key, value) in lines { context.print((key + ":").padding(to: 15) + value) }
+    // One line each: a value from a catalog, a hand-edited store or a server (a description, an application's
+    // name, a role) cannot start a line of its own (a forged "production: no").
+    for (key, value) in lines { context.print((key + ":").padding(to: 15) + TerminalText.sanitize(value, singleLine: true)) }
     for finding in Guard.judge(profile, in: store) { context.warn(Guard.reason(finding, name: name, profile: profile)) }
   }
 }
