@@ -126,4 +126,45 @@ import Testing
     #expect(show.stdout.contains("description:   team\\nproduction:    no\\tx\n"), "\(show)")
     #expect(show.stdout.split(separator: "\n").filter { $0.hasPrefix("production:") }.count == 1, "\(show)")
   }
+
+  /// What this user's own commands record of their key (`keyInfo`, `pendingKey`, as `export` writes them) is no
+  /// team definition: a catalog that carries them brings nothing of them — no planted rotation to resume (one
+  /// that deletes this user's key), no roles that hide an admin key — and a sync keeps the user's own.
+  @Test func aCatalogCannotPlantKeyRecords() throws {
+    let shared = try Sandbox()
+    let planted =
+      #""keyInfo" : { "keyId" : "team-prod", "roles" : [ "WORKER" ], "status" : "INACTIVE" }, "#
+      + #""pendingKey" : { "operation" : "rotate", "step" : "created", "applicationId" : "app-1", "keyId" : "evil-key", "oldKeyId" : "team-prod", "oldKey" : "delete", "keySecret" : null }"#
+    let catalog = try writeCatalog(
+      shared.root,
+      #"    "prod" : { "auth" : { "keyId" : "team-prod", "kind" : "key", \#(planted) }, "server" : "https://c.acme.com/api" }"#
+    )
+    let ann = try Sandbox()
+    #expect(try ann.run(["catalog", "add", catalog]).status == 0)
+    let sync = try ann.run(["catalog", "sync", "--yes"])
+    #expect(sync.status == 0, "\(sync)")
+    #expect(!sync.stdout.contains("pendingKey") && !sync.stdout.contains("keyInfo"), "\(sync)")
+    func auth() throws -> [String: Any] {
+      let profiles = try #require(try ann.storeJSON()["profiles"] as? [String: [String: Any]])
+      return try #require(profiles["prod"]?["auth"] as? [String: Any])
+    }
+    let synced = try auth()
+    #expect(synced["pendingKey"] == nil && synced["keyInfo"] == nil, "\(synced)")
+    let show = try ann.run(["show", "prod"])
+    #expect(!show.stdout.contains("pending key") && !show.stdout.contains("key state"), "\(show)")
+    // The user's own record stays through the next sync (and is not reported as a local edit).
+    var store = try ann.storeJSON()
+    var profiles = try #require(store["profiles"] as? [String: [String: Any]])
+    var prod = try #require(profiles["prod"])
+    var own = try #require(prod["auth"] as? [String: Any])
+    own["keyInfo"] = ["keyId": "team-prod", "roles": ["ADMIN"]]
+    prod["auth"] = own
+    profiles["prod"] = prod
+    store["profiles"] = profiles
+    try ann.writeStore(String(decoding: try JSONSerialization.data(withJSONObject: store), as: UTF8.self))
+    let again = try ann.run(["catalog", "sync", "--yes"])
+    #expect(again.status == 0, "\(again)")
+    #expect(!again.stdout.contains("keyInfo"), "\(again)")
+    #expect((try auth()["keyInfo"] as? [String: Any])?["roles"] as? [String] == ["ADMIN"])
+  }
 }

@@ -9,8 +9,13 @@ package struct Catalog {
   package static let maxSize = ReadLimit.catalog.bytes
   /// The key of a profile's object that marks it as from a catalog.
   package static let markerKey = "catalog"
-  /// The auth keys that hold a secret, or what a secret store recorded of one: never in a definition.
-  static let secretAuthKeys: Set<String> = ["keySecret", "token", "tokenExpires", "tokenSubject"]
+  /// The auth keys that hold a secret, or what a secret store recorded of one, or what this user's own
+  /// `whoami`/`promote`/`rotate` recorded of their key (`keyInfo`, `pendingKey`): never in a definition. A
+  /// catalog that brings a `pendingKey` or `keyInfo` (as `export` writes them) brings nothing of them: a
+  /// planted pending rotation (an `oldKey: delete` of this user's key) or roles that hide an admin key.
+  static let secretAuthKeys: Set<String> = [
+    "keySecret", "token", "tokenExpires", "tokenSubject", "keyInfo", "pendingKey",
+  ]
 
   /// The file's path as trusted (its directory's real path and its name, `DirectoryFile.key`).
   package let path: String
