@@ -167,4 +167,29 @@ import Testing
     #expect(!again.stdout.contains("keyInfo"), "\(again)")
     #expect((try auth()["keyInfo"] as? [String: Any])?["roles"] as? [String] == ["ADMIN"])
   }
+
+  /// `set --all --secret-store` over a store with a catalog's profile that has no secret yet: that profile is
+  /// skipped (no empty entry written to the keychain and left there), and the profiles after it still move.
+  @Test func setAllSkipsACatalogProfileWithoutItsSecret() throws {
+    let box = try Sandbox()
+    let bin = box.root.appendingPathComponent("bin")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: bin.appendingPathComponent("security").path, withDestinationPath: SecretStoreTests.fakeSecurity)
+    box.environment["PATH"] = bin.path + ":" + box.environment["PATH"]!
+    let keychain = box.root.appendingPathComponent("keychain.json").path
+    box.environment["FAKE_KEYCHAIN"] = keychain
+    let catalog = try writeCatalog(
+      box.root, #"    "prod" : { "auth" : { "keyId" : "team-prod", "kind" : "key" }, "server" : "https://c.acme.com/api" }"#)
+    #expect(try box.run(["catalog", "add", catalog]).status == 0)
+    #expect(try box.run(["catalog", "sync", "--yes"]).status == 0)
+    try box.addKey("zed", secret: "zed-secret")
+    let r = try box.run(["set", "--all", "--secret-store", "keychain"])
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stderr == "profile 'prod' has no secret yet: nothing to move\n", "\(r)")
+    #expect(r.stdout.contains("moved the secret of profile 'zed' to keychain"), "\(r)")
+    let items = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: keychain))) as? [String: String])
+    #expect(items == ["conductor-profile\u{0}zed": "zed-secret"], "\(items)")
+  }
 }
