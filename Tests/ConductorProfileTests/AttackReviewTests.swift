@@ -192,4 +192,21 @@ import Testing
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: keychain))) as? [String: String])
     #expect(items == ["conductor-profile\u{0}zed": "zed-secret"], "\(items)")
   }
+
+  /// A careless reading of `show`: a catalog's profile without its secret yet must not look as if it had one.
+  @Test func showSaysACatalogProfileHasNoSecretYet() throws {
+    let box = try Sandbox()
+    let catalog = try writeCatalog(
+      box.root,
+      #"    "prod" : { "auth" : { "keyId" : "team-prod", "kind" : "key" }, "server" : "https://c.acme.com/api" },"#
+        + "\n" + #"    "play" : { "auth" : { "kind" : "user-token" }, "server" : "https://p.acme.com/api" }"#)
+    #expect(try box.run(["catalog", "add", catalog]).status == 0)
+    #expect(try box.run(["catalog", "sync", "--yes"]).status == 0)
+    let prod = try box.run(["show", "prod"])
+    #expect(prod.stdout.contains("key secret:    (none yet: conductor-profile set prod --secret)\n"), "\(prod)")
+    let play = try box.run(["show", "play"])
+    #expect(play.stdout.contains("token:         (none yet: conductor-profile set play --user-token)\n"), "\(play)")
+    #expect(try box.run(["set", "prod", "--secret"], stdin: "s\n").status == 0)
+    #expect(try box.run(["show", "prod"]).stdout.contains("key secret:    ******** (--reveal to show)\n"))
+  }
 }

@@ -52,7 +52,11 @@ enum ShowCommand {
       context.emit(JSON.object(object).pretty())
       return
     }
-    let masked = "******** (--reveal to show)"
+    // A catalog's profile whose secret was never given has none to mask (or reveal: resolvingSecret refused).
+    let masked =
+      profile.lacksCatalogSecret
+      ? "(none yet: conductor-profile set \(name) \(profile.credential.kind == .userToken ? "--user-token" : "--secret"))"
+      : "******** (--reveal to show)"
     var lines: [(String, String)] = [("name", name), ("server", profile.server.url)]
     let decider = store.productionProfile(for: profile.server)
     let anotherFlags = decider.map { $0 != name && ((try? store.profile(named: $0))??.isFlaggedProduction ?? false) } ?? false
