@@ -209,4 +209,35 @@ import Testing
     #expect(try box.run(["set", "prod", "--secret"], stdin: "s\n").status == 0)
     #expect(try box.run(["show", "prod"]).stdout.contains("key secret:    ******** (--reveal to show)\n"))
   }
+
+  /// `set NAME --secret-store STORE` for a catalog's profile without its secret: a clear error, nothing
+  /// written to the keychain, the store unchanged; giving the secret with it works.
+  @Test func setSecretStoreOfACatalogProfileWithoutItsSecret() throws {
+    let box = try Sandbox()
+    let bin = box.root.appendingPathComponent("bin")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: bin.appendingPathComponent("security").path, withDestinationPath: SecretStoreTests.fakeSecurity)
+    box.environment["PATH"] = bin.path + ":" + box.environment["PATH"]!
+    let keychain = box.root.appendingPathComponent("keychain.json").path
+    box.environment["FAKE_KEYCHAIN"] = keychain
+    let catalog = try writeCatalog(
+      box.root, #"    "prod" : { "auth" : { "keyId" : "team-prod", "kind" : "key" }, "server" : "https://c.acme.com/api" }"#)
+    #expect(try box.run(["catalog", "add", catalog]).status == 0)
+    #expect(try box.run(["catalog", "sync", "--yes"]).status == 0)
+    let before = try String(contentsOfFile: box.storePath, encoding: .utf8)
+    let r = try box.run(["set", "prod", "--secret-store", "keychain"])
+    #expect(r.status == 1, "\(r)")
+    #expect(
+      r.stderr.contains(
+        "profile 'prod' has no secret yet, so --secret-store has nothing to move; give it and choose where it goes at once: conductor-profile set prod --secret --secret-store keychain"
+      ), "\(r)")
+    #expect(!FileManager.default.fileExists(atPath: keychain))
+    #expect(try String(contentsOfFile: box.storePath, encoding: .utf8) == before)
+    let given = try box.run(["set", "prod", "--secret", "--secret-store", "keychain"], stdin: "s\n")
+    #expect(given.status == 0, "\(given)")
+    let items = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: keychain))) as? [String: String])
+    #expect(items == ["conductor-profile\u{0}prod": "s"], "\(items)")
+  }
 }
