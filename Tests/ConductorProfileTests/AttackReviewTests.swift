@@ -240,4 +240,32 @@ import Testing
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: keychain))) as? [String: String])
     #expect(items == ["conductor-profile\u{0}prod": "s"], "\(items)")
   }
+
+  /// A pending rotation (a hand edit, an import) that names a user-token profile of another server as its
+  /// manager: that user's token is never sent to the rotating profile's server. Both fakes listen on
+  /// 127.0.0.1, so a judgement by host alone would send it.
+  @Test func aPendingRotationNeverSendsAManagersTokenToAnotherServer() throws {
+    guard let world = try KeysTests.World() else { return }
+    guard let far = try FakeConductor.start(["--user-token", KeysTests.userToken]) else { return }
+    try world.sandbox.addKey("far", server: far.url)
+    var store = try world.sandbox.storeJSON()
+    var profiles = try #require(store["profiles"] as? [String: [String: Any]])
+    var profile = try #require(profiles["far"])
+    var auth = try #require(profile["auth"] as? [String: Any])
+    auth["pendingKey"] = [
+      "operation": "rotate", "step": "switched", "applicationId": "app-1", "keyId": "key-id", "oldKeyId": "old-key",
+      "oldKey": "keep", "manager": "play", "startedAt": 1,
+    ]
+    profile["auth"] = auth
+    profiles["far"] = profile
+    store["profiles"] = profiles
+    try world.sandbox.writeStore(String(decoding: try JSONSerialization.data(withJSONObject: store), as: UTF8.self))
+    let r = try world.run(["rotate", "far"])
+    #expect(r.status == 1, "\(r)")
+    #expect(
+      r.stderr.contains("names the user token of profile 'play', whose server \(world.server.url)/api is not \(far.url)/api"),
+      "\(r)")
+    let headers = try #require(try far.stats(world.sandbox)["headers"] as? [[String: String]])
+    #expect(!headers.contains { $0["X-Authorization"] == KeysTests.userToken }, "\(headers)")
+  }
 }

@@ -147,13 +147,10 @@ package struct Catalog {
     return ["keySecret", "token"].contains { (auth[$0]?.stringValue ?? "").isEmpty == false }
   }
 
-  /// `scheme://host[:port]` of a server value: where a credential sent to it goes (nil when not a server).
+  /// `scheme://host[:port]` of a server value (`Server.origin`), nil when not a server.
   static func origin(of value: JSON?) -> String? {
     guard let text = value?.stringValue, let server = try? Server(validating: text) else { return nil }
-    let url = server.url
-    guard let scheme = url.firstRange(of: "://") else { return url }
-    let rest = url[scheme.upperBound...]
-    return String(url[..<scheme.upperBound]) + String(rest.prefix { $0 != "/" })
+    return server.origin
   }
 
   /// The JSON of a definition's fields.
