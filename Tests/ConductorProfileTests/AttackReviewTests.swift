@@ -268,4 +268,18 @@ import Testing
     let headers = try #require(try far.stats(world.sandbox)["headers"] as? [[String: String]])
     #expect(!headers.contains { $0["X-Authorization"] == KeysTests.userToken }, "\(headers)")
   }
+
+  /// What whoami keeps in the store of a server's answer is bounded: a server that names thousands of roles
+  /// (or long ones) cannot grow the store toward its limit, and an admin role is never the one dropped.
+  @Test func whoamiKeepsABoundedRecordOfTheServersRoles() throws {
+    let many = (0..<2000).map { "ROLE_\($0)" } + [String(repeating: "L", count: 500), "ADMIN"]
+    guard let world = try KeysTests.World(["--app-roles", many.joined(separator: ",")]) else { return }
+    let r = try world.run(["whoami", "dev"])
+    #expect(r.status == 0, "\(r)")
+    let info = try #require(try world.auth("dev")["keyInfo"] as? [String: Any])
+    let roles = try #require(info["roles"] as? [String])
+    #expect(roles.count == 64, "\(roles.count)")
+    #expect(roles.first == "ADMIN" && roles.dropFirst().first == "ROLE_0", "\(roles.prefix(3))")
+    #expect(!roles.contains { $0.count > 64 })
+  }
 }

@@ -66,10 +66,10 @@ enum WhoamiCommand {
       application = try? api.application(owning: id)
       if let application { key = (try? api.listKeys(of: application.id))?.first { $0.id == id } }
       var known = stored.keyInfo ?? KeyInfo(keyID: id)
-      known.roles = roles
+      known.roles = KeyInfo.kept(roles: roles)
       if let application {
         known.applicationID = application.id
-        known.applicationName = application.name ?? known.applicationName
+        known.applicationName = application.name.map { TerminalText.clip($0) } ?? known.applicationName
       }
       if let key {
         known.createdAt = key.createdAt ?? known.createdAt
