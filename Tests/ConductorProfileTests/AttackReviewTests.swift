@@ -282,4 +282,32 @@ import Testing
     #expect(roles.first == "ADMIN" && roles.dropFirst().first == "ROLE_0", "\(roles.prefix(3))")
     #expect(!roles.contains { $0.count > 64 })
   }
+
+  /// A profile dropped from the catalog after this user gave it a secret stays, as a local one: removed, its
+  /// secret store's entry (kept by the name) would be left for the next profile of that name — which the same
+  /// catalog could bring back on another host.
+  @Test func aCatalogDropsNoProfileThatHoldsYourSecret() throws {
+    let box = try Sandbox()
+    let prod = #"    "prod" : { "auth" : { "keyId" : "team-prod", "kind" : "key" }, "server" : "https://c.acme.com/api" }"#
+    let dev = #"    "dev" : { "auth" : { "keyId" : "team-dev", "kind" : "key" }, "server" : "https://d.acme.com/api" }"#
+    let catalog = try writeCatalog(box.root, prod + ",\n" + dev)
+    #expect(try box.run(["catalog", "add", catalog]).status == 0)
+    #expect(try box.run(["catalog", "sync", "--yes"]).status == 0)
+    #expect(try box.run(["set", "prod", "--secret"], stdin: "ann-secret\n").status == 0)
+    _ = try writeCatalog(box.root, "")
+    let sync = try box.run(["catalog", "sync", "--yes"])
+    #expect(sync.status == 0, "\(sync)")
+    #expect(
+      sync.stdout.contains(
+        "removed from the catalog; it holds your secret, so it stays as a local profile (remove it with: conductor-profile remove prod)"
+      ), "\(sync)")
+    let profiles = try #require(try box.storeJSON()["profiles"] as? [String: [String: Any]])
+    #expect(Set(profiles.keys) == ["prod"])
+    #expect(profiles["prod"]?["catalog"] == nil)
+    // The catalog brings prod back on another host: the local one is kept, its secret never goes there.
+    _ = try writeCatalog(box.root, prod.replacingOccurrences(of: "c.acme.com", with: "evil.example.net"))
+    let back = try box.run(["catalog", "sync", "--yes"])
+    #expect(back.stdout.contains("a profile 'prod' from you exists already: kept as it is"), "\(back)")
+    #expect(try box.run(["env", "prod", "--shell", "bash"]).stdout.contains("https://c.acme.com/api"))
+  }
 }

@@ -280,12 +280,20 @@ package struct Catalog {
         continue
       }
       let edited = Catalog.definition(of: raw) != marker.synced
-      if edited {
+      // A secret this user gave stays with its profile: removing the profile would leave a secret store's
+      // entry (kept by the name) for whatever profile of that name comes next, on whatever server.
+      let holdsSecret = Catalog.holdsSecret(raw)
+      if edited || holdsSecret {
         guard case .object(var object) = raw else { continue }
         object[Catalog.markerKey] = nil
         store.setRawProfile(.object(object), named: try ProfileName(validating: name))
+        let why = edited ? "you edited it" : "it holds your secret"
         changes.append(
-          Change(kind: .keep, profile: name, lines: ["removed from the catalog; you edited it, so it stays as a local profile"]))
+          Change(
+            kind: .keep, profile: name,
+            lines: [
+              "removed from the catalog; \(why), so it stays as a local profile (remove it with: conductor-profile remove \(name))"
+            ]))
       } else {
         store.removeProfile(named: name)
         if store.defaultName == name { store.setDefault(nil) }
