@@ -310,4 +310,20 @@ import Testing
     #expect(back.stdout.contains("a profile 'prod' from you exists already: kept as it is"), "\(back)")
     #expect(try box.run(["env", "prod", "--shell", "bash"]).stdout.contains("https://c.acme.com/api"))
   }
+
+  /// The question `catalog sync` asks on the terminal names the catalog by its file's name: a file named with
+  /// a terminal escape (a window title, OSC 52) is shown escaped, never acted on.
+  @Test func catalogSyncsQuestionIsSanitised() throws {
+    let box = try Sandbox()
+    let path = box.root.appendingPathComponent("t\u{1B}]0;pwned\u{07}.json").path
+    try "{\"profiles\": {\"dev\": {\"auth\": {\"kind\": \"none\"}, \"server\": \"https://d.acme.com\"}}}"
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(try box.run(["catalog", "add", path]).status == 0)
+    guard
+      let no = try CatalogTerminalTests().atTerminal(
+        box, prompt: "Apply these 1 change from the catalog 't\\e]0;pwned\\x07'? [y/N] ", answer: "n", ["catalog", "sync"])
+    else { return }
+    #expect(no.status == 1, "\(no)")
+    #expect(!no.stdout.contains("\u{1B}]0;"), "\(no)")
+  }
 }

@@ -185,7 +185,11 @@ enum CatalogCommand {
     let refusal = "\nerror: not applied; nothing was changed\n"
     let answer = try Tty.withMode(fd, signalExit: ExitCode.failure, farewell: refusal, configure: Tty.lineMode) {
       () throws(Failure) -> [UInt8]? in
-      Tty.write(fd, "Apply these \(count) change\(count == 1 ? "" : "s") from the catalog '\(catalog.name)'? [y/N] ")
+      // The catalog's name is its file's: someone else's text, sanitised as every line a person reads.
+      Tty.write(
+        fd,
+        TerminalText.sanitize(
+          "Apply these \(count) change\(count == 1 ? "" : "s") from the catalog '\(catalog.name)'? [y/N] ", singleLine: true))
       return Tty.readLine(fd)
     }
     let typed = answer.map { String(decoding: $0, as: UTF8.self).filter { !$0.isWhitespace }.lowercased() } ?? ""
