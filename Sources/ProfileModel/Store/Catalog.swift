@@ -140,11 +140,11 @@ package struct Catalog {
     return fields
   }
 
-  /// Whether a store profile holds a secret this user gave: one in the file, or a secret store's reference.
-  static func holdsSecret(_ raw: JSON) -> Bool {
-    guard let auth = raw.objectValue?["auth"]?.objectValue else { return false }
-    if let store = auth["secretStore"]?.stringValue, store != SecretStoreKind.file.rawValue { return true }
-    return ["keySecret", "token"].contains { (auth[$0]?.stringValue ?? "").isEmpty == false }
+  /// Whether a store profile holds a secret this user gave: one in the file, or a secret store's reference
+  /// (the profile's own rules: `secretStore`, `isRedacted`).
+  static func holdsSecret(_ raw: JSON, name: String) -> Bool {
+    guard let profile = try? Profile(json: raw, name: name) else { return false }
+    return profile.secretStore != nil || (profile.credential.kind != .none && !profile.isRedacted)
   }
 
   /// `scheme://host[:port]` of a server value (`Server.origin`), nil when not a server.
@@ -214,7 +214,7 @@ package struct Catalog {
         // Whether the secret this user gave stays with the profile after this sync (`kept` below): the same
         // kind and the same store (and command) once local edits are kept.
         let secretStays =
-          Catalog.holdsSecret(raw)
+          Catalog.holdsSecret(raw, name: name)
           && ["auth.kind", "auth.secretStore", "auth.secretCommand"].allSatisfy { key in
             (current[key] != synced[key] ? current[key] : merged[key]) == current[key]
           }
@@ -282,7 +282,7 @@ package struct Catalog {
       let edited = Catalog.definition(of: raw) != marker.synced
       // A secret this user gave stays with its profile: removing the profile would leave a secret store's
       // entry (kept by the name) for whatever profile of that name comes next, on whatever server.
-      let holdsSecret = Catalog.holdsSecret(raw)
+      let holdsSecret = Catalog.holdsSecret(raw, name: name)
       if edited || holdsSecret {
         guard case .object(var object) = raw else { continue }
         object[Catalog.markerKey] = nil
