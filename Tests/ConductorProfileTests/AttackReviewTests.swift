@@ -326,4 +326,18 @@ import Testing
     #expect(no.status == 1, "\(no)")
     #expect(!no.stdout.contains("\u{1B}]0;"), "\(no)")
   }
+
+  /// An application's name as the server gives it back is kept on one line and bounded (whoami and rotate
+  /// record it): a long name is stored clipped to 200 characters.
+  @Test func anApplicationsNameFromTheServerIsKeptBounded() throws {
+    guard let world = try KeysTests.World() else { return }
+    let long = "ci-" + String(repeating: "n", count: 400)
+    let promote = try world.run(["promote", "play", "--application", long])
+    #expect(promote.status == 0, "\(promote)")
+    let r = try world.run(["whoami", "play-key"])
+    #expect(r.status == 0, "\(r)")
+    let info = try #require(try world.auth("play-key")["keyInfo"] as? [String: Any])
+    let name = try #require(info["applicationName"] as? String)
+    #expect(name == "ci-" + String(repeating: "n", count: 197) + "…", "\(name)")
+  }
 }

@@ -69,7 +69,7 @@ enum WhoamiCommand {
       known.roles = KeyInfo.kept(roles: roles)
       if let application {
         known.applicationID = application.id
-        known.applicationName = application.name.map { TerminalText.clip($0) } ?? known.applicationName
+        known.applicationName = application.name ?? known.applicationName
       }
       if let key {
         known.createdAt = key.createdAt ?? known.createdAt
