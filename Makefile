@@ -21,7 +21,7 @@ test:
 	bash bench/budget
 
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests
+	$(SWIFT) format lint --strict -r Package.swift Sources Tests
 	shellcheck -s bash shell/*.bash
 	shellcheck -x -s bash .ci/run .ci/dist/build .ci/dist/check .ci/dist/quiet-link .ci/test .ci/test-summary
 

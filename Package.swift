@@ -38,11 +38,12 @@ let package = Package(
     .target(name: "ProfileModel", dependencies: ["ShellOutput", "Platform"], swiftSettings: frontend),
     // Talks to a Conductor server: curl as the transport, token minting and the token cache.
     .target(name: "ConductorNetwork", dependencies: ["ProfileModel"], swiftSettings: frontend),
-    // The command line: arguments parsed into a command's options, help, and one file a command group.
+    // The command line: arguments parsed into a command's options, help, completion answers, one file a command.
     .target(name: "ProfileCommands", dependencies: ["ConductorNetwork"], swiftSettings: frontend),
     // A few lines: run the command line with the real process environment and exit with its code.
     .executableTarget(name: "conductor-profile", dependencies: ["ProfileCommands"], swiftSettings: frontend),
     .testTarget(
-      name: "ConductorProfileTests", dependencies: ["Platform", "ShellOutput", "ProfileModel", "ConductorNetwork", "ProfileCommands"]),
+      name: "ConductorProfileTests",
+      dependencies: ["Platform", "ShellOutput", "ProfileModel", "ConductorNetwork", "ProfileCommands"]),
   ]
 )

@@ -26,25 +26,6 @@ enum LibC {
     #endif
   }
 
-  /// A `posix_spawn_file_actions_t` ready for `posix_spawn_file_actions_init`: a struct in the Linux C
-  /// libraries, a pointer (nil until initialised) on Darwin.
-  static func spawnFileActions() -> posix_spawn_file_actions_t {
-    #if canImport(Darwin)
-      return nil
-    #else
-      return posix_spawn_file_actions_t()
-    #endif
-  }
-
-  /// A `posix_spawnattr_t` ready for `posix_spawnattr_init` (as above).
-  static func spawnAttributes() -> posix_spawnattr_t {
-    #if canImport(Darwin)
-      return nil
-    #else
-      return posix_spawnattr_t()
-    #endif
-  }
-
   /// The C library's open, read, write and close, for code inside a type that has members of those names
   /// (`Terminal.open`, `Terminal.write`): spelled once here, not as `Glibc.write`, which names one platform's module.
   static func openFile(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 { open(path, flags, mode) }

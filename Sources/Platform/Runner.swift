@@ -79,13 +79,13 @@ package enum Runner {
       throw StartError(path: request.path, code: errno)
     }
     for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    var actions = LibC.spawnFileActions()
+    var actions = spawnFileActions()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
     posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
     if request.captureErrors { posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2) }
-    var attributes = LibC.spawnAttributes()
+    var attributes = spawnAttributes()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
     if request.ownGroup {
@@ -196,7 +196,7 @@ package enum Runner {
   package static func runAttached(_ path: String, arguments: [String], environment: [String: String]) throws(StartError) -> (
     status: Int32, signal: Int32
   ) {
-    var attributes = LibC.spawnAttributes()
+    var attributes = spawnAttributes()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
     var defaults = sigset_t()
@@ -283,3 +283,25 @@ package enum Runner {
 }
 
 private func cKill(_ pid: pid_t, _ signal: Int32) -> Int32 { kill(pid, signal) }
+
+// What differs between the C libraries for posix_spawn, beside the one place that spawns.
+extension Runner {
+  /// A `posix_spawn_file_actions_t` ready for `posix_spawn_file_actions_init`: a struct in the Linux C
+  /// libraries, a pointer (nil until initialised) on Darwin.
+  fileprivate static func spawnFileActions() -> posix_spawn_file_actions_t {
+    #if canImport(Darwin)
+      return nil
+    #else
+      return posix_spawn_file_actions_t()
+    #endif
+  }
+
+  /// A `posix_spawnattr_t` ready for `posix_spawnattr_init` (as above).
+  fileprivate static func spawnAttributes() -> posix_spawnattr_t {
+    #if canImport(Darwin)
+      return nil
+    #else
+      return posix_spawnattr_t()
+    #endif
+  }
+}

@@ -158,3 +158,94 @@ let badInputs: [BadInput] = [
 
   @Test func moreThanADozenCases() { #expect(badInputs.count >= 12) }
 }
+
+/// Inputs the contract refuses, each the one a surviving mutant let through.
+let sweptInputs: [BadInput] = [
+  // V05: a C0 control character in a server's path.
+  BadInput(
+    label: "server with \\x01 in its path", arguments: addServer("https://x.example.com/a\u{01}b"),
+    mentions: ["'https://x.example.com/a\\x01b'", "whitespace or a control character"]),
+  // V06: DEL in a server's path.
+  BadInput(
+    label: "server with DEL in its path", arguments: addServer("https://x.example.com/a\u{7F}b"),
+    mentions: ["'https://x.example.com/a\\x7fb'", "whitespace or a control character"]),
+  // V19: a port with a sign (Int("+8080") is 8080).
+  BadInput(
+    label: "server port +8080", arguments: addServer("https://x.example.com:+8080"),
+    mentions: ["port '+8080'", "1 to 65535"]),
+  // C01: a fourth segment after a valid JWT.
+  BadInput(
+    label: "token with four segments",
+    arguments: ["add", "new", "--server", "https://x.example.com", "--user-token"], stdin: annToken + ".",
+    mentions: ["4 dot-separated segments, not 3", "Copy Token"]),
+  // V12: text other than ':' after an IPv6 literal (without the check, "x8080" was read as the port 8080).
+  BadInput(
+    label: "text after an IPv6 address", arguments: addServer("https://[::1]x8080"),
+    mentions: ["'https://[::1]x8080'", "unexpected text after the IPv6 address"]),
+  // V15: an empty label inside the host.
+  BadInput(
+    label: "server host with '..'", arguments: addServer("https://a..b.example.com"),
+    mentions: ["the host 'a..b.example.com' is not a valid host name"]),
+  // V16: a host starting with '.'.
+  BadInput(
+    label: "server host starting with '.'", arguments: addServer("https://.x.example.com"),
+    mentions: ["the host '.x.example.com' is not a valid host name"]),
+  // V29: a control character (not whitespace) in a key id.
+  BadInput(
+    label: "key id with \\x01", arguments: ["add", "new", "--server", "https://x.example.com", "--key-id", "a\u{01}b"],
+    stdin: "s", mentions: ["invalid key id 'a\\x01b'", "whitespace or a control character"]),
+  // C04: a signature that is not base64url.
+  BadInput(
+    label: "token signature not base64url",
+    arguments: ["add", "new", "--server", "https://x.example.com", "--user-token"], stdin: annToken + "sig!",
+    mentions: ["its signature is not base64url", "Copy Token"]),
+  // C05: 'Bearer ' before the token is refused by name, not as a header that is not base64url.
+  BadInput(
+    label: "token after 'Bearer '",
+    arguments: ["add", "new", "--server", "https://x.example.com", "--user-token"], stdin: "Bearer " + annToken,
+    mentions: ["it starts with 'Bearer '; give the token alone"]),
+  // C07: base64url with text after its padding.
+  BadInput(
+    label: "token signature with text after '='",
+    arguments: ["add", "new", "--server", "https://x.example.com", "--user-token"], stdin: annToken + "ab=c",
+    mentions: ["its signature is not base64url"]),
+  // C08: five base64url characters leave 6 bits no byte string makes.
+  BadInput(
+    label: "token signature of 5 characters",
+    arguments: ["add", "new", "--server", "https://x.example.com", "--user-token"], stdin: annToken + "abcde",
+    mentions: ["its signature is not base64url"]),
+  // C08: three '=' of padding.
+  BadInput(
+    label: "token signature with '==='",
+    arguments: ["add", "new", "--server", "https://x.example.com", "--user-token"], stdin: annToken + "ab===",
+    mentions: ["its signature is not base64url"]),
+  // H13: eight groups beside '::' (no group left for it to stand for).
+  BadInput(
+    label: "IPv6 with 8 groups and '::'", arguments: addServer("https://[1:2:3:4::5:6:7:8]"),
+    mentions: ["'https://[1:2:3:4::5:6:7:8]'", "the IPv6 address is not valid"]),
+  // H14: an IPv6 group of five hex digits (its value fits 16 bits).
+  BadInput(
+    label: "IPv6 group of 5 digits", arguments: addServer("https://[00001::1]"),
+    mentions: ["'https://[00001::1]'", "the IPv6 address is not valid"]),
+]
+
+// Written for mutants of Tests/Support/mutants.txt that no earlier test killed (docs/mutations.md).
+extension BadInputTests {
+  /// As `BadInputTests.refusedWithTheStoreUnchanged`: the exact status, one `error:` line naming the value,
+  /// nothing on standard output, the store unchanged byte for byte.
+  @Test(arguments: sweptInputs)
+  func aSweptInputIsRefusedWithTheStoreUnchanged(_ input: BadInput) throws {
+    let s = try Sandbox()
+    try s.addKey("dev")
+    let before = try #require(s.storeBytes())
+    let listing = s.storeDirectoryListing()
+    let r = try s.run(input.arguments, stdin: input.stdin)
+    #expect(r.status == input.status, "\(r)")
+    #expect(r.stdout == "", "\(r)")
+    #expect(r.stderr.hasPrefix(input.status == 64 ? "Error: " : "error: "), "\(r)")
+    #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r)")
+    for word in input.mentions { #expect(r.stderr.contains(word), "missing \(word): \(r)") }
+    #expect(s.storeBytes() == before)
+    #expect(s.storeDirectoryListing() == listing)
+  }
+}

@@ -229,12 +229,12 @@ import Testing
     }
     let catalog = try writeCatalog(box.root, members.joined(separator: ",\n"))
     #expect(try box.run(["catalog", "add", catalog]).status == 0)
-    var children: [Child] = []
+    var children: [TestProcess] = []
     for i in 0..<12 {
       let arguments =
         i % 4 == 0
         ? ["catalog", "sync", "--yes"] : ["add", "mine\(i)", "--server", "https://m\(i).example.com", "--no-auth"]
-      children.append(try Child(Sandbox.program, arguments, environment: box.environment, stdin: .bytes([])))
+      children.append(try TestProcess(Sandbox.program, arguments, environment: box.environment, stdin: .bytes([])))
     }
     let statuses = children.map { $0.wait() }
     #expect(statuses.allSatisfy { $0 == 0 }, "\(statuses)")

@@ -299,3 +299,26 @@ import Testing
     #expect(!r.stdout.contains("every trusted .conductor-profile file"), "\(r)")
   }
 }
+
+// Written for mutants of Tests/Support/mutants.txt that no earlier test killed (docs/mutations.md).
+extension DirectoryTrustTests {
+  /// E02, E06, E07: a .conductor-profile over 4096 bytes, a directory switch given a relative path, and a
+  /// trust file whose "trusted" is not an object are each refused; nothing is trusted or switched.
+  @Test func directoryTrustRefusals() throws {
+    let trust = DirectoryTrustTests()
+    let (sandbox, project) = try trust.treeSandbox("dev\n" + String(repeating: "#", count: 4100) + "\n")
+    var r = try trust.run(sandbox, ["allow"], in: project)
+    expectError(r, containing: ["is larger than 4096 bytes; a .conductor-profile file holds one profile name"])
+    #expect(!FileManager.default.fileExists(atPath: trust.trustPath(sandbox)))
+    try Data("dev\n".utf8).write(to: project.appendingPathComponent(".conductor-profile"))
+    #expect(try trust.run(sandbox, ["allow"], in: project).status == 0)
+    r = try trust.run(
+      sandbox, ["use", "dev"], in: sandbox.root,
+      env: ["_CONDUCTOR_PROFILE_SHELL": "bash", "_CONDUCTOR_PROFILE_DIRFILE": "project/.conductor-profile"])
+    expectError(r, containing: ["_CONDUCTOR_PROFILE_DIRFILE is not an absolute path"])
+    try Data(#"{ "trusted" : 5 }"#.utf8).write(to: URL(fileURLWithPath: trust.trustPath(sandbox)))
+    r = try trust.run(sandbox, ["allow"], in: project)
+    expectError(r, containing: [#"has no "trusted" object"#])
+    #expect(FileManager.default.contents(atPath: trust.trustPath(sandbox)) == Data(#"{ "trusted" : 5 }"#.utf8))
+  }
+}

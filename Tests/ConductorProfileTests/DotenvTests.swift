@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ProfileModel
+
 /// `env NAME --format dotenv`, read back by the real tools: sh (`set -a; . ./.env`) and python-dotenv
 /// yield each value exactly, nothing in a value runs, and a value no form carries is refused by name.
 @Suite struct DotenvTests {
@@ -91,5 +93,24 @@ import Testing
     #expect(r.status == 1, "\(r)")
     #expect(r.stdout.isEmpty, "nothing half-written: \(r)")
     #expect(r.stderr.hasPrefix("error: \(pair[0]) cannot be written to a dotenv file"), "\(r)")
+  }
+}
+
+// Written for mutants of Tests/Support/mutants.txt that no earlier test killed (docs/mutations.md).
+extension DotenvTests {
+  /// D07, D08: a value with a `'` and a backquote or a `"` has no dotenv form (in double quotes sh would run
+  /// the backquote, and end the value at the `"`): refused by name, nothing written.
+  @Test func aQuoteWithABackquoteOrADoubleQuoteHasNoDotenvForm() throws {
+    for (name, value) in [("X_BACKQUOTE", "it's `id`"), ("X_DOUBLE_QUOTE", "it's \"x\"")] {
+      let s = try Sandbox()
+      try s.addKey("dev", extra: ["--env", "\(name)=\(value)"])
+      let r = try s.run(["env", "dev", "--format", "dotenv"])
+      #expect(r.status == 1, "\(r)")
+      #expect(r.stdout == "", "\(r)")
+      #expect(
+        r.stderr
+          == "error: \(name) cannot be written to a dotenv file that sh, python-dotenv and docker compose all read back exactly: its value has a ' together with one of $ ` \\ \"; use --format json, or --shell sh for a file to source (docs/security.md#dotenv-files)\n",
+        "\(r)")
+    }
   }
 }

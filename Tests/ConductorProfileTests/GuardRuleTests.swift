@@ -233,3 +233,30 @@ import Testing
     #expect(s.storeBytes() == nil)
   }
 }
+
+// Written for mutants of Tests/Support/mutants.txt that no earlier test killed (docs/mutations.md).
+extension GuardRuleTests {
+  /// G05, G06: a switch to a user token that has expired says so and how to replace it; one that expires
+  /// within the hour says when. A token with days left says nothing.
+  @Test func aSwitchWarnsOfAnExpiredOrExpiringToken() throws {
+    let s = try Sandbox()
+    let now = Int(Date().timeIntervalSince1970)
+    try s.addToken("old", token: makeJWT(["email": "ann@example.com", "exp": 1_000_000_000]))
+    try s.addToken("soon", token: makeJWT(["email": "ann@example.com", "exp": now + 1200]))
+    try s.addToken("later", token: makeJWT(["email": "ann@example.com", "exp": now + 86_400 * 3]))
+    let old = try s.run(["use", "old"], env: ["_CONDUCTOR_PROFILE_SHELL": "bash"])
+    #expect(old.status == 0, "\(old)")
+    #expect(old.stderr.hasPrefix("warning: the user token of profile 'old' expired "), "\(old)")
+    #expect(
+      old.stderr.hasSuffix(
+        " (2001-09-09 01:46 UTC); copy a new one from the Conductor UI and run: conductor-profile set old --user-token\n"),
+      "\(old)")
+    let soon = try s.run(["use", "soon"], env: ["_CONDUCTOR_PROFILE_SHELL": "bash"])
+    #expect(soon.status == 0, "\(soon)")
+    #expect(soon.stderr.hasPrefix("warning: the user token of profile 'soon' expires in "), "\(soon)")
+    #expect(soon.stderr.split(separator: "\n").count == 1, "\(soon)")
+    let later = try s.run(["use", "later"], env: ["_CONDUCTOR_PROFILE_SHELL": "bash"])
+    #expect(later.status == 0, "\(later)")
+    #expect(later.stderr == "", "\(later)")
+  }
+}

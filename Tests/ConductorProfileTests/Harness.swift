@@ -67,12 +67,12 @@ final class Sandbox {
   }
 
   /// Runs any program in the sandbox's environment, in its own session and bounded by a time-out
-  /// (see `Child`): nothing it does can reach the terminal the tests were started from.
+  /// (see `TestProcess`): nothing it does can reach the terminal the tests were started from.
   func execute(
     _ executable: String, _ arguments: [String], stdin: String? = nil, env extra: [String: String] = [:],
-    timeout: Double = Child.defaultTimeout, sourceLocation: SourceLocation = #_sourceLocation
+    timeout: Double = TestProcess.defaultTimeout, sourceLocation: SourceLocation = #_sourceLocation
   ) throws -> Result {
-    try Child.run(
+    try TestProcess.run(
       executable, arguments, environment: environment.merging(extra) { $1 }, stdin: Array((stdin ?? "").utf8),
       timeout: timeout, sourceLocation: sourceLocation)
   }

@@ -149,3 +149,23 @@ import Testing
     }
   }
 }
+
+// Written for mutants of Tests/Support/mutants.txt that no earlier test killed (docs/mutations.md).
+extension HostTests {
+  /// H04, H06, H09: a host that no spelling of inet_aton reads as an IPv4 address is a name, not the address
+  /// its digits would make (five parts; a last part over 255; a part over 64 bits): a user token on it is
+  /// not on the production server 10.0.1.5, and nothing traps. The same address spelled otherwise is.
+  @Test func aHostThatIsNoIPv4SpellingIsNotTheProductionAddress() throws {
+    let s = try Sandbox()
+    try s.addKey("prod", server: "https://10.0.1.5", extra: ["--production"])
+    for (i, host) in ["10.0.1.5.0", "10.0.0.261", "99999999999999999999"].enumerated() {
+      let r = try s.run(["add", "t\(i)", "--server", "https://\(host)", "--user-token"], stdin: annToken + "\n")
+      #expect(r.status == 0, "\(host): \(r)")
+      #expect(r.stdout == "added profile 't\(i)' (user-token, https://\(host)/api)\n", "\(host): \(r)")
+      #expect(r.stderr == "", "\(host): \(r)")
+    }
+    let r = try s.run(["add", "same", "--server", "https://10.0.261", "--user-token"], stdin: annToken + "\n")
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stderr.hasPrefix("warning: profile 'same' uses a user token on the production server"), "\(r)")
+  }
+}

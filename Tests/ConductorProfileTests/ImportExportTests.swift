@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ProfileModel
+
 /// A store written by hand, with keys this version does not know at every level.
 private let storeWithUnknownKeys = """
   {
@@ -330,5 +332,32 @@ extension Sandbox {
   func addNone(_ name: String, server: String = "http://localhost:8080") throws {
     let r = try run(["add", name, "--server", server, "--no-auth"])
     #expect(r.status == 0, "\(r)")
+  }
+}
+
+// Written for mutants of Tests/Support/mutants.txt that no earlier test killed (docs/mutations.md).
+extension ExportImportTests {
+  /// I05: an import file of version 0 is refused. I06: importing a file others can read that holds secrets
+  /// warns, and says how to restrict it.
+  @Test func importFileVersionAndModeChecks() throws {
+    let s = try Sandbox()
+    try s.addKey("dev")
+    let before = try #require(s.storeBytes())
+    let file = s.root.appendingPathComponent("in.json").path
+    try #"{"profiles": {"a": {"auth": {"kind": "none"}, "server": "https://a.example.com"}}, "version": 0}"#.write(
+      toFile: file, atomically: true, encoding: .utf8)
+    let r = try s.run(["import", "file", file, "--force"])
+    expectError(r, containing: [#""version" is not a whole number of 1 or more"#])
+    #expect(s.storeBytes() == before)
+    let other = try Sandbox()
+    try other.addKey("k", secret: "other-secret")
+    try other.run(["export", "--reveal"]).stdout.write(toFile: file, atomically: true, encoding: .utf8)
+    #expect(chmod(file, 0o644) == 0)
+    let imported = try s.run(["import", "file", file, "--force"])
+    #expect(imported.status == 0, "\(imported)")
+    #expect(
+      imported.stderr.contains(
+        "warning: \(file) holds secrets and can be read by group or others; restrict it with: chmod 600 \(file), or delete it\n"),
+      "\(imported)")
   }
 }

@@ -180,3 +180,65 @@ import Testing
     #expect(failure(repeated)?.reason == "the member \"\(names[count / 2])\" appears twice in one object")
   }
 }
+
+// Written for mutants of Tests/Support/mutants.txt that no earlier test killed (docs/mutations.md).
+extension JSONParserTests {
+  /// J04: two profiles of one name in a store are the parse error they are (the store scan reads "profiles"
+  /// without building it), at the second name; the store is never rewritten.
+  @Test func aProfileNamedTwiceIsAnErrorAtTheSecondName() throws {
+    let profile = "{ \"auth\" : { \"kind\" : \"none\" }, \"server\" : \"https://x.example.com/api\" }"
+    let store = "{\n  \"profiles\" : {\n    \"a\" : \(profile),\n    \"a\" : \(profile)\n  },\n  \"version\" : 1\n}\n"
+    let s = try Sandbox()
+    for arguments in [["list"], ["show", "a"], ["add", "b", "--server", "https://y.example.com", "--no-auth"]] {
+      try s.writeStore(store)
+      let r = try s.run(arguments)
+      #expect(r.status == 1, "\(r)")
+      #expect(r.stdout == "", "\(r)")
+      #expect(
+        r.stderr
+          == "error: the profile store \(s.storePath) is not valid JSON: line 4, column 5: the member \"a\" appears twice in one object; fix it by hand (it was not changed)\n",
+        "\(r)")
+      #expect(s.storeText() == store)
+    }
+  }
+
+  /// J05: a member named twice inside one profile is the store scan's parse error too, at the second name;
+  /// the store is never rewritten.
+  @Test func aMemberNamedTwiceInAProfileIsAnErrorAtTheSecondName() throws {
+    let store = """
+      {
+        "profiles" : {
+          "a" : { "auth" : { "kind" : "none" }, "server" : "https://x.example.com/api", "server" : "https://y.example.com/api" }
+        },
+        "version" : 1
+      }
+
+      """
+    let s = try Sandbox()
+    for arguments in [["list"], ["show", "a"], ["add", "b", "--server", "https://y.example.com", "--no-auth"]] {
+      try s.writeStore(store)
+      let r = try s.run(arguments)
+      #expect(r.status == 1, "\(r)")
+      #expect(r.stdout == "", "\(r)")
+      #expect(
+        r.stderr
+          == "error: the profile store \(s.storePath) is not valid JSON: line 3, column 83: the member \"server\" appears twice in one object; fix it by hand (it was not changed)\n",
+        "\(r)")
+      #expect(s.storeText() == store)
+    }
+  }
+
+  /// J07: a control character after an escape in a string is refused as one before it is.
+  @Test func aControlCharacterAfterAnEscapeIsRefused() {
+    for text in ["\"a\\n\u{01}\"", "\"\\t\u{1F}b\""] {
+      #expect(JSONParserTests().failure(text)?.reason.contains("a control character must be escaped") == true, "\(text)")
+    }
+  }
+
+  /// J16: '-' must be followed by a digit (`[-]` is not a number).
+  @Test func aMinusWithoutADigitIsNoNumber() {
+    for text in ["[-]", "-x", "{\"a\":-}"] {
+      #expect(JSONParserTests().failure(text)?.reason.contains("expected a digit") == true, "\(text)")
+    }
+  }
+}

@@ -95,7 +95,7 @@ import Testing
 
     /// Starts the program, waits until the server holds `call`, then kills it (and its curl) with SIGKILL.
     func killDuring(_ arguments: [String], call: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-      let child = try Child(Sandbox.program, arguments, environment: sandbox.environment, timeout: 60)
+      let child = try TestProcess(Sandbox.program, arguments, environment: sandbox.environment, timeout: 60)
       var held = false
       for _ in 0..<400 {
         if let stalled = try server.stats(sandbox)["stalled"] as? String, stalled.hasSuffix(call) || stalled.contains(call + "#")
@@ -120,7 +120,7 @@ import Testing
   func loseAnswer(_ world: World, _ arguments: [String], call: String) throws -> Sandbox.Result {
     let out = world.sandbox.root.appendingPathComponent("lost-out").path
     let err = world.sandbox.root.appendingPathComponent("lost-err").path
-    let child = try Child(
+    let child = try TestProcess(
       Sandbox.program, arguments, environment: world.sandbox.environment, stdout: .file(out), stderr: .file(err), timeout: 60)
     var held = false
     for _ in 0..<400 where !held {

@@ -9,7 +9,7 @@ import Testing
 
   /// Runs a command found on the test process's own PATH, in the package root.
   func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let r = try Child.run(
+    let r = try TestProcess.run(
       "/usr/bin/env", arguments, environment: ProcessInfo.processInfo.environment, directory: Self.root.path,
       mergeStderr: true, timeout: 600)
     return (r.status, r.stdout)

@@ -12,7 +12,7 @@ final class FakeConductor {
   static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Support/fake_conductor.py").path
 
-  let process: Child
+  let process: TestProcess
   let port: Int
   /// The server as a profile names it (the program adds /api).
   var url: String { "http://127.0.0.1:\(port)" }
@@ -24,7 +24,7 @@ final class FakeConductor {
   }
 
   private init(python: String, arguments: [String]) throws {
-    process = try Child(
+    process = try TestProcess(
       python, [FakeConductor.script] + arguments, environment: ProcessInfo.processInfo.environment, stdin: .pipe,
       stdout: .pipe, timeout: 300)
     // The first line is the port; read at most 64 bytes.
@@ -448,7 +448,7 @@ private func expiry(of jwt: String) -> Int? {
     guard let server = try FakeConductor.start(["--key-secret", secret, "--delay", "2"]) else { return }
     try sandbox.addKey("dev", server: server.url, secret: secret)
 
-    let process = try Child(Sandbox.program, ["token", "dev", "--refresh"], environment: sandbox.environment)
+    let process = try TestProcess(Sandbox.program, ["token", "dev", "--refresh"], environment: sandbox.environment)
 
     var sawCurl = false
     var leaks: [String] = []

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ProfileModel
+
 /// `use` with no NAME at a real terminal: the built-in picker and the hand-off to another picker.
 @Suite struct PickerTests {
   let seatbelt = SeatbeltTests()
@@ -143,5 +145,33 @@ import Testing
     #expect(draws.count > 2, "\(r)")
     #expect(draws[1].contains("> p01") && draws[1].contains("  p10") && !draws[1].contains("p11"), "\(draws[1])")
     #expect(draws.last?.contains("> p13") == true && draws.last?.contains("p03") == false, "\(r)")
+  }
+}
+
+// Written for mutants of Tests/Support/mutants.txt that no earlier test killed (docs/mutations.md).
+extension PickerTests {
+  @Test func aPickerRowEscapesNewlineAndTab() {
+    #expect(TerminalText.sanitize("a\nb\tc", singleLine: true) == "a\\nb\\tc")
+    #expect(TerminalText.sanitize("a\nb\tc") == "a\nb\tc")
+  }
+}
+
+extension PickerTests {
+  /// The picker's columns stay apart when a kind fills its column: `user-token production`, never glued.
+  @Test func pickerColumnsStayApart() throws {
+    let sandbox = try Sandbox()
+    try sandbox.addKey("dev")
+    try sandbox.addToken(
+      "ui", server: "https://ui.example.com", token: makeJWT(["sub": "ann", "exp": nowSeconds() + 86400]),
+      extra: ["--production"])
+    let steps: [SeatbeltTests.Step] = [
+      .send("conductor-profile use\n"), .expect("use> "), .sleep(0.3), .send("\u{1B}"), .expect("$ "),
+    ]
+    guard let r = try SeatbeltTests().atTerminal(.bash, sandbox, steps, env: ["NO_COLOR": "1"]) else { return }
+    #expect(r.status == 0, "\(r)")
+    // Every row's kind padded to the same 11 columns, so the production column lines up.
+    #expect(r.stdout.contains("dev  key        "), "\(r)")
+    #expect(r.stdout.contains("  ui   user-token production"), "\(r)")
+    #expect(!r.stdout.contains("user-tokenproduction"), "\(r)")
   }
 }

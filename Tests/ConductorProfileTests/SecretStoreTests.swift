@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ProfileModel
+
 /// Secrets outside the store file, against real helpers where this machine has them: GNOME Keyring in a
 /// private D-Bus session (secret-tool), pass with a throwaway GPG key, a command; the keychain against
 /// Tests/Support/fake_security.py, a stand-in for macOS `security -i` (Linux has no keychain).
@@ -581,5 +583,79 @@ final class Background {
   func stop() {
     try? input.fileHandleForWriting.close()
     process.waitUntilExit()
+  }
+}
+
+// Written for mutants of Tests/Support/mutants.txt that no earlier test killed (docs/mutations.md).
+extension SecretStoreTests {
+  /// K05, K06, K12: what a `command` secret store's helper prints, and the helper itself, are checked: more
+  /// than 64 KiB, a NUL byte, a directory where the program should be are each an error naming it; the
+  /// store is unchanged.
+  @Test func aCommandHelperIsCheckedAndSoIsWhatItPrints() throws {
+    let (sandbox, _, script) = try SecretStoreTests().commandSandbox()
+    let dir = sandbox.environment["SECRETS"]!
+    try Data(repeating: UInt8(ascii: "a"), count: 64 * 1024 + 1).write(to: URL(fileURLWithPath: dir + "/big"))
+    try Data([0x61, 0x00, 0x62, 0x0A]).write(to: URL(fileURLWithPath: dir + "/nul"))
+    let directory = sandbox.root.appendingPathComponent("not-a-program").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try sandbox.addKey("keep")
+    let before = try #require(sandbox.storeBytes())
+    let add = ["add", "c", "--server", "https://c.example.com", "--key-id", "cid", "--secret-store", "command", "--"]
+    for (words, said) in [
+      ([script, "big"], "print-secret' printed more than 64 KiB"),
+      ([script, "nul"], "it printed something that is not UTF-8 text"),
+      ([directory, "x"], "'\(directory)' is not installed or not on PATH"),
+    ] {
+      let r = try sandbox.run(add + words)
+      expectError(r, containing: ["profile 'c'", said])
+      #expect(r.stderr.split(separator: "\n").count == 1, "\(r)")
+    }
+    #expect(sandbox.storeBytes() == before)
+  }
+
+  /// K11: a store-level `"secretStore" : "command"` is refused (a command is given per profile).
+  @Test func aStoreLevelCommandSecretStoreIsRefused() throws {
+    let store = """
+      { "profiles" : { "p" : { "auth" : { "kind" : "none" }, "server" : "https://x.example.com/api" } }, "secretStore" : "command", "version" : 1 }
+
+      """
+    let s = try Sandbox()
+    try s.writeStore(store)
+    let r = try s.run(["add", "n", "--server", "https://x.example.com", "--key-id", "k"], stdin: "s\n")
+    expectError(
+      r,
+      containing: [
+        #"the store's "secretStore" is "command", not one of file, secret-service, pass or keychain (command needs a command for each profile: give it with add --secret-store command -- COMMAND)"#
+      ])
+    #expect(s.storeText() == store)
+  }
+
+  /// K08: `security -i` reports a failed command as `NAME: returned N` on standard error, and may exit 0
+  /// all the same: that is a failure, said as the keychain's own message.
+  @Test(.enabled(if: SecretStoreTests.installed("python3"))) func aKeychainCommandThatReturnedAnErrorFails() throws {
+    guard let (sandbox, _) = try SecretStoreTests().keychainSandbox() else { return }
+    let wrapper = sandbox.root.appendingPathComponent("bin/security").path
+    try FileManager.default.removeItem(atPath: wrapper)
+    try "#!/bin/sh\n'\(SecretStoreTests.fakeSecurity)' \"$@\"\nexit 0\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
+    #expect(chmod(wrapper, 0o755) == 0)
+    let add = ["add", "m", "--server", "https://m.example.com", "--key-id", "k", "--secret-store", "keychain"]
+    #expect(try sandbox.run(add, stdin: "s3cret\n").status == 0)
+    let r = try sandbox.run(["exec", "m", "--", "/bin/true"], env: ["FAKE_KEYCHAIN_LOCKED": "1"])
+    expectError(r, containing: ["cannot read the secret of profile 'm'", "User interaction is not allowed"])
+  }
+
+  /// K10: `security -i` reads lines of at most 4096 bytes: a longer secret is refused before it is cut.
+  @Test(.enabled(if: SecretStoreTests.installed("python3"))) func aSecretTooLongForTheKeychainIsRefused() throws {
+    guard let (sandbox, _) = try SecretStoreTests().keychainSandbox() else { return }
+    try sandbox.addKey("keep")
+    let before = try #require(sandbox.storeBytes())
+    let add = ["add", "m", "--server", "https://m.example.com", "--key-id", "k", "--secret-store", "keychain"]
+    let r = try sandbox.run(add, stdin: String(repeating: "s", count: 4001) + "\n")
+    expectError(
+      r,
+      containing: [
+        "profile 'm' in the keychain: security -i reads lines of at most 4096 bytes, and this secret is too long; keep it in another store (--secret-store)"
+      ])
+    #expect(sandbox.storeBytes() == before)
   }
 }

@@ -206,8 +206,9 @@ import Testing
       env -0 > b-env
 
       """
-    func start(_ script: String) throws -> Child {
-      try Child(path, shell.flags + ["-c", script], environment: sandbox.environment.merging(["OUT": sandbox.out.path]) { $1 })
+    func start(_ script: String) throws -> TestProcess {
+      try TestProcess(
+        path, shell.flags + ["-c", script], environment: sandbox.environment.merging(["OUT": sandbox.out.path]) { $1 })
     }
     let first = try start(a)
     let second = try start(b)

@@ -4,12 +4,12 @@ import Testing
 // How the tests start other programs — use these, never `Process` or a bare `posix_spawn`:
 // - `Sandbox.run(args)` runs the built program; `Sandbox.execute(path, args)` any program;
 //   `Sandbox.shell(.zsh, script)` a script in a real shell with the hook's install line. All three go
-//   through `Child` (Child.swift): the child runs in its OWN SESSION (no controlling terminal: it can
+//   through `TestProcess` (TestProcess.swift): the child runs in its OWN SESSION (no controlling terminal: it can
 //   never read the keyboard of the terminal `swift test` was started from, nor take its foreground),
 //   and a time-out (`timeout:`, 120 s by default) kills it with its session and fails the test with
 //   what it printed.
-// - A child that must run beside the test (a server, two shells at once): `Child(path, args, …)`, then
-//   `wait()`. `Child.run(…)` for a tool run outside a sandbox (a working directory, stderr merged).
+// - A child that must run beside the test (a server, two shells at once): `TestProcess(path, args, …)`, then
+//   `wait()`. `TestProcess.run(…)` for a tool run outside a sandbox (a working directory, stderr merged).
 // - An interactive shell: give it its commands on standard input (`bash -i`/`zsh -f -i` read a pipe
 //   and print their prompts on standard error), or drive it on its own pseudo-terminal with
 //   Tests/Support/pty_run.py (TerminalTests.atTerminal shows how). Never start one any other way.

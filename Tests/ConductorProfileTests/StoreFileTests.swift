@@ -394,8 +394,8 @@ import Testing
   // MARK: Concurrency
 
   /// Starts the program without waiting for it.
-  func start(_ s: Sandbox, _ arguments: [String], stdin: String) throws -> Child {
-    try Child(Sandbox.program, arguments, environment: s.environment, stdin: .bytes(Array(stdin.utf8)))
+  func start(_ s: Sandbox, _ arguments: [String], stdin: String) throws -> TestProcess {
+    try TestProcess(Sandbox.program, arguments, environment: s.environment, stdin: .bytes(Array(stdin.utf8)))
   }
 
   @Test func fortyConcurrentWritersLoseNoUpdate() throws {

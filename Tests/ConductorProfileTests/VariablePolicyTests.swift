@@ -168,3 +168,49 @@ let refusedVariableNames: [String] = [
     for name in ["PATH", "LD_PRELOAD", "path", "PS1"] { #expect(!r.stdout.contains("unset \(name);")) }
   }
 }
+
+// Written for mutants of Tests/Support/mutants.txt that no earlier test killed (docs/mutations.md).
+extension VariablePolicyTests {
+  /// The names docs/security.md lists in its table of refused families, as written there (`NAME*` and `*NAME`
+  /// made concrete with an X, `PS#` with a 7).
+  static func documentedRefusedNames() throws -> [String] {
+    let docs = try String(
+      contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/security.md"), encoding: .utf8)
+    let lines = docs.split(separator: "\n", omittingEmptySubsequences: false)
+    let start = try #require(lines.firstIndex { $0.hasPrefix("| family | names |") })
+    var names: [String] = []
+    for line in lines[(start + 2)...] {
+      guard line.hasPrefix("|") else { break }
+      let cells = line.split(separator: "|", omittingEmptySubsequences: false)
+      guard cells.count > 3 else { continue }
+      for (i, part) in cells[2].split(separator: "`", omittingEmptySubsequences: false).enumerated() where i % 2 == 1 {
+        names.append(part.replacingOccurrences(of: "*", with: "X").replacingOccurrences(of: "#", with: "7"))
+      }
+    }
+    return names
+  }
+
+  /// P10-P15: the docs are the reference here, not the source's own table (a test that walks
+  /// `VariablePolicy.families` cannot see a pattern deleted from it). Every name the table lists is refused.
+  @Test func everyDocumentedNameIsRefused() throws {
+    let names = try Self.documentedRefusedNames()
+    #expect(names.count > 120, "\(names.count) names read from docs/security.md")
+    for required in [
+      "CONDUCTOR_AUTH_X", "CONDUCTOR_SERVER_AUTH_X", "MALLOC_X", "LOCPATH", "NLSPATH", "KUBECONFIG", "DOCKER_HOST",
+      "DOCKER_CONFIG", "XDG_X", "PS7",
+    ] {
+      #expect(names.contains(required), "docs/security.md no longer lists \(required)")
+    }
+    let s = try Sandbox()
+    try s.addKey("dev")
+    let before = try #require(s.storeBytes())
+    for name in names {
+      let r = try s.run(["set", "dev", "--env", "\(name)=x"])
+      #expect(r.status == 1, "\(name): \(r)")
+      #expect(r.stdout == "", "\(name): \(r)")
+      #expect(r.stderr.hasPrefix("error: a profile cannot set \(name) ("), "\(name): \(r)")
+    }
+    #expect(s.storeBytes() == before)
+  }
+}

@@ -110,20 +110,14 @@ enum AllowCommand {
     context.note("profile '\(name)' gets its secret by running (no shell, as these words):")
     context.note("  \(shown)")
     if !yes {
-      guard let fd = Tty.open(context) else {
+      let asked = try Seatbelt.confirmed(
+        "Run this command whenever profile '\(name)' needs its secret?", refusal: "not approved; nothing was changed", context)
+      guard let asked else {
         throw .refused(
           "not approved: there is no terminal to ask on; read the command above, then approve it with: conductor-profile allow --command \(shellWord(name)) --yes"
         )
       }
-      defer { Tty.close(fd) }
-      let refusal = "\nerror: not approved; nothing was changed\n"
-      let answer = try Tty.withMode(fd, signalExit: ExitCode.failure, farewell: refusal, configure: Tty.lineMode) {
-        () throws(Failure) -> [UInt8]? in
-        Tty.write(fd, "Run this command whenever profile '\(name)' needs its secret? [y/N] ")
-        return Tty.readLine(fd)
-      }
-      let typed = answer.map { String(decoding: $0, as: UTF8.self).filter { !$0.isWhitespace }.lowercased() } ?? ""
-      guard typed == "y" || typed == "yes" else { throw .error("not approved; nothing was changed") }
+      guard asked else { throw .error("not approved; nothing was changed") }
     }
     try CommandApproval.approve(profile: name, command: reference.command, context: context)
     context.print("approved the secret command of profile '\(name)': \(shown)")

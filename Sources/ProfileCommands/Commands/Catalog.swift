@@ -176,24 +176,15 @@ enum CatalogCommand {
   /// Asks before a sync applies: a terminal answers y; `--yes` without one.
   static func confirm(_ catalog: Catalog, count: Int, yes: Bool, _ context: Context) throws(Failure) {
     if yes { return }
-    guard let fd = Tty.open(context) else {
+    let asked = try Seatbelt.confirmed(
+      "Apply these \(count) change\(count == 1 ? "" : "s") from the catalog '\(catalog.name)'?",
+      refusal: "not applied; nothing was changed", context)
+    guard let asked else {
       throw .refused(
         "nothing was changed: there is no terminal to confirm on; read the changes above, then apply them with: conductor-profile catalog sync --yes"
       )
     }
-    defer { Tty.close(fd) }
-    let refusal = "\nerror: not applied; nothing was changed\n"
-    let answer = try Tty.withMode(fd, signalExit: ExitCode.failure, farewell: refusal, configure: Tty.lineMode) {
-      () throws(Failure) -> [UInt8]? in
-      // The catalog's name is its file's: someone else's text, sanitised as every line a person reads.
-      Tty.write(
-        fd,
-        TerminalText.sanitize(
-          "Apply these \(count) change\(count == 1 ? "" : "s") from the catalog '\(catalog.name)'? [y/N] ", singleLine: true))
-      return Tty.readLine(fd)
-    }
-    let typed = answer.map { String(decoding: $0, as: UTF8.self).filter { !$0.isWhitespace }.lowercased() } ?? ""
-    guard typed == "y" || typed == "yes" else { throw .error("not applied; nothing was changed") }
+    guard asked else { throw .error("not applied; nothing was changed") }
   }
 
   // MARK: remove

@@ -150,26 +150,55 @@ extension Seatbelt {
   /// the answer allows ("switch", "run the command"). True when confirmed, false when there is no
   /// terminal to ask on; a wrong name, an empty answer, end of input or Ctrl-C throws (exit 1).
   static func ask(name: String, server: String, doing: String, _ context: Context) throws(Failure) -> Bool {
-    guard let fd = Tty.open(context) else { return false }
+    // The name and server come from the store, which a hand edit can fill with anything: `question` sanitises.
+    switch try question(
+      "'\(name)' is production (\(server)). Type its name to \(doing): ", refusal: "not confirmed; nothing was changed",
+      context)
+    {
+    case .noTerminal: return false
+    case .endOfInput: throw .error("not confirmed; nothing was changed")
+    case .line(let typed):
+      guard typed == name else { throw .error("not confirmed (\(quoted(typed)) is not '\(name)'); nothing was changed") }
+      return true
+    }
+  }
+
+  /// What the terminal answered to `question`.
+  enum Answer: Equatable {
+    /// There is no terminal to ask on (`/dev/tty` cannot be opened).
+    case noTerminal
+    /// The input ended before a line was typed.
+    case endOfInput
+    /// The line typed, without leading and trailing blanks.
+    case line(String)
+  }
+
+  /// The one way the program asks its user something: `text` on `/dev/tty` through the one sanitiser (a
+  /// profile's name, a server, a catalog's name can come from a file), one line read back in line mode.
+  /// Ctrl-C (or any signal that ends the program) restores the terminal and prints `error: refusal`.
+  static func question(_ text: String, refusal: String, _ context: Context) throws(Failure) -> Answer {
+    guard let fd = Tty.open(context) else { return .noTerminal }
     defer { Tty.close(fd) }
-    let refusal = "\nerror: not confirmed; nothing was changed\n"
-    let answer = try Tty.withMode(
-      fd, signalExit: ExitCode.failure, farewell: refusal,
-      configure: Tty.lineMode
-    ) { () throws(Failure) -> [UInt8]? in
-      // The name and server come from the store, which a hand edit can fill with anything: the one sanitiser.
-      Tty.write(fd, TerminalText.sanitize("'\(name)' is production (\(server)). Type its name to \(doing): "))
+    let answer = try Tty.withMode(fd, signalExit: ExitCode.failure, farewell: "\nerror: \(refusal)\n", configure: Tty.lineMode) {
+      () throws(Failure) -> [UInt8]? in
+      Tty.write(fd, TerminalText.sanitize(text, singleLine: true))
       return Tty.readLine(fd)
     }
     guard let answer else {
       Tty.write(fd, "\n")
-      throw .error("not confirmed; nothing was changed")
+      return .endOfInput
     }
-    let typed = String(decoding: answer, as: UTF8.self).trimmingBlanks()
-    guard typed == name else {
-      throw .error("not confirmed (\(quoted(typed)) is not '\(name)'); nothing was changed")
+    return .line(String(decoding: answer, as: UTF8.self).trimmingBlanks())
+  }
+
+  /// A yes-or-no `question` (` [y/N] ` is added): true for y or yes, false for anything else, nil when
+  /// there is no terminal to ask on.
+  static func confirmed(_ text: String, refusal: String, _ context: Context) throws(Failure) -> Bool? {
+    switch try question(text + " [y/N] ", refusal: refusal, context) {
+    case .noTerminal: return nil
+    case .endOfInput: return false
+    case .line(let typed): return typed.lowercased() == "y" || typed.lowercased() == "yes"
     }
-    return true
   }
 }
 

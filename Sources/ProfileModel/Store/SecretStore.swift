@@ -1,5 +1,5 @@
 // Secrets outside the store file: the desktop keyring (secret-service), pass, the macOS keychain, or
-// any command. Each helper is run with posix_spawn, no shell, and the secret only ever travels on its
+// any command. Each helper is run by the one runner (Child, Platform/Runner.swift), no shell, and the secret only ever travels on its
 // standard input or output: never in an argument, so `ps` and /proc/PID/cmdline never show it.
 
 import ShellOutput

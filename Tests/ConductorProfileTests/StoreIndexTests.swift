@@ -5,9 +5,9 @@ import Testing
 @testable import ProfileModel
 @testable import ShellOutput
 
-/// The fast paths added for start-up time (see docs/benchmarks.md) give the same results and the
-/// same errors as the plain code they shortcut.
-@Suite struct FastPathTests {
+/// The store's index (read by position when the program wrote the store, see docs/benchmarks.md) gives the same results and the
+/// same errors as a full parse, and the server's quick checks agree with the full validation.
+@Suite struct StoreIndexTests {
   static func object(_ count: Int, duplicateAt: Int? = nil) -> String {
     var members = (0..<count).map { "\"k\($0)\" : \($0)" }
     if let duplicateAt { members.append("\"k\(duplicateAt)\" : -1") }

@@ -6,7 +6,7 @@ import Testing
 /// its signals at their defaults, no descriptor of ours but the three it is given, and bounded by a
 /// time-out — a child still running then is killed with its whole session and the test fails with
 /// what it printed. See the top of ShellSupport.swift for when to use what.
-final class Child: @unchecked Sendable {
+final class TestProcess: @unchecked Sendable {
   /// What a child's standard input is.
   enum Input {
     /// Nothing: an empty stream, at its end at once (`/dev/null`).
@@ -49,9 +49,9 @@ final class Child: @unchecked Sendable {
   /// Starts `executable` (an absolute path) with `arguments` in its own session.
   init(
     _ executable: String, _ arguments: [String], environment: [String: String], directory: String? = nil,
-    stdin: Input = .none, stdout: Output = .discard, stderr: Output = .discard, timeout: Double = Child.defaultTimeout
+    stdin: Input = .none, stdout: Output = .discard, stderr: Output = .discard, timeout: Double = TestProcess.defaultTimeout
   ) throws {
-    _ = Child.ignorePipeSignal
+    _ = TestProcess.ignorePipeSignal
     command = ([executable] + arguments).joined(separator: " ")
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -227,7 +227,7 @@ final class Child: @unchecked Sendable {
   /// is killed and the current test fails, showing what it had printed.
   static func run(
     _ executable: String, _ arguments: [String], environment: [String: String], directory: String? = nil,
-    stdin: [UInt8]? = nil, mergeStderr: Bool = false, timeout: Double = Child.defaultTimeout,
+    stdin: [UInt8]? = nil, mergeStderr: Bool = false, timeout: Double = TestProcess.defaultTimeout,
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws -> Sandbox.Result {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cp-child-\(UUID().uuidString)")
@@ -235,7 +235,7 @@ final class Child: @unchecked Sendable {
     defer { try? FileManager.default.removeItem(at: scratch) }
     let outPath = scratch.appendingPathComponent("out").path
     let errPath = scratch.appendingPathComponent("err").path
-    let child = try Child(
+    let child = try TestProcess(
       executable, arguments, environment: environment, directory: directory, stdin: stdin.map { .bytes($0) } ?? .none,
       stdout: .file(outPath), stderr: mergeStderr ? .sameAsStdout : .file(errPath), timeout: timeout)
     let status = child.wait()

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// The tests' own way of starting programs (Child.swift): never on the user's terminal, never for ever.
-@Suite struct ChildTests {
+/// The tests' own way of starting programs (TestProcess.swift): never on the user's terminal, never for ever.
+@Suite struct TestProcessTests {
   /// The session a process is in (field 6 of /proc/PID/stat) and whether it can open a terminal.
   @Test func aChildRunsInItsOwnSessionWithoutATerminal() throws {
     let sandbox = try Sandbox()

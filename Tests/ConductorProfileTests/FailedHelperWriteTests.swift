@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// What a newcomer meets in the first minutes (issue 23, item 6): a helper's error quoted on one line, and
-/// nothing left behind by a failed helper write.
-@Suite struct RoughEdgeTests {
+/// A secret store's helper that fails: its error quoted on one line, nothing left behind by the failed
+/// write, and advice that names only a profile that exists.
+@Suite struct FailedHelperWriteTests {
   /// pass before `pass init`: its three-line complaint becomes one quoted sentence, and the directories
   /// it made for the entry (~/.password-store/conductor-profile) are gone again; the store is unchanged.
   @Test(.requires("pass")) func passWithoutInitLeavesNothingBehind() throws {
@@ -32,24 +32,6 @@ import Testing
     #expect(r.status == 1, "\(r)")
     #expect(FileManager.default.fileExists(atPath: root + "/other"))
     #expect(!FileManager.default.fileExists(atPath: root + "/conductor-profile"))
-  }
-
-  /// The picker's columns stay apart when a kind fills its column: `user-token production`, never glued.
-  @Test func pickerColumnsStayApart() throws {
-    let sandbox = try Sandbox()
-    try sandbox.addKey("dev")
-    try sandbox.addToken(
-      "ui", server: "https://ui.example.com", token: makeJWT(["sub": "ann", "exp": nowSeconds() + 86400]),
-      extra: ["--production"])
-    let steps: [SeatbeltTests.Step] = [
-      .send("conductor-profile use\n"), .expect("use> "), .sleep(0.3), .send("\u{1B}"), .expect("$ "),
-    ]
-    guard let r = try SeatbeltTests().atTerminal(.bash, sandbox, steps, env: ["NO_COLOR": "1"]) else { return }
-    #expect(r.status == 0, "\(r)")
-    // Every row's kind padded to the same 11 columns, so the production column lines up.
-    #expect(r.stdout.contains("dev  key        "), "\(r)")
-    #expect(r.stdout.contains("  ui   user-token production"), "\(r)")
-    #expect(!r.stdout.contains("user-tokenproduction"), "\(r)")
   }
 
   /// A failed `add` names no command for a profile that does not exist; over an existing one (`--force`) the
