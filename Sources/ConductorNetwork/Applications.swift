@@ -27,6 +27,10 @@ package struct ApplicationAPI {
   package struct Application: Equatable {
     package var id: String
     package var name: String?
+
+    /// A name as the server gave it, as the store keeps it (whoami, rotate): on one line, at most 200
+    /// characters. A server's answer (up to 4 MiB) never grows the store toward its limit.
+    static func kept(_ name: String) -> String { TerminalText.clip(name) }
   }
 
   /// An access key as the list describes it.
@@ -61,7 +65,7 @@ package struct ApplicationAPI {
     let response = try call("POST", "/applications", body: body, what: "create the application \(quoted(name))")
     let object = try object(response, "POST /applications")
     guard let id = identifier(object["id"]) else { throw malformed("POST /applications", "no application id") }
-    return Application(id: id, name: object["name"]?.stringValue ?? name)
+    return Application(id: id, name: object["name"]?.stringValue.map(Application.kept) ?? name)
   }
 
   /// Gives the application a role. Returns nil when done, or the refusal when the server answered 403
@@ -148,7 +152,7 @@ package struct ApplicationAPI {
     }
     let object = try object(response, "GET \(path)")
     guard let id = identifier(object["id"]) else { throw malformed("GET \(path)", "no application id") }
-    return .success(Application(id: id, name: object["name"]?.stringValue))
+    return .success(Application(id: id, name: object["name"]?.stringValue.map(Application.kept)))
   }
 
   // MARK: Plumbing
@@ -203,7 +207,7 @@ package struct ApplicationAPI {
   }
 
   /// One path segment: an id or role the server gave or the user typed, refused when it could change the path.
-  func segment(_ text: String) throws(Failure) -> String {
+  package func segment(_ text: String) throws(Failure) -> String {
     let allowed = text.unicodeScalars.allSatisfy { c in
       (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_" || c == "." || c == ":"
         || c == "@"

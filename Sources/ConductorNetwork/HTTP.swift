@@ -36,7 +36,7 @@ package struct HTTPResponse {
     var text = "HTTP \(status)"
     let object = self.object
     if let code = object?["error"]?.stringValue ?? object?["code"]?.stringValue, !code.isEmpty {
-      text += " " + code
+      text += " " + TerminalText.clip(code, limit: 80)
     }
     if let message = object?["message"]?.stringValue, !message.isEmpty {
       text += " (\(TerminalText.clip(message)))"

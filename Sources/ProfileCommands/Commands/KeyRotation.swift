@@ -125,7 +125,7 @@ struct KeyRotation {
     return try Minting.token(from: answer, name: name, server: profile.server, keyID: keyID, context: context).token
   }
 
-  /// A user-token profile of the same host whose token can see the key's application, when the key's own
+  /// A user-token profile of the same server (scheme, host and port: its token goes nowhere else) whose token can see the key's application, when the key's own
   /// application may not: (its name, the application, the API with its token). Profiles in name order;
   /// expired tokens are skipped.
   func manager(for keyID: String, on profile: Profile) throws(Failure) -> (
@@ -134,7 +134,7 @@ struct KeyRotation {
     let store = try context.loadStore()
     for other in store.names {
       guard let candidate = try? store.profile(named: other), case .userToken(let jwt) = candidate.credential,
-        candidate.server.host == profile.server.host, jwt.expires.map({ $0 > context.now }) ?? true,
+        candidate.server.origin == profile.server.origin, jwt.expires.map({ $0 > context.now }) ?? true,
         let token = try? candidate.resolvingSecret(name: other, context: context).secretText
       else { continue }
       let api = ApplicationAPI(server: profile.server, token: token, environment: context.environment)
@@ -151,6 +151,12 @@ struct KeyRotation {
     guard let profile = try store.profile(named: manager), case .userToken(let jwt) = profile.credential else {
       throw .error(
         "the rotation of profile '\(name)' uses the user token of profile '\(manager)', which is gone or no longer a user token; add it again, then run \(operationName)"
+      )
+    }
+    // The record names the manager (a hand edit, an import): its token goes only to its own server.
+    guard profile.server.origin == server.origin else {
+      throw .error(
+        "the rotation of profile '\(name)' names the user token of profile '\(manager)', whose server \(profile.server.url) is not \(server.url); that token is never sent to another server, so nothing was sent. Remove \"pendingKey\" from profile '\(name)' in the store by hand, then run \(operationName)"
       )
     }
     if let exp = jwt.expires, exp <= context.now {
@@ -406,11 +412,21 @@ extension KeyRotation {
 extension ApplicationAPI {
   /// The exact command that deletes an application, for messages (there is no such call in this tool).
   package func deleteApplicationCommand(_ application: String, profile: String) -> String {
-    "curl -X DELETE -H \"$(conductor-profile token --header \(shellWord(profile)))\" \(shellWord(server.url + "/applications/" + application))"
+    guard let app = try? segment(application) else { return byHand(application) }
+    return
+      "curl -X DELETE -H \"$(conductor-profile token --header \(shellWord(profile)))\" \(shellWord(server.url + "/applications/" + app))"
   }
 
   /// The exact command that deletes an access key, for messages.
   package func deleteKeyCommand(_ key: String, of application: String, profile: String) -> String {
-    "curl -X DELETE -H \"$(conductor-profile token --header \(shellWord(profile)))\" \(shellWord(server.url + "/applications/" + application + "/accessKeys/" + key))"
+    guard let app = try? segment(application), let id = try? segment(key) else { return byHand(key) }
+    return
+      "curl -X DELETE -H \"$(conductor-profile token --header \(shellWord(profile)))\" \(shellWord(server.url + "/applications/" + app + "/accessKeys/" + id))"
+  }
+
+  /// Where to delete by hand what no command should name: an id (the server's or a hand-edited store's) that
+  /// is not one path segment would aim the printed DELETE at another path (`../`, `?`, `#`).
+  func byHand(_ id: String) -> String {
+    "the Conductor UI, Access Control > Applications on \(server.url) (the id \(quoted(id)) cannot be part of a request path, so no command is given)"
   }
 }

@@ -169,6 +169,14 @@ extension SecretPlacement {
       if current.credential.kind == .none && !newSecret {
         throw .invalid(.noSecretToMove(profile: name))
       }
+      // A catalog's profile whose secret was never given: nothing to move (an empty entry written to the
+      // store would be left there when its read-back fails). A command gives the secret itself: it goes on.
+      if current.lacksCatalogSecret && !newSecret && r?.kind != .command {
+        let option = current.credential.kind == .userToken ? "--user-token" : "--secret"
+        throw .error(
+          "profile '\(name)' has no secret yet, so --secret-store has nothing to move; give it and choose where it goes at once: conductor-profile set \(name) \(option) --secret-store \(r?.kind.rawValue ?? "file")"
+        )
+      }
       target = r
     }
     if let target, target.kind == .command, newSecret {

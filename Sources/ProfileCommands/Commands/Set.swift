@@ -236,6 +236,12 @@ extension SetCommand {
         // Read again for each: another writer may have changed the store since.
         let current = try context.requireProfile(name, in: try file.load(), command: .set)
         if current.credential.kind == .none { continue }
+        // A catalog's profile without its secret yet has nothing to move (an empty one written to the
+        // target would be left there when the read-back fails, and would stop every profile after it).
+        if current.lacksCatalogSecret {
+          context.note("profile '\(name)' has no secret yet: nothing to move")
+          continue
+        }
         if current.secretStore == target {
           already += 1
           continue

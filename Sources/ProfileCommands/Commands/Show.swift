@@ -52,7 +52,11 @@ enum ShowCommand {
       context.emit(JSON.object(object).pretty())
       return
     }
-    let masked = "******** (--reveal to show)"
+    // A catalog's profile whose secret was never given has none to mask (or reveal: resolvingSecret refused).
+    let masked =
+      profile.lacksCatalogSecret
+      ? "(none yet: conductor-profile set \(name) \(profile.credential.kind == .userToken ? "--user-token" : "--secret"))"
+      : "******** (--reveal to show)"
     var lines: [(String, String)] = [("name", name), ("server", profile.server.url)]
     let decider = store.productionProfile(for: profile.server)
     let anotherFlags = decider.map { $0 != name && ((try? store.profile(named: $0))??.isFlaggedProduction ?? false) } ?? false
@@ -107,7 +111,9 @@ enum ShowCommand {
     for v in profile.extraVariables { lines.append(("env", "\(v.name)=\(v.value)")) }
     lines.append(("default", summary.isDefault ? "yes" : "no"))
     lines.append(("active", summary.isActive ? "yes (in this shell)" : "no"))
-    for (key, value) in lines { context.print((key + ":").padding(to: 15) + value) }
+    // One line each: a value from a catalog, a hand-edited store or a server (a description, an application's
+    // name, a role) cannot start a line of its own (a forged "production: no").
+    for (key, value) in lines { context.print((key + ":").padding(to: 15) + TerminalText.sanitize(value, singleLine: true)) }
     for finding in Guard.judge(profile, in: store) { context.warn(Guard.reason(finding, name: name, profile: profile)) }
   }
 }

@@ -66,7 +66,7 @@ enum WhoamiCommand {
       application = try? api.application(owning: id)
       if let application { key = (try? api.listKeys(of: application.id))?.first { $0.id == id } }
       var known = stored.keyInfo ?? KeyInfo(keyID: id)
-      known.roles = roles
+      known.roles = KeyInfo.kept(roles: roles)
       if let application {
         known.applicationID = application.id
         known.applicationName = application.name ?? known.applicationName
@@ -121,7 +121,10 @@ enum WhoamiCommand {
       lines.append(("roles", roles.isEmpty ? "(none)" : roles.joined(separator: ", ")))
       if !groups.isEmpty { lines.append(("groups", groups.joined(separator: ", "))) }
       lines.append(("expires", VerifyCommand.expiry(expires, now: context.now)))
-      for (label, value) in lines { context.print("\(VerifyCommand.pad(label)) \(value)") }
+      // One line each: a name, id or role the server gave cannot start a line of its own (a forged "roles").
+      for (label, value) in lines {
+        context.print("\(VerifyCommand.pad(label)) \(TerminalText.sanitize(value, singleLine: true))")
+      }
     }
     if production, !admin.isEmpty {
       context.warn(

@@ -249,6 +249,13 @@ extension String {
 extension Server {
   /// The canonical host of this server (`Host.canonical`): what production judgements compare.
   public var host: String { Host.part(ofURL: url).map { Host.canonical($0) } ?? "" }
+
+  /// `scheme://host[:port]`: where a credential sent to this server goes. Two servers of one host on
+  /// another scheme or port are other places (a token for one is never sent to the other).
+  public var origin: String {
+    guard let scheme = url.firstRange(of: "://") else { return url }
+    return String(url[..<scheme.upperBound]) + String(url[scheme.upperBound...].prefix { $0 != "/" })
+  }
 }
 
 // MARK: Production by name

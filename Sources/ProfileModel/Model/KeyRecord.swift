@@ -57,6 +57,23 @@ public struct KeyInfo: Equatable, Sendable {
   public var hasAdminRole: Bool { (roles ?? []).contains(where: KeyInfo.isAdminRole) }
 
   public static func isAdminRole(_ role: String) -> Bool { role == "ADMIN" || role.hasSuffix("_MANAGER") }
+
+  /// The most roles the store keeps of what a server said (`roles` above), and the longest one.
+  static let mostRoles = 64
+  static let longestRole = 64
+
+  /// The roles a server named, as the store keeps them: a role is a word (1 to 64 characters, no control
+  /// character), each once; at most 64, the admin roles first so that `adminOnProduction` never loses one.
+  /// A server's answer (up to 4 MiB) never grows the store past its limit, one `whoami` at a time.
+  public static func kept(roles: [String]) -> [String] {
+    var seen = Set<String>()
+    let words = roles.filter { role in
+      (1...longestRole).contains(role.count) && !role.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        && seen.insert(role).inserted
+    }
+    guard words.count > mostRoles else { return words }
+    return Array((words.filter(isAdminRole) + words.filter { !isAdminRole($0) }).prefix(mostRoles))
+  }
 }
 
 /// A `promote` or `rotate` under way: `auth.pendingKey` of the profile it started from. Written before

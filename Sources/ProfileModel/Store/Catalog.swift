@@ -9,8 +9,13 @@ package struct Catalog {
   package static let maxSize = ReadLimit.catalog.bytes
   /// The key of a profile's object that marks it as from a catalog.
   package static let markerKey = "catalog"
-  /// The auth keys that hold a secret, or what a secret store recorded of one: never in a definition.
-  static let secretAuthKeys: Set<String> = ["keySecret", "token", "tokenExpires", "tokenSubject"]
+  /// The auth keys that hold a secret, or what a secret store recorded of one, or what this user's own
+  /// `whoami`/`promote`/`rotate` recorded of their key (`keyInfo`, `pendingKey`): never in a definition. A
+  /// catalog that brings a `pendingKey` or `keyInfo` (as `export` writes them) brings nothing of them: a
+  /// planted pending rotation (an `oldKey: delete` of this user's key) or roles that hide an admin key.
+  static let secretAuthKeys: Set<String> = [
+    "keySecret", "token", "tokenExpires", "tokenSubject", "keyInfo", "pendingKey",
+  ]
 
   /// The file's path as trusted (its directory's real path and its name, `DirectoryFile.key`).
   package let path: String
@@ -122,6 +127,19 @@ package struct Catalog {
     return fields
   }
 
+  /// Whether a store profile holds a secret this user gave: one in the file, or a secret store's reference
+  /// (the profile's own rules: `secretStore`, `isRedacted`).
+  static func holdsSecret(_ raw: JSON, name: String) -> Bool {
+    guard let profile = try? Profile(json: raw, name: name) else { return false }
+    return profile.secretStore != nil || (profile.credential.kind != .none && !profile.isRedacted)
+  }
+
+  /// `scheme://host[:port]` of a server value (`Server.origin`), nil when not a server.
+  static func origin(of value: JSON?) -> String? {
+    guard let text = value?.stringValue, let server = try? Server(validating: text) else { return nil }
+    return server.origin
+  }
+
   /// The JSON of a definition's fields.
   static func unfields(_ fields: [String: JSON]) -> JSON {
     var object: [String: JSON] = [:]
@@ -180,9 +198,27 @@ package struct Catalog {
         let current = Catalog.fields(Catalog.definition(of: raw))
         let synced = Catalog.fields(marker.synced)
         let keys = Set(current.keys).union(synced.keys).union(merged.keys).sorted { utf8Precedes($0, $1) }
+        // Whether the secret this user gave stays with the profile after this sync (`kept` below): the same
+        // kind and the same store (and command) once local edits are kept.
+        let secretStays =
+          Catalog.holdsSecret(raw, name: name)
+          && ["auth.kind", "auth.secretStore", "auth.secretCommand"].allSatisfy { key in
+            (current[key] != synced[key] ? current[key] : merged[key]) == current[key]
+          }
         for key in keys {
           let edited = current[key] != synced[key]
           let changed = merged[key] != synced[key]
+          if key == "server", !edited, changed, secretStays,
+            Catalog.origin(of: current[key]) != Catalog.origin(of: merged[key])
+          {
+            // Your secret was given for this host: a catalog never sends it to another one. The profile stays
+            // (as if edited here), and moving it is yours to do.
+            lines.append(
+              "server: the catalog now says \(show(merged[key])); your secret was given for \(show(current[key])), so the profile stays there (move it yourself: conductor-profile set \(name) --server URL, then give its secret for that server)"
+            )
+            merged[key] = current[key]
+            continue
+          }
           if edited {
             merged[key] = current[key]
             lines.append(
@@ -231,12 +267,20 @@ package struct Catalog {
         continue
       }
       let edited = Catalog.definition(of: raw) != marker.synced
-      if edited {
+      // A secret this user gave stays with its profile: removing the profile would leave a secret store's
+      // entry (kept by the name) for whatever profile of that name comes next, on whatever server.
+      let holdsSecret = Catalog.holdsSecret(raw, name: name)
+      if edited || holdsSecret {
         guard case .object(var object) = raw else { continue }
         object[Catalog.markerKey] = nil
         store.setRawProfile(.object(object), named: try ProfileName(validating: name))
+        let why = edited ? "you edited it" : "it holds your secret"
         changes.append(
-          Change(kind: .keep, profile: name, lines: ["removed from the catalog; you edited it, so it stays as a local profile"]))
+          Change(
+            kind: .keep, profile: name,
+            lines: [
+              "removed from the catalog; \(why), so it stays as a local profile (remove it with: conductor-profile remove \(name))"
+            ]))
       } else {
         store.removeProfile(named: name)
         if store.defaultName == name { store.setDefault(nil) }
