@@ -5,16 +5,15 @@ import Testing
 @testable import ProfileCommands
 @testable import ProfileModel
 
-/// An attacker's read of the keys and catalog wave: each test is a hole found by trying it, and fails
-/// without its fix.
-@Suite struct AttackReviewTests {
+/// A catalog someone else can write, attacked: it never moves this user's secret to another host, plants key
+/// records, drops a profile holding a secret, or puts raw text on the terminal; each test failed before its fix.
+@Suite struct HostileCatalogTests {
   /// A catalog file `team.json` in `dir` with `profiles` (JSON text of the members).
   func writeCatalog(_ dir: URL, _ profiles: String) throws -> String {
     let path = dir.appendingPathComponent("team.json").path
     try "{\n  \"profiles\" : {\n\(profiles)\n  },\n  \"version\" : 1\n}\n".write(toFile: path, atomically: true, encoding: .utf8)
     return path
   }
-
   /// Someone who can write the shared catalog moves a profile to their own host: the secret this user gave
   /// for the team's host must not follow it there (every store kind: a file secret, or a secret store's entry
   /// kept by the profile's name).
@@ -56,7 +55,6 @@ import Testing
     #expect(!again.stdout.contains("evil.example.net/api\" →"), "\(again)")
     #expect(try ann.run(["env", "prod", "--shell", "bash"]).stdout.contains("conductor.acme.com"))
   }
-
   /// Without a secret yet, there is nothing to send elsewhere: the profile follows the catalog's move.
   @Test func aCatalogMovesAProfileThatHasNoSecretYet() throws {
     let shared = try Sandbox()
@@ -72,44 +70,6 @@ import Testing
     let profile = try #require((try ann.storeJSON()["profiles"] as? [String: [String: Any]])?["prod"])
     #expect(profile["server"] as? String == "https://new.acme.com/api")
   }
-
-  /// A server's answer is one value on one line: a name with a newline cannot forge a line of whoami's
-  /// (a "roles" that says the credential has none).
-  @Test func whoamiKeepsTheServersWordsOnTheirLine() throws {
-    guard let world = try KeysTests.World(["--name", "Jane\nroles:   (none)\r"]) else { return }
-    let r = try world.run(["whoami", "play"])
-    #expect(r.status == 0, "\(r)")
-    #expect(r.stdout.contains("name:    Jane\\nroles:   (none)\\r\n"), "\(r)")
-    #expect(r.stdout.split(separator: "\n").filter { $0.hasPrefix("roles:") } == ["roles:   USER, ADMIN"], "\(r)")
-  }
-
-  /// A server's error code is someone else's text too: on one line, clipped, like its message.
-  @Test func aServersErrorCodeStaysOnOneLine() {
-    let body = #"{"error":"NOPE\nerror: forged line","message":"m\nx"}"#
-    let response = HTTPResponse(status: 401, body: Array(body.utf8))
-    #expect(response.errorSummary == "HTTP 401 NOPE error: forged line (m x)")
-    let long = HTTPResponse(status: 500, body: Array(("{\"error\":\"" + String(repeating: "E", count: 500) + "\"}").utf8))
-    #expect(long.errorSummary == "HTTP 500 " + String(repeating: "E", count: 80) + "…")
-  }
-
-  /// The DELETE a message tells the user to paste names the key or application it says: an id the server (or a
-  /// hand-edited pending record) gave that is not one path segment gets no command, since curl would
-  /// resolve `../` to another path (or `?`/`#` end the path) and delete something else.
-  @Test func aPrintedDeleteNeverAimsAtAnotherPath() throws {
-    let api = ApplicationAPI(server: try Server(validating: "https://c.acme.com/api"), token: "t", environment: [:])
-    #expect(
-      api.deleteKeyCommand("k-1", of: "app-1", profile: "dev")
-        == #"curl -X DELETE -H "$(conductor-profile token --header dev)" https://c.acme.com/api/applications/app-1/accessKeys/k-1"#
-    )
-    for (key, application) in [("../../metadata/workflow/orders", "app-1"), ("k?x=1", "app-1"), ("k", "app/../x"), ("k#", "a")] {
-      let text = api.deleteKeyCommand(key, of: application, profile: "dev")
-      #expect(!text.contains("curl"), "\(text)")
-      #expect(text.contains("Access Control > Applications on https://c.acme.com/api"), "\(text)")
-    }
-    #expect(!api.deleteApplicationCommand("../metadata", profile: "dev").contains("curl"))
-    #expect(api.deleteApplicationCommand("app-1", profile: "dev").hasPrefix("curl -X DELETE"))
-  }
-
   /// A shared catalog's description cannot forge a line of `show`: a production profile never reads as
   /// "production: no".
   @Test func showKeepsACatalogsTextOnItsLine() throws {
@@ -126,7 +86,6 @@ import Testing
     #expect(show.stdout.contains("description:   team\\nproduction:    no\\tx\n"), "\(show)")
     #expect(show.stdout.split(separator: "\n").filter { $0.hasPrefix("production:") }.count == 1, "\(show)")
   }
-
   /// What this user's own commands record of their key (`keyInfo`, `pendingKey`, as `export` writes them) is no
   /// team definition: a catalog that carries them brings nothing of them — no planted rotation to resume (one
   /// that deletes this user's key), no roles that hide an admin key — and a sync keeps the user's own.
@@ -167,7 +126,6 @@ import Testing
     #expect(!again.stdout.contains("keyInfo"), "\(again)")
     #expect((try auth()["keyInfo"] as? [String: Any])?["roles"] as? [String] == ["ADMIN"])
   }
-
   /// `set --all --secret-store` over a store with a catalog's profile that has no secret yet: that profile is
   /// skipped (no empty entry written to the keychain and left there), and the profiles after it still move.
   @Test func setAllSkipsACatalogProfileWithoutItsSecret() throws {
@@ -192,7 +150,6 @@ import Testing
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: keychain))) as? [String: String])
     #expect(items == ["conductor-profile\u{0}zed": "zed-secret"], "\(items)")
   }
-
   /// A careless reading of `show`: a catalog's profile without its secret yet must not look as if it had one.
   @Test func showSaysACatalogProfileHasNoSecretYet() throws {
     let box = try Sandbox()
@@ -209,7 +166,6 @@ import Testing
     #expect(try box.run(["set", "prod", "--secret"], stdin: "s\n").status == 0)
     #expect(try box.run(["show", "prod"]).stdout.contains("key secret:    ******** (--reveal to show)\n"))
   }
-
   /// `set NAME --secret-store STORE` for a catalog's profile without its secret: a clear error, nothing
   /// written to the keychain, the store unchanged; giving the secret with it works.
   @Test func setSecretStoreOfACatalogProfileWithoutItsSecret() throws {
@@ -240,49 +196,6 @@ import Testing
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: keychain))) as? [String: String])
     #expect(items == ["conductor-profile\u{0}prod": "s"], "\(items)")
   }
-
-  /// A pending rotation (a hand edit, an import) that names a user-token profile of another server as its
-  /// manager: that user's token is never sent to the rotating profile's server. Both fakes listen on
-  /// 127.0.0.1, so a judgement by host alone would send it.
-  @Test func aPendingRotationNeverSendsAManagersTokenToAnotherServer() throws {
-    guard let world = try KeysTests.World() else { return }
-    guard let far = try FakeConductor.start(["--user-token", KeysTests.userToken]) else { return }
-    try world.sandbox.addKey("far", server: far.url)
-    var store = try world.sandbox.storeJSON()
-    var profiles = try #require(store["profiles"] as? [String: [String: Any]])
-    var profile = try #require(profiles["far"])
-    var auth = try #require(profile["auth"] as? [String: Any])
-    auth["pendingKey"] = [
-      "operation": "rotate", "step": "switched", "applicationId": "app-1", "keyId": "key-id", "oldKeyId": "old-key",
-      "oldKey": "keep", "manager": "play", "startedAt": 1,
-    ]
-    profile["auth"] = auth
-    profiles["far"] = profile
-    store["profiles"] = profiles
-    try world.sandbox.writeStore(String(decoding: try JSONSerialization.data(withJSONObject: store), as: UTF8.self))
-    let r = try world.run(["rotate", "far"])
-    #expect(r.status == 1, "\(r)")
-    #expect(
-      r.stderr.contains("names the user token of profile 'play', whose server \(world.server.url)/api is not \(far.url)/api"),
-      "\(r)")
-    let headers = try #require(try far.stats(world.sandbox)["headers"] as? [[String: String]])
-    #expect(!headers.contains { $0["X-Authorization"] == KeysTests.userToken }, "\(headers)")
-  }
-
-  /// What whoami keeps in the store of a server's answer is bounded: a server that names thousands of roles
-  /// (or long ones) cannot grow the store toward its limit, and an admin role is never the one dropped.
-  @Test func whoamiKeepsABoundedRecordOfTheServersRoles() throws {
-    let many = (0..<2000).map { "ROLE_\($0)" } + [String(repeating: "L", count: 500), "ADMIN"]
-    guard let world = try KeysTests.World(["--app-roles", many.joined(separator: ",")]) else { return }
-    let r = try world.run(["whoami", "dev"])
-    #expect(r.status == 0, "\(r)")
-    let info = try #require(try world.auth("dev")["keyInfo"] as? [String: Any])
-    let roles = try #require(info["roles"] as? [String])
-    #expect(roles.count == 64, "\(roles.count)")
-    #expect(roles.first == "ADMIN" && roles.dropFirst().first == "ROLE_0", "\(roles.prefix(3))")
-    #expect(!roles.contains { $0.count > 64 })
-  }
-
   /// A profile dropped from the catalog after this user gave it a secret stays, as a local one: removed, its
   /// secret store's entry (kept by the name) would be left for the next profile of that name — which the same
   /// catalog could bring back on another host.
@@ -310,7 +223,6 @@ import Testing
     #expect(back.stdout.contains("a profile 'prod' from you exists already: kept as it is"), "\(back)")
     #expect(try box.run(["env", "prod", "--shell", "bash"]).stdout.contains("https://c.acme.com/api"))
   }
-
   /// The question `catalog sync` asks on the terminal names the catalog by its file's name: a file named with
   /// a terminal escape (a window title, OSC 52) is shown escaped, never acted on.
   @Test func catalogSyncsQuestionIsSanitised() throws {
@@ -325,19 +237,5 @@ import Testing
     else { return }
     #expect(no.status == 1, "\(no)")
     #expect(!no.stdout.contains("\u{1B}]0;"), "\(no)")
-  }
-
-  /// An application's name as the server gives it back is kept on one line and bounded (whoami and rotate
-  /// record it): a long name is stored clipped to 200 characters.
-  @Test func anApplicationsNameFromTheServerIsKeptBounded() throws {
-    guard let world = try KeysTests.World() else { return }
-    let long = "ci-" + String(repeating: "n", count: 400)
-    let promote = try world.run(["promote", "play", "--application", long])
-    #expect(promote.status == 0, "\(promote)")
-    let r = try world.run(["whoami", "play-key"])
-    #expect(r.status == 0, "\(r)")
-    let info = try #require(try world.auth("play-key")["keyInfo"] as? [String: Any])
-    let name = try #require(info["applicationName"] as? String)
-    #expect(name == "ci-" + String(repeating: "n", count: 197) + "…", "\(name)")
   }
 }
