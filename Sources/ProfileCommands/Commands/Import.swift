@@ -185,11 +185,21 @@ enum ImportCommand {
       } catch {
         throw bad(.profile(error))
       }
-      let profile: Profile
+      var profile: Profile
       do throws(Failure) {
         profile = try Profile(json: profiles[name]!, name: name, secretsOptional: true)
       } catch {
         throw bad(.profile(error))
+      }
+      // Nor a key operation to finish: a `pendingKey` makes the next `rotate` or `doctor --fix` create,
+      // pause or delete keys on the server, and `keyInfo` says which roles the key has (adminOnProduction).
+      // Both are this machine's own records (as a catalog never brings them); whoami and verify make them anew.
+      let records = ["keyInfo", "pendingKey"].filter { profile.unknownAuth[$0] != nil }
+      if !records.isEmpty {
+        for record in records { profile.unknownAuth[record] = nil }
+        context.note(
+          "note: profile '\(name)': the file's \(records.joined(separator: " and ")) \(records.count == 1 ? "was" : "were") not imported (a record of this machine's own key operations); whoami or verify records the key anew"
+        )
       }
       // A shared file must not bring a program for this machine to run at the next switch.
       if profile.secretStore?.kind == .command {
