@@ -421,3 +421,64 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: s.storeDirectory))
   }
 }
+
+extension ManageCommandTests {
+  /// `copy` of a profile with a key operation under way (`pendingKey`): the operation stays with the source,
+  /// so the same rotation is never finished twice; the copy says so.
+  @Test func aCopyLeavesAKeyOperationWithItsSource() throws {
+    let s = try Sandbox()
+    try s.writeStore(
+      """
+      {
+        "profiles" : {
+          "a" : {
+            "auth" : { "keyId" : "k", "keySecret" : "s", "kind" : "key", "pendingKey" : { "keyId" : "n", "step" : "created" } },
+            "server" : "https://a.example.com/api"
+          }
+        },
+        "version" : 1
+      }
+
+      """)
+    let r = try s.run(["copy", "a", "b"])
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stdout == "copied profile 'a' to 'b'\n")
+    #expect(
+      r.stderr
+        == "note: the key operation under way on 'a' (pendingKey) stays with it; finish it with: conductor-profile rotate a\n",
+      "\(r)")
+    let profiles = try #require(try s.storeJSON()["profiles"] as? [String: [String: Any]])
+    #expect((profiles["a"]?["auth"] as? [String: Any])?["pendingKey"] != nil)
+    #expect((profiles["b"]?["auth"] as? [String: Any])?["pendingKey"] == nil)
+    #expect((profiles["b"]?["auth"] as? [String: Any])?["keySecret"] as? String == "s")
+  }
+}
+
+extension ManageCommandTests {
+  /// `rename` of a profile with a key operation under way is refused (its secret is in an entry named after
+  /// the profile): nothing changes, and the error says how to finish it.
+  @Test func aRenameWaitsForAKeyOperationToFinish() throws {
+    let s = try Sandbox()
+    try s.writeStore(
+      """
+      {
+        "profiles" : {
+          "a" : {
+            "auth" : { "keyId" : "k", "keySecret" : "s", "kind" : "key", "pendingKey" : { "keyId" : "n", "step" : "created" } },
+            "server" : "https://a.example.com/api"
+          }
+        },
+        "version" : 1
+      }
+
+      """)
+    let before = try #require(s.storeBytes())
+    let r = try s.run(["rename", "a", "b"])
+    #expect(r.status == 1, "\(r)")
+    #expect(
+      r.stderr
+        == "error: profile 'a' has a key operation under way (pendingKey), which a rename would part from its secret; nothing was changed. Finish it first with: conductor-profile rotate a\n",
+      "\(r)")
+    #expect(s.storeBytes() == before)
+  }
+}

@@ -32,14 +32,32 @@ enum RenameCommand {
     if current.contains(target) {
       throw .invalid(.nameTaken(target, by: .rename))
     }
+    // A key operation under way keeps its secret in an entry named after the profile (NAME~pending): finish
+    // it first, so the rename never parts the record from its secret.
+    if !keepSource, let profile = try? current.profile(named: source),
+      profile.pendingKey != nil || profile.hasUnreadablePendingKey
+    {
+      throw .error(
+        "profile '\(source)' has a key operation under way (pendingKey), which a rename would part from its secret; nothing was changed. Finish it first with: conductor-profile rotate \(source)"
+      )
+    }
     let placement = try SecretPlacement.forMove(
       source: source, target: target, keepSource: keepSource, store: current, context: context)
     var stored = false
+    var droppedPending = false
     defer { if !stored { placement?.rollback(context: context) } }
     try context.store().update { (store: inout Store) throws(Failure) in
-      guard let raw = store.rawProfile(named: source) else { throw context.noSuchProfile(source, in: store, command: command) }
+      guard var raw = store.rawProfile(named: source) else { throw context.noSuchProfile(source, in: store, command: command) }
       if store.contains(target) {
         throw .invalid(.nameTaken(target, by: .rename))
+      }
+      // A key operation under way (`pendingKey`) stays with the profile it started from: a copy that carried
+      // it would finish the same rotation a second time.
+      if keepSource, case .object(var object) = raw, case .object(var auth)? = object["auth"], auth["pendingKey"] != nil {
+        auth["pendingKey"] = nil
+        object["auth"] = .object(auth)
+        raw = .object(object)
+        droppedPending = true
       }
       store.setRawProfile(raw, named: options.target)
       if !keepSource {
@@ -50,6 +68,11 @@ enum RenameCommand {
     stored = true
     if keepSource {
       context.print("copied profile '\(source)' to '\(target)'")
+      if droppedPending {
+        context.note(
+          "note: the key operation under way on '\(source)' (pendingKey) stays with it; finish it with: conductor-profile rotate \(source)"
+        )
+      }
     } else {
       TokenCache(environment: context.environment).forget(source)
       context.print("renamed profile '\(source)' to '\(target)'")
