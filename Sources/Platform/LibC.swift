@@ -1,5 +1,5 @@
 // The Platform layer: the only target that sees the C library (Glibc on Linux, Musl with Swift's static
-// Linux SDK, Darwin on macOS). Every file of this target imports it itself, without `@_exported`, so no
+// Linux SDK, Darwin on macOS). Every file of this target imports it itself, without re-exporting it, so no
 // other layer can reach a C function, type or constant; they get the small API of the files beside this
 // one: `System` (files, modes, locks, the environment, time), `BoundedRead` (every read with its limit),
 // `Runner` (the one child runner and the one PATH lookup), `Terminal` and `Hardening`. What differs
