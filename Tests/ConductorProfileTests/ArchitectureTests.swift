@@ -15,8 +15,6 @@ import Testing
   ]
   /// Modules that are not layers: the C library, which only the Platform target imports.
   static let system: Set<String> = ["Glibc", "Musl", "Darwin"]
-  /// Files outside Platform that still import the C library, each with the reason it is allowed for now.
-  static let transitional: Set<String> = []
 
   @Test func eachFileImportsOnlyTheLayersBelowIt() throws {
     let sources = ShellInitTests.packageRoot.appendingPathComponent("Sources")
@@ -35,12 +33,12 @@ import Testing
             continue
           }
           let module = words[i + 1]
-          let systemAllowed = target == "Platform" || Self.transitional.contains("\(target)/\(path)")
+          let systemAllowed = target == "Platform"
           #expect(
             allowed.contains(module) || (systemAllowed && Self.system.contains(module)), "\(target)/\(path) imports \(module)")
           // No layer re-exports a module: what a file imports stays its own (libc above all).
           #expect(
-            !line.contains("@_exported") || Self.transitional.contains("\(target)/\(path)"),
+            !line.contains("@_exported"),
             "\(target)/\(path) re-exports \(module)")
         }
       }
@@ -59,7 +57,7 @@ import Testing
     for (target, _) in Self.layers where target != "Platform" {
       let root = sources.appendingPathComponent(target)
       let paths = try FileManager.default.subpathsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".swift") }
-      for path in paths where !Self.transitional.contains("\(target)/\(path)") {
+      for path in paths {
         let text = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
         for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
           for name in names { #expect(!line.contains(name), "\(target)/\(path) names \(name): \(line)") }
