@@ -59,7 +59,7 @@ extension TokenCache {
     guard let directory else {
       throw .error("cannot cache the token: neither XDG_CACHE_HOME (an absolute path) nor HOME is set")
     }
-    guard let path = path(for: name) else { throw .error("cannot cache the token: \(quoted(name)) is not a valid profile name") }
+    guard let path = path(for: name) else { throw .invalid(.cacheName(name)) }
     try Posix.makeDirectories(directory)
     // The cache directories are this program's own: keep them private even when made by hand.
     for dir in [Posix.dirname(of: directory), directory] {

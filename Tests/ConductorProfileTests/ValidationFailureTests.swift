@@ -999,3 +999,50 @@ extension Sandbox {
     }
   }
 }
+
+/// The last rules that threw text, as cases (goldens recorded on the text they threw before).
+@Suite struct LastRulesAsCasesTests {
+  @Test func setWithoutBothKeyIDAndSecretOnAUserTokenProfile() throws {
+    let s = try Sandbox()
+    try s.addToken("t", token: annToken)
+    let before = try #require(s.storeBytes())
+    let r = try s.run(["set", "t", "--key-id", "k"])
+    #expect(r.status == 1, "\(r)")
+    #expect(
+      r.stderr == "error: profile 't' is a user-token profile; to make it a key profile give both --key-id ID and --secret\n",
+      "\(r)")
+    #expect(s.storeBytes() == before)
+    #expect(
+      ValidationFailureTests.message { () throws(Failure) in
+        throw .invalid(.keyProfileNeedsIDAndSecret(profile: "t", kind: "user-token"))
+      } == "profile 't' is a user-token profile; to make it a key profile give both --key-id ID and --secret")
+  }
+
+  @Test func importEnvRefusesATokenThisProgramMinted() throws {
+    let s = try Sandbox()
+    let cache = s.root.appendingPathComponent("cache/conductor-profile/tokens")
+    try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+    try Data(#"{ "keyId" : "k", "minted" : 1, "server" : "https://x.example.com/api", "token" : "\#(annToken)" }"#.utf8)
+      .write(to: cache.appendingPathComponent("dev.json"))
+    let r = try s.run(
+      ["import", "env", "x"],
+      env: [
+        "XDG_CACHE_HOME": s.root.appendingPathComponent("cache").path, "CONDUCTOR_SERVER_URL": "https://x.example.com",
+        "CONDUCTOR_AUTH_TOKEN": annToken,
+      ])
+    #expect(r.status == 1, "\(r)")
+    #expect(
+      r.stderr
+        == "error: CONDUCTOR_AUTH_TOKEN is a token conductor-profile minted for an access key (it lives minutes, not a session); import the key instead: set CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET\n",
+      "\(r)")
+    #expect(s.storeBytes() == nil)
+  }
+
+  @Test func theTokenCacheNamesFilesByValidNamesOnly() {
+    let cache = TokenCache(environment: ["HOME": "/nonexistent-home"])
+    let entry = CachedToken(token: "t", server: "https://x.example.com/api", keyID: "k", expires: nil, minted: 0)
+    #expect(
+      ValidationFailureTests.message { () throws(Failure) in try cache.store(entry, for: "../x") }
+        == "cannot cache the token: '../x' is not a valid profile name")
+  }
+}

@@ -353,9 +353,7 @@ enum ImportCommand {
           : .importedKeyHalf(given: ManagedVariable.authKey, missing: ManagedVariable.authSecret))
     } else if let token {
       if TokenCache(environment: env).isMinted(token) {
-        throw .error(
-          "CONDUCTOR_AUTH_TOKEN is a token conductor-profile minted for an access key (it lives minutes, not a session); import the key instead: set CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET"
-        )
+        throw .invalid(.importedMintedToken)
       }
       do throws(Failure) {
         credential = .userToken(try JWT(validating: token))

@@ -133,9 +133,7 @@ enum SetCommand {
     }()
     if options.secret || (options.keyID != nil && !isKey(current)) {
       guard willBeKey, options.secret else {
-        throw .error(
-          "profile '\(name)' is a \(current.credential.kind.rawValue) profile; to make it a key profile give both --key-id ID and --secret"
-        )
+        throw .invalid(.keyProfileNeedsIDAndSecret(profile: name, kind: current.credential.kind.rawValue))
       }
       let s = try context.readSecret(prompt: "Key secret for \(name): ")
       try validateKeySecret(s)

@@ -83,6 +83,14 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case importedVariable(String, Failure)
   /// `import env`: one of a key's two variables is set without the other.
   case importedKeyHalf(given: String, missing: String)
+  /// `import env`: `CONDUCTOR_AUTH_TOKEN` is a token `token` minted for a key (it lives minutes): import the key.
+  case importedMintedToken
+  /// `set`: a profile of another kind (`kind`) becomes a key profile only with both `--key-id` and `--secret`.
+  case keyProfileNeedsIDAndSecret(profile: String, kind: String)
+  /// The token cache names a file by a valid profile name only (a hand-edited name never becomes a path).
+  case cacheName(String)
+  /// `catalog sync`: a catalog's profile merged with this user's edits is not a valid profile.
+  case catalogMerge(path: String, profile: String, Failure)
   /// The store's directory can be written by others (and is not sticky).
   case storeDirectoryWritable(directory: String)
   /// The store file can be read or written by group or others (`mode`: its permission bits).
@@ -217,6 +225,15 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .importedVariable(let variable, let failure): return "\(variable): \(failure.description)"
     case .importedKeyHalf(let given, let missing):
       return "\(given) is set without \(missing); set both, or unset the one that is set"
+    case .importedMintedToken:
+      return
+        "CONDUCTOR_AUTH_TOKEN is a token conductor-profile minted for an access key (it lives minutes, not a session); import the key instead: set CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET"
+    case .keyProfileNeedsIDAndSecret(let profile, let kind):
+      return "profile '\(profile)' is a \(kind) profile; to make it a key profile give both --key-id ID and --secret"
+    case .cacheName(let name): return "cannot cache the token: \(quoted(name)) is not a valid profile name"
+    case .catalogMerge(let path, let profile, let failure):
+      return
+        "the catalog \(shownText(path)) cannot be synced: its profile '\(profile)' merged with your edits is not valid: \(failure.description)"
     case .storeDirectoryWritable(let directory): return "the directory \(directory) can be written by others"
     case .storeFileMode(let path, let mode):
       let octal = String(mode, radix: 8)

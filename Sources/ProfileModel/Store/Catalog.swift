@@ -252,9 +252,7 @@ package struct Catalog {
       do throws(Failure) {
         _ = try Profile(json: json, name: name)
       } catch {
-        throw .error(
-          "the catalog \(shownText(path)) cannot be synced: its profile '\(name)' merged with your edits is not valid: \(error.description)"
-        )
+        throw .invalid(.catalogMerge(path: path, profile: name, error))
       }
       if object["production"] == .bool(false) { store.makeFalseExplicit() }
       store.setRawProfile(json, named: try ProfileName(validating: name))
