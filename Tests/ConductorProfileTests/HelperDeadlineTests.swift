@@ -91,6 +91,22 @@ func processAliveNow(_ file: String) -> Bool {
     #expect(s.storeBytes() == before)
   }
 
+  /// `doctor` runs an approved helper to check it: a hung one is a problem that names the deadline, the
+  /// helper is stopped, and doctor goes on to the next profile.
+  @Test func doctorReportsAHungHelperAndGoesOn() throws {
+    let (s, mode) = try fixture(timeout: "1s")
+    setHelperMode(mode, "hang")
+    try s.addKey("later")
+    let start = Date()
+    let r = try s.run(["doctor"], env: ["_CONDUCTOR_PROFILE_SHELL": "bash"])
+    #expect(r.status == 1, "\(r)")
+    #expect(r.stdout.contains("problem: ") && r.stdout.contains("did not finish within 1 s and was stopped"), "\(r)")
+    // The report goes on after the hung helper: its last line is the list of files it writes.
+    #expect(r.stdout.contains("file: \(s.storePath)"), "\(r)")
+    #expect(Date().timeIntervalSince(start) < 20)
+    #expect(!processAlive(s.root.path + "/helper.pid") && !processAlive(s.root.path + "/child.pid"))
+  }
+
   /// The default deadline is 10 s; a bad helperTimeout is an error that names it.
   @Test func theDefaultIsTenSecondsAndABadSettingIsAnError() throws {
     #expect(SecretHelper.defaultTimeout == 10)
