@@ -23,7 +23,7 @@ struct JSONParser {
   var names: UnsafeMutablePointer<NameSpan>? = nil
   var namesCapacity = 0
   var namesCount = 0
-  /// The names of the large objects being read whose names are not in order, innermost last.
+  /// The names of the objects being read whose names are not in order, innermost last.
   var nameSets: [Set<String>] = []
 
   init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -199,8 +199,8 @@ struct JSONParser {
   }
 
   /// The one duplicate-member rule: fails when `key` repeats a name before it in its object (as `String`
-  /// compares them). Compared with the name before while the names ascend; after that one by one in a
-  /// small object, and in a set of its names (made once) in a larger one.
+  /// compares them). Compared with the name before while the names ascend; after that in a set of the
+  /// object's names (made once).
   @inline(__always) mutating func checkName(_ key: NameSpan, at keyStart: Int, _ order: inout NameOrder) throws(JSONSyntaxError) {
     let word = prefixWord(key)
     if order.ascending {
@@ -216,20 +216,13 @@ struct JSONParser {
   @inline(never) private mutating func checkRepeat(_ key: NameSpan, at keyStart: Int, _ order: inout NameOrder)
     throws(JSONSyntaxError)
   {
-    var duplicate = false
-    if !order.hasSet && namesCount - order.base < 16 {
-      for i in order.base..<namesCount {
-        let other = names![i]
-        if other.plain && key.plain ? compare(other, key) == 0 : name(other) == name(key) { duplicate = true }
-      }
-    } else {
-      if !order.hasSet {
-        nameSets.append(Set((order.base..<namesCount).map { name(names![$0]) }))
-        order.hasSet = true
-      }
-      duplicate = !nameSets[nameSets.count - 1].insert(name(key)).inserted
+    if !order.hasSet {
+      nameSets.append(Set((order.base..<namesCount).map { name(names![$0]) }))
+      order.hasSet = true
     }
-    if duplicate { throw fail("the member \"\(name(key))\" appears twice in one object", at: keyStart) }
+    guard nameSets[nameSets.count - 1].insert(name(key)).inserted else {
+      throw fail("the member \"\(name(key))\" appears twice in one object", at: keyStart)
+    }
   }
 
   private mutating func growNames() {
@@ -252,20 +245,21 @@ struct JSONParser {
     found.reserveCapacity((bytes.count - index) / 256 + 4)
     indexed = try walkObject { (p, name) throws(JSONSyntaxError) in
       let start = p.index
-      var scanned = ScannedProfile(server: nil, production: .unset)
       if p.index < p.bytes.count, p.bytes[p.index] == UInt8(ascii: "{") {
-        scanned = try p.skipProfileObject()
+        found.append(try p.skipProfileObject(name))
       } else {
         try p.skipValue()
+        found.append(FoundProfile(name: name, range: start..<p.index, server: nil, production: .unset))
       }
-      found.append(FoundProfile(name: name, range: start..<p.index, server: scanned.server, production: scanned.production))
     }
     self.found = found
     foundProfiles = true
   }
 
-  /// Skips a profile's object, and returns where its "server" string is and what its "production" says.
-  @inline(never) mutating func skipProfileObject() throws(JSONSyntaxError) -> ScannedProfile {
+  /// Skips the object of the profile `name`, and returns where it is, where its "server" string is and what
+  /// its "production" says.
+  @inline(never) mutating func skipProfileObject(_ name: NameSpan) throws(JSONSyntaxError) -> FoundProfile {
+    let start = index
     var production = ProductionMark.unset
     var server: NameSpan? = nil
     try walkObject { (p, name) throws(JSONSyntaxError) in
@@ -284,7 +278,8 @@ struct JSONParser {
     }
     // A production flag with no "server" string still marks production: an empty text, no host (doubt).
     let missing = production == .yes && server == nil
-    return ScannedProfile(server: missing ? NameSpan(text: index..<index, plain: true) : server, production: production)
+    let located = missing ? NameSpan(text: index..<index, plain: true) : server
+    return FoundProfile(name: name, range: start..<index, server: located, production: production)
   }
 
   // MARK: Strings and names
@@ -593,12 +588,6 @@ enum ProductionMark: UInt8, Sendable {
 struct LocatedProfile: Sendable {
   var range: Range<Int>
   var server: String?
-  var production: ProductionMark
-}
-
-/// What `skipProfileObject` read of a profile's object (a struct: a tuple's metadata is built at run time).
-struct ScannedProfile {
-  var server: NameSpan?
   var production: ProductionMark
 }
 
