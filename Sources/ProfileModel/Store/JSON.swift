@@ -69,36 +69,30 @@ extension JSON {
     case .bool(let b): out.append(b ? "true" : "false")
     case .number(let n): out.append(n)
     case .string(let s): JSON.writeString(s, to: &out)
-    case .array(let elements):
-      if elements.isEmpty {
-        out.append("[]")
-        return
-      }
-      out.append("[")
-      for (i, element) in elements.enumerated() {
-        if i > 0 { out.append(",") }
-        if pretty { JSON.newline(&out, indent + 1) }
-        element.write(to: &out, indent: indent + 1, pretty: pretty)
-      }
-      if pretty { JSON.newline(&out, indent) }
-      out.append("]")
+    case .array(let elements): JSON.write(elements.map { (nil, $0) }, "[", "]", to: &out, indent: indent, pretty: pretty)
     case .object(let members):
-      if members.isEmpty {
-        out.append("{}")
-        return
-      }
-      out.append("{")
-      let keys = members.keys.sorted { utf8Precedes($0, $1) }
-      for (i, key) in keys.enumerated() {
-        if i > 0 { out.append(",") }
-        if pretty { JSON.newline(&out, indent + 1) }
-        JSON.writeString(key, to: &out)
-        out.append(pretty ? " : " : ":")
-        members[key]!.write(to: &out, indent: indent + 1, pretty: pretty)
-      }
-      if pretty { JSON.newline(&out, indent) }
-      out.append("}")
+      let sorted = members.keys.sorted { utf8Precedes($0, $1) }.map { ($0, members[$0]!) }
+      JSON.write(sorted, "{", "}", to: &out, indent: indent, pretty: pretty)
     }
+  }
+
+  /// An array's elements (no keys) or an object's members, between `open` and `close`.
+  private static func write(
+    _ items: [(key: String?, value: JSON)], _ open: String, _ close: String, to out: inout String, indent: Int, pretty: Bool
+  ) {
+    guard !items.isEmpty else { return out.append(open + close) }
+    out.append(open)
+    for (i, item) in items.enumerated() {
+      if i > 0 { out.append(",") }
+      if pretty { newline(&out, indent + 1) }
+      if let key = item.key {
+        writeString(key, to: &out)
+        out.append(pretty ? " : " : ":")
+      }
+      item.value.write(to: &out, indent: indent + 1, pretty: pretty)
+    }
+    if pretty { newline(&out, indent) }
+    out.append(close)
   }
 
   private static func newline(_ out: inout String, _ indent: Int) {
@@ -108,36 +102,21 @@ extension JSON {
 
   static func writeString(_ s: String, to out: inout String) {
     out.append("\"")
-    var plainStart = s.unicodeScalars.startIndex
-    var i = plainStart
-    let scalars = s.unicodeScalars
-    while i != scalars.endIndex {
-      let c = scalars[i]
-      let escape: String?
+    for c in s.unicodeScalars {
       switch c {
-      case "\"": escape = "\\\""
-      case "\\": escape = "\\\\"
-      case "\n": escape = "\\n"
-      case "\r": escape = "\\r"
-      case "\t": escape = "\\t"
-      case "\u{08}": escape = "\\b"
-      case "\u{0C}": escape = "\\f"
-      default:
-        if c.value < 0x20 || c.value == 0x7F {
-          let hex = String(c.value, radix: 16)
-          escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          escape = nil
-        }
+      case "\"": out.append("\\\"")
+      case "\\": out.append("\\\\")
+      case "\n": out.append("\\n")
+      case "\r": out.append("\\r")
+      case "\t": out.append("\\t")
+      case "\u{08}": out.append("\\b")
+      case "\u{0C}": out.append("\\f")
+      case _ where c.value < 0x20 || c.value == 0x7F:
+        let hex = String(c.value, radix: 16)
+        out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+      default: out.unicodeScalars.append(c)
       }
-      if let escape {
-        out.unicodeScalars.append(contentsOf: scalars[plainStart..<i])
-        out.append(escape)
-        plainStart = scalars.index(after: i)
-      }
-      i = scalars.index(after: i)
     }
-    out.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
     out.append("\"")
   }
 }

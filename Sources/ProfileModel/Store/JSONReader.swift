@@ -23,7 +23,7 @@ struct JSONParser {
   var names: UnsafeMutablePointer<NameSpan>? = nil
   var namesCapacity = 0
   var namesCount = 0
-  /// The names of the large objects being read whose names are not in order, innermost last.
+  /// The names of the objects being read whose names are not in order, innermost last.
   var nameSets: [Set<String>] = []
 
   init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -55,16 +55,14 @@ struct JSONParser {
     let end = min(position ?? index, bytes.count)
     var line = 1
     var column = 1
-    var i = 0
-    while i < end {
-      if bytes[i] == UInt8(ascii: "\n") {
+    for b in bytes[..<end] {
+      if b == UInt8(ascii: "\n") {
         line += 1
         column = 1
-      } else if bytes[i] & 0xC0 != 0x80 {
+      } else if b & 0xC0 != 0x80 {
         // Columns count characters, not bytes: UTF-8 continuation bytes are not counted.
         column += 1
       }
-      i += 1
     }
     return JSONSyntaxError(line: line, column: column, reason: reason)
   }
@@ -74,35 +72,29 @@ struct JSONParser {
   // MARK: Values, built or skipped
 
   mutating func parseValue() throws(JSONSyntaxError) -> JSON {
-    guard index < bytes.count else { throw fail("unexpected end of the document; expected a value") }
-    switch bytes[index] {
+    let start = index
+    switch index < bytes.count ? bytes[index] : 0 {
     case UInt8(ascii: "{"): return try parseObject()
     case UInt8(ascii: "["):
       var elements: [JSON] = []
       try walkArray { (p) throws(JSONSyntaxError) in elements.append(try p.parseValue()) }
       return .array(elements)
     case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-      let start = index
-      try scanNumber()
-      return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
-    case UInt8(ascii: "t"):
-      try skipLiteral("true")
-      return .bool(true)
-    case UInt8(ascii: "f"):
-      try skipLiteral("false")
-      return .bool(false)
-    case UInt8(ascii: "n"):
-      try skipLiteral("null")
-      return .null
-    default: throw fail(JSONParser.expectedValue)
+    default:
+      // A number or a literal (or the error): checked as when skipped, then made from its first byte.
+      try skipOtherValue()
+      switch bytes[start] {
+      case UInt8(ascii: "t"): return .bool(true)
+      case UInt8(ascii: "f"): return .bool(false)
+      case UInt8(ascii: "n"): return .null
+      default: return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+      }
     }
   }
 
   /// Moves past a value, checking it as `parseValue` does, without building it (a string at once: most are).
   @inline(__always) mutating func skipValue() throws(JSONSyntaxError) {
-    if index < bytes.count, bytes[index] == UInt8(ascii: "\"") { return try skipString() }
-    try skipOtherValue()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "\"") { try skipName() } else { try skipOtherValue() }
   }
 
   @inline(never) mutating func skipOtherValue() throws(JSONSyntaxError) {
@@ -165,7 +157,9 @@ struct JSONParser {
       if order.hasSet { nameSets.removeLast() }
     }
     while true {
-      let keyStart = try memberNameStart()
+      skipWhitespace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in double quotes") }
+      let keyStart = index
       let key = try skipName()
       try memberColon()
       try member(&self, key)
@@ -205,8 +199,8 @@ struct JSONParser {
   }
 
   /// The one duplicate-member rule: fails when `key` repeats a name before it in its object (as `String`
-  /// compares them). Compared with the name before while the names ascend; after that one by one in a
-  /// small object, and in a set of its names (made once) in a larger one.
+  /// compares them). Compared with the name before while the names ascend; after that in a set of the
+  /// object's names (made once).
   @inline(__always) mutating func checkName(_ key: NameSpan, at keyStart: Int, _ order: inout NameOrder) throws(JSONSyntaxError) {
     let word = prefixWord(key)
     if order.ascending {
@@ -222,17 +216,13 @@ struct JSONParser {
   @inline(never) private mutating func checkRepeat(_ key: NameSpan, at keyStart: Int, _ order: inout NameOrder)
     throws(JSONSyntaxError)
   {
-    var duplicate = false
-    if !order.hasSet && namesCount - order.base < 16 {
-      for i in order.base..<namesCount where same(names![i], key) { duplicate = true }
-    } else {
-      if !order.hasSet {
-        nameSets.append(Set((order.base..<namesCount).map { name(names![$0]) }))
-        order.hasSet = true
-      }
-      duplicate = !nameSets[nameSets.count - 1].insert(name(key)).inserted
+    if !order.hasSet {
+      nameSets.append(Set((order.base..<namesCount).map { name(names![$0]) }))
+      order.hasSet = true
     }
-    if duplicate { throw fail("the member \"\(name(key))\" appears twice in one object", at: keyStart) }
+    guard nameSets[nameSets.count - 1].insert(name(key)).inserted else {
+      throw fail("the member \"\(name(key))\" appears twice in one object", at: keyStart)
+    }
   }
 
   private mutating func growNames() {
@@ -255,20 +245,21 @@ struct JSONParser {
     found.reserveCapacity((bytes.count - index) / 256 + 4)
     indexed = try walkObject { (p, name) throws(JSONSyntaxError) in
       let start = p.index
-      var scanned = ScannedProfile(server: nil, production: .unset)
       if p.index < p.bytes.count, p.bytes[p.index] == UInt8(ascii: "{") {
-        scanned = try p.skipProfileObject()
+        found.append(try p.skipProfileObject(name))
       } else {
         try p.skipValue()
+        found.append(FoundProfile(name: name, range: start..<p.index, server: nil, production: .unset))
       }
-      found.append(FoundProfile(name: name, range: start..<p.index, server: scanned.server, production: scanned.production))
     }
     self.found = found
     foundProfiles = true
   }
 
-  /// Skips a profile's object, and returns where its "server" string is and what its "production" says.
-  @inline(never) mutating func skipProfileObject() throws(JSONSyntaxError) -> ScannedProfile {
+  /// Skips the object of the profile `name`, and returns where it is, where its "server" string is and what
+  /// its "production" says.
+  @inline(never) mutating func skipProfileObject(_ name: NameSpan) throws(JSONSyntaxError) -> FoundProfile {
+    let start = index
     var production = ProductionMark.unset
     var server: NameSpan? = nil
     try walkObject { (p, name) throws(JSONSyntaxError) in
@@ -287,14 +278,15 @@ struct JSONParser {
     }
     // A production flag with no "server" string still marks production: an empty text, no host (doubt).
     let missing = production == .yes && server == nil
-    return ScannedProfile(server: missing ? NameSpan(text: index..<index, plain: true) : server, production: production)
+    let located = missing ? NameSpan(text: index..<index, plain: true) : server
+    return FoundProfile(name: name, range: start..<index, server: located, production: production)
   }
 
   // MARK: Strings and names
 
   /// Moves past a string, and returns where it is: its bytes between the quotes when plain (ASCII, no
   /// escape), else the whole string with its quotes (checked, as `parseString` checks it).
-  @inline(__always) mutating func skipName() throws(JSONSyntaxError) -> NameSpan {
+  @inline(__always) @discardableResult mutating func skipName() throws(JSONSyntaxError) -> NameSpan {
     let end = plainEnd(from: index + 1)
     if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
       defer { index = end &+ 1 }
@@ -305,20 +297,12 @@ struct JSONParser {
     return NameSpan(text: start..<index, plain: false)
   }
 
-  @inline(__always) mutating func skipString() throws(JSONSyntaxError) { _ = try skipName() }
-
   /// The string at `span` (`skipName` checked it).
   func name(_ span: NameSpan) -> String {
     if span.plain { return String(decoding: UnsafeBufferPointer(rebasing: bytes[span.text]), as: UTF8.self) }
     var parser = JSONParser(bytes: bytes)
     parser.index = span.text.lowerBound
     return (try? parser.parseString()) ?? ""
-  }
-
-  /// Whether two names are the same string (as `String` compares them).
-  func same(_ a: NameSpan, _ b: NameSpan) -> Bool {
-    guard a.plain && b.plain else { return name(a) == name(b) }
-    return compare(a, b) == 0
   }
 
   func isName(_ span: NameSpan, _ text: StaticString) -> Bool {
@@ -372,22 +356,11 @@ struct JSONParser {
   mutating func parseString() throws(JSONSyntaxError) -> String {
     let open = index
     let start = index + 1
-    // Fast path: no escapes. ASCII needs no validation, and `String(decoding:)` on a buffer is
-    // specialised, where `String(validating:)` looks up generic metadata on every call.
-    var high = false
-    var i = plainEnd(from: start)
-    while i < bytes.count, bytes[i] >= 0x80 {
-      high = true
-      i = plainEnd(from: i + 1)
-    }
-    index = i
-    if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
-      index = i + 1
-      if !high { return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) }
-      guard let valid = String(validating: bytes[start..<i], as: UTF8.self) else {
-        throw fail("the string is not valid UTF-8", at: open)
-      }
-      return valid
+    // Plain ASCII text needs no validation; anything else is copied, decoded and validated below.
+    index = plainEnd(from: start)
+    if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+      index += 1
+      return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index - 1]), as: UTF8.self)
     }
     var buffer = Array(bytes[start..<index])
     while index < bytes.count {
@@ -440,15 +413,11 @@ struct JSONParser {
     guard index + 4 <= bytes.count else { throw fail("expected four hex digits after \\u") }
     var value: UInt32 = 0
     for _ in 0..<4 {
-      let b = bytes[index]
-      let digit: UInt32
-      switch b {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - UInt8(ascii: "0"))
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - UInt8(ascii: "a") + 10)
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - UInt8(ascii: "A") + 10)
-      default: throw fail("expected four hex digits after \\u")
+      // An ASCII byte's character is a hex digit only when it is 0-9, a-f or A-F; no byte above is one.
+      guard let digit = Character(Unicode.Scalar(bytes[index])).hexDigitValue else {
+        throw fail("expected four hex digits after \\u")
       }
-      value = value << 4 | digit
+      value = value << 4 | UInt32(digit)
       index += 1
     }
     return value
@@ -519,23 +488,8 @@ struct JSONParser {
     guard let base = bytes.baseAddress else { return }
     // Bits 0x09, 0x0A, 0x0D and 0x20: the four whitespace bytes.
     let whitespace: UInt64 = 0x1_0000_2600
-    while i < count {
-      let b = base[i]
-      guard b <= 0x20, whitespace & (1 << UInt64(b)) != 0 else { break }
-      i += 1
-      if b == 0x0A, i + 8 <= count {
-        let other = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) ^ 0x2020_2020_2020_2020
-        i += other.trailingZeroBitCount / 8
-      }
-    }
+    while i < count, base[i] <= 0x20, whitespace & (1 << UInt64(base[i])) != 0 { i += 1 }
     index = i
-  }
-
-  /// Where an object member's name starts (after whitespace), or the error when no name is there.
-  @inline(__always) mutating func memberNameStart() throws(JSONSyntaxError) -> Int {
-    skipWhitespace()
-    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in double quotes") }
-    return index
   }
 
   /// The `:` after a member's name and the whitespace around it: leaves `index` at the value.
@@ -584,17 +538,13 @@ struct JSONParser {
 extension JSON {
   /// Parses UTF-8 JSON text (RFC 8259). Duplicate member names are an error: a document that says two
   /// things is not guessed at.
-  public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSON {
-    try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSON in
-      try JSONParser.read(buffer) { (p) throws(JSONSyntaxError) in try p.parseDocument() }
-    }
-  }
+  public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSON { try parse(bytes, in: bytes.indices) }
 
   public static func parse(_ text: String) throws(JSONSyntaxError) -> JSON {
     try parse(Array(text.utf8))
   }
 
-  /// The value at `range` of `bytes`, which `parseStore` checked.
+  /// The value at `range` of `bytes` (a profile's, which `parseStore` checked).
   package static func parse(_ bytes: [UInt8], in range: Range<Int>) throws(JSONSyntaxError) -> JSON {
     try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSON in
       try JSONParser.read(UnsafeBufferPointer(rebasing: buffer[range])) { (p) throws(JSONSyntaxError) in try p.parseDocument() }
@@ -638,15 +588,6 @@ enum ProductionMark: UInt8, Sendable {
 struct LocatedProfile: Sendable {
   var range: Range<Int>
   var server: String?
-  var production: ProductionMark
-
-  /// Its server when it flags `"production" : true`.
-  var productionServer: String? { production == .yes ? server : nil }
-}
-
-/// What `skipProfileObject` read of a profile's object (a struct: a tuple's metadata is built at run time).
-struct ScannedProfile {
-  var server: NameSpan?
   var production: ProductionMark
 }
 
