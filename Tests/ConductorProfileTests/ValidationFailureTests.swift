@@ -1038,6 +1038,19 @@ extension Sandbox {
     #expect(s.storeBytes() == nil)
   }
 
+  @Test func whatAHelperPrintedIsJudgedAsASecret() {
+    func text(_ invalid: Invalid) -> String? { ValidationFailureTests.message { () throws(Failure) in throw .invalid(invalid) } }
+    #expect(
+      text(.helperPrintedTooMuch(profile: "c", label: "command 'x'"))
+        == "cannot read the secret of profile 'c' from command 'x': it printed more than 64 KiB")
+    #expect(
+      text(.helperPrintedNoText(profile: "c", label: "command 'x'"))
+        == "cannot read the secret of profile 'c' from command 'x': it printed something that is not UTF-8 text")
+    #expect(
+      text(.helperPrintedNothing(profile: "c", label: "pass", fix: "store it again"))
+        == "cannot read the secret of profile 'c' from pass: it printed nothing; store it again")
+  }
+
   @Test func theTokenCacheNamesFilesByValidNamesOnly() {
     let cache = TokenCache(environment: ["HOME": "/nonexistent-home"])
     let entry = CachedToken(token: "t", server: "https://x.example.com/api", keyID: "k", expires: nil, minted: 0)

@@ -83,6 +83,11 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
   case importedVariable(String, Failure)
   /// `import env`: one of a key's two variables is set without the other.
   case importedKeyHalf(given: String, missing: String)
+  /// What a secret store's helper printed as a profile's secret (`label`: the store) is no secret: more than
+  /// `ReadLimit.secret`, not UTF-8 text (or a NUL byte), or nothing (`fix` says how to mend that).
+  case helperPrintedTooMuch(profile: String, label: String)
+  case helperPrintedNoText(profile: String, label: String)
+  case helperPrintedNothing(profile: String, label: String, fix: String)
   /// `import env`: `CONDUCTOR_AUTH_TOKEN` is a token `token` minted for a key (it lives minutes): import the key.
   case importedMintedToken
   /// `set`: a profile of another kind (`kind`) becomes a key profile only with both `--key-id` and `--secret`.
@@ -225,6 +230,12 @@ public enum Invalid: Equatable, Sendable, CustomStringConvertible {
     case .importedVariable(let variable, let failure): return "\(variable): \(failure.description)"
     case .importedKeyHalf(let given, let missing):
       return "\(given) is set without \(missing); set both, or unset the one that is set"
+    case .helperPrintedTooMuch(let profile, let label):
+      return "cannot read the secret of profile '\(profile)' from \(label): it printed more than \(ReadLimit.secret.shown)"
+    case .helperPrintedNoText(let profile, let label):
+      return "cannot read the secret of profile '\(profile)' from \(label): it printed something that is not UTF-8 text"
+    case .helperPrintedNothing(let profile, let label, let fix):
+      return "cannot read the secret of profile '\(profile)' from \(label): it printed nothing; \(fix)"
     case .importedMintedToken:
       return
         "CONDUCTOR_AUTH_TOKEN is a token conductor-profile minted for an access key (it lives minutes, not a session); import the key instead: set CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET"

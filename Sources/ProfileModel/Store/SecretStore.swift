@@ -389,14 +389,13 @@ package enum SecretHelper {
       bytes.removeLast()
     }
     if bytes.count > limit {
-      throw .error("cannot read the secret of profile '\(name)' from \(reference.label): it printed more than 64 KiB")
+      throw .invalid(.helperPrintedTooMuch(profile: name, label: reference.label))
     }
     guard let secret = String(validating: bytes, as: UTF8.self), !secret.utf8.contains(0) else {
-      throw .error(
-        "cannot read the secret of profile '\(name)' from \(reference.label): it printed something that is not UTF-8 text")
+      throw .invalid(.helperPrintedNoText(profile: name, label: reference.label))
     }
     if secret.isEmpty {
-      throw .error("cannot read the secret of profile '\(name)' from \(reference.label): it printed nothing; \(fix)")
+      throw .invalid(.helperPrintedNothing(profile: name, label: reference.label, fix: fix))
     }
     return secret
   }
